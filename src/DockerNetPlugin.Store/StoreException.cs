@@ -1,0 +1,32 @@
+namespace DockerNetPlugin.Store;
+
+/// <summary>Root of every store failure. Messages name the store address and what failed, never secrets.</summary>
+public class StoreException : Exception
+{
+    public StoreException(string message) : base(message) { }
+    public StoreException(string message, Exception? inner) : base(message, inner) { }
+}
+
+/// <summary>Transient: connection refused, timeout, 5xx, no leader. Retryable.</summary>
+public sealed class StoreUnavailableException : StoreException
+{
+    public StoreUnavailableException(string message, Exception? inner = null) : base(message, inner) { }
+}
+
+/// <summary>401/403 or a bad token.</summary>
+public sealed class StoreAuthException : StoreException
+{
+    public StoreAuthException(string message, Exception? inner = null) : base(message, inner) { }
+}
+
+/// <summary>A value or transaction above <see cref="KvLimits"/>.</summary>
+public sealed class StoreTooLargeException : StoreException
+{
+    public StoreTooLargeException(string message) : base(message) { }
+}
+
+/// <summary>A key outside the safe alphabet, refused before any request is sent.</summary>
+public sealed class StoreInvalidKeyException : StoreException
+{
+    public StoreInvalidKeyException(string message) : base(message) { }
+}

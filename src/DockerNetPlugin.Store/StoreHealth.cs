@@ -1,0 +1,3 @@
+namespace DockerNetPlugin.Store;
+
+public sealed record StoreHealth(bool Healthy, string Detail);
