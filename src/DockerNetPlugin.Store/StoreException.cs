@@ -30,3 +30,9 @@ public sealed class StoreInvalidKeyException : StoreException
 {
     public StoreInvalidKeyException(string message) : base(message) { }
 }
+
+/// <summary>A write named a lease that has expired or been revoked; grant a new one and re-create the keys.</summary>
+public sealed class StoreLeaseLostException : StoreException
+{
+    public StoreLeaseLostException(string message, Exception? inner = null) : base(message, inner) { }
+}

@@ -1,0 +1,77 @@
+using System.Runtime.InteropServices;
+
+namespace DockerNetPlugin.Store.Local;
+
+/// <summary>
+/// The embedded store's directory: the exclusive owner lock and the files inside it
+/// (<c>snapshot</c>: the full state at a revision; <c>wal</c>: framed batches after it).
+/// </summary>
+internal sealed class StoreDirectory : IDisposable
+{
+    private readonly FileStream _lockFile;
+
+    private StoreDirectory(string path, FileStream lockFile)
+    {
+        Path = path;
+        _lockFile = lockFile;
+    }
+
+    public string Path { get; }
+    public string SnapshotPath => System.IO.Path.Combine(Path, "snapshot");
+    public string SnapshotTempPath => System.IO.Path.Combine(Path, "snapshot.tmp");
+    public string WalPath => System.IO.Path.Combine(Path, "wal");
+
+    /// <summary>Creates the directory if needed and takes an exclusive flock on its <c>lock</c> file, or fails naming the holder.</summary>
+    public static StoreDirectory Acquire(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        try
+        {
+            Directory.CreateDirectory(full);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreException($"embedded store directory '{full}' cannot be created: {e.Message}", e);
+        }
+        var lockPath = System.IO.Path.Combine(full, "lock");
+        FileStream lockFile;
+        try
+        {
+            // FileShare.ReadWrite: the exclusion is our own flock below, not .NET's share emulation.
+            lockFile = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreException($"embedded store lock file '{lockPath}' cannot be opened: {e.Message}", e);
+        }
+        if (Libc.flock(lockFile.SafeFileHandle, Libc.LOCK_EX | Libc.LOCK_NB) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            lockFile.Dispose();
+            var why = errno == Libc.EWOULDBLOCK
+                ? "another process (or another store instance) already owns it; only one dnp may use an embedded store directory"
+                : $"flock failed with errno {errno}";
+            throw new StoreException($"embedded store directory '{full}' is locked: {why}");
+        }
+        return new StoreDirectory(full, lockFile);
+    }
+
+    /// <summary>Makes a rename inside the directory durable.</summary>
+    public void SyncDirectory()
+    {
+        var fd = Libc.open(Path, Libc.O_RDONLY);
+        if (fd < 0)
+            throw new IOException($"cannot open directory '{Path}' to fsync it (errno {Marshal.GetLastPInvokeError()})");
+        try
+        {
+            if (Libc.fsync(fd) != 0)
+                throw new IOException($"fsync of directory '{Path}' failed (errno {Marshal.GetLastPInvokeError()})");
+        }
+        finally
+        {
+            _ = Libc.close(fd);
+        }
+    }
+
+    public void Dispose() => _lockFile.Dispose();
+}
