@@ -97,4 +97,15 @@ public sealed partial class FileKvStore
             }
         }
     }
+
+    /// <summary>Test hook (the embedded counterpart of etcd compaction): forgets the event history, so older revisions resync.</summary>
+    internal void DropWatchHistory()
+    {
+        lock (_publishGate)
+        {
+            _history.Clear();
+            lock (_gate)
+                _historyFloor = _revision;
+        }
+    }
 }

@@ -1,0 +1,18 @@
+using DockerNetPlugin.Store;
+using DockerNetPlugin.Store.Tests.Conformance;
+
+namespace DockerNetPlugin.Store.Tests.Local;
+
+/// <summary>The embedded store against <see cref="KvStoreCompactionConformanceTests"/>.</summary>
+public sealed class FileKvStoreCompactionConformanceTests : KvStoreCompactionConformanceTests
+{
+    private readonly FileStoreHarness _files = new();
+    protected override Task<IKvStore> CreateStoreAsync() => _files.OpenNewAsync();
+    public override async Task DisposeAsync() { await base.DisposeAsync(); _files.Dispose(); }
+
+    protected override Task CompactAsync()
+    {
+        _files.Current!.DropWatchHistory();
+        return Task.CompletedTask;
+    }
+}
