@@ -12,6 +12,9 @@ public sealed record DockerEndpoint
     /// <summary>The Engine's conventional socket when nothing else is configured.</summary>
     public const string DefaultUri = "unix:///var/run/docker.sock";
 
+    /// <summary>The port a <c>tcp://host</c> endpoint without one uses (the docker CLI's default).</summary>
+    public const int DefaultTcpPort = 2375;
+
     private DockerEndpoint(string uri, string? socketPath, string? host, int port)
     {
         Uri = uri;
@@ -59,12 +62,15 @@ public sealed record DockerEndpoint
 
         if (text.StartsWith("tcp://", StringComparison.Ordinal) || text.StartsWith("http://", StringComparison.Ordinal))
         {
-            if (!System.Uri.TryCreate(text.Replace("tcp://", "http://", StringComparison.Ordinal), UriKind.Absolute, out var uri) || uri.Port <= 0)
+            var authority = text[(text.IndexOf("://", StringComparison.Ordinal) + 3)..].TrimEnd('/');
+            if (!System.Uri.TryCreate("http://" + authority, UriKind.Absolute, out var uri) || uri.Host.Length == 0 || uri.AbsolutePath != "/")
             {
                 throw new ArgumentException($"Docker endpoint '{value}': expected tcp://host:port.", nameof(value));
             }
 
-            return new DockerEndpoint(text, null, uri.Host, uri.Port);
+            // Like the docker CLI, a missing port means 2375.
+            var port = authority.Contains(':', StringComparison.Ordinal) && !authority.EndsWith(']') ? uri.Port : DefaultTcpPort;
+            return new DockerEndpoint(text, null, uri.Host, port);
         }
 
         throw new ArgumentException($"Docker endpoint '{value}': unsupported scheme; use unix:///path or tcp://host:port.", nameof(value));

@@ -1,0 +1,153 @@
+using DockerNetPlugin.Engine;
+
+namespace DockerNetPlugin.Engine.Tests.Privileged;
+
+[Trait("Category", "Privileged")]
+public sealed class DockerEngineClientTests(SingleHostFixture fixture) : IClassFixture<SingleHostFixture>, IDisposable
+{
+    private readonly DockerEngineClient _client = fixture.Host.CreateEngineClient();
+
+    private static CancellationToken Ct => CancellationToken.None;
+
+    public void Dispose() => _client.Dispose();
+
+    [Fact]
+    public async Task PingAsync_Docker2010_NegotiatesServerVersionBelowOurMax()
+    {
+        var ping = await _client.PingAsync(Ct);
+
+        Assert.Equal("1.41", ping.ServerApiVersion);
+        Assert.Equal("1.41", ping.NegotiatedApiVersion);
+        Assert.Equal("linux", ping.OsType);
+    }
+
+    [Fact]
+    public async Task CreateNetworkAsync_BridgeWithIpamAndOptions_InspectListAndRemoveSeeIt()
+    {
+        var name = "dnpt-net-" + Guid.NewGuid().ToString("N")[..8];
+        var id = await _client.CreateNetworkAsync(
+            new NetworkCreateRequest
+            {
+                Name = name,
+                Driver = "bridge",
+                Ipam = new NetworkIpam
+                {
+                    Driver = "default",
+                    Config = [new IpamPoolConfig { Subnet = "10.231.0.0/24", IpRange = "10.231.0.128/25", Gateway = "10.231.0.1", AuxiliaryAddresses = new Dictionary<string, string> { ["router"] = "10.231.0.2" } }],
+                },
+                Options = new Dictionary<string, string> { ["com.docker.network.bridge.name"] = "dnptbr0" },
+                Labels = new Dictionary<string, string> { ["dnp.test"] = "yes" },
+            },
+            Ct);
+
+        var inspected = await _client.InspectNetworkAsync(name, Ct);
+        var listed = await _client.ListNetworksAsync(new Dictionary<string, string[]> { ["name"] = ["^" + name + "$"] }, Ct);
+        var kernel = await fixture.Host.ExecAsync("ip", "-br", "addr", "show", "dnptbr0");
+        var removed = await _client.RemoveNetworkAsync(id, Ct);
+        var removedAgain = await _client.RemoveNetworkAsync(id, Ct);
+
+        Assert.NotNull(inspected);
+        Assert.Equal(id, inspected.Id);
+        Assert.Equal(("bridge", "local"), (inspected.Driver, inspected.Scope));
+        var pool = Assert.Single(inspected.Ipam!.Config!);
+        Assert.Equal(("10.231.0.0/24", "10.231.0.128/25", "10.231.0.1"), (pool.Subnet, pool.IpRange, pool.Gateway));
+        Assert.Equal("10.231.0.2", pool.AuxiliaryAddresses!["router"]);
+        Assert.Equal("dnptbr0", inspected.Options!["com.docker.network.bridge.name"]);
+        Assert.Equal("yes", inspected.Labels!["dnp.test"]);
+        Assert.Equal(id, Assert.Single(listed).Id);
+        Assert.Contains("10.231.0.1/24", kernel.StdOut, StringComparison.Ordinal);
+        Assert.True(removed);
+        Assert.False(removedAgain);
+        Assert.Null(await _client.InspectNetworkAsync(id, Ct));
+    }
+
+    [Fact]
+    public async Task CreateNetworkAsync_DuplicateName_ThrowsConflictWithDaemonMessage()
+    {
+        var name = "dnpt-dup-" + Guid.NewGuid().ToString("N")[..8];
+        var id = await _client.CreateNetworkAsync(new NetworkCreateRequest { Name = name }, Ct);
+        try
+        {
+            var ex = await Assert.ThrowsAsync<DockerConflictException>(() => _client.CreateNetworkAsync(new NetworkCreateRequest { Name = name }, Ct));
+
+            Assert.Contains(name, ex.DaemonMessage, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await _client.RemoveNetworkAsync(id, Ct);
+        }
+    }
+
+    [Fact]
+    public async Task InspectAsync_UnknownIds_ReturnNull()
+    {
+        Assert.Null(await _client.InspectNetworkAsync("dnpt-no-such-network", Ct));
+        Assert.Null(await _client.InspectContainerAsync("dnpt-no-such-container", Ct));
+    }
+
+    [Fact]
+    public async Task CreateNetworkAsync_BadSubnet_ThrowsWithStatusAndMessage()
+    {
+        var ex = await Assert.ThrowsAsync<DockerEngineException>(() => _client.CreateNetworkAsync(
+            new NetworkCreateRequest { Name = "dnpt-bad", Ipam = new NetworkIpam { Config = [new IpamPoolConfig { Subnet = "not-a-cidr" }] } },
+            Ct));
+
+        Assert.NotNull(ex.StatusCode);
+        Assert.False(string.IsNullOrEmpty(ex.DaemonMessage));
+    }
+
+    [Fact]
+    public async Task StreamEventsAsync_NetworkCreatedAndRemoved_YieldsCreateAndDestroyWithName()
+    {
+        var name = "dnpt-ev-" + Guid.NewGuid().ToString("N")[..8];
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        cts.CancelAfter(TimeSpan.FromSeconds(30));
+        var since = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var id = await _client.CreateNetworkAsync(new NetworkCreateRequest { Name = name }, Ct);
+        await _client.RemoveNetworkAsync(id, Ct);
+
+        var seen = new List<DockerEvent>();
+        await foreach (var ev in _client.StreamEventsAsync(EventFilter.NetworkLifecycle, since, cts.Token))
+        {
+            if (ev.Actor.Id == id)
+            {
+                seen.Add(ev);
+            }
+
+            if (seen.Count == 2)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(["create", "destroy"], seen.Select(e => e.Action));
+        Assert.All(seen, e => Assert.Equal(("network", name), (e.Type, e.Actor.Attributes["name"])));
+    }
+
+    [Fact]
+    public async Task ListContainersAsync_RunningBusybox_ListsAndInspectsItsBridgeEndpoint()
+    {
+        var run = await fixture.Host.DockerAsync("run", "-d", "--name", "dnpt-c1", Testbed.Testbed.ImageName, "sleep", "300");
+        var id = run.EnsureSuccess().StdOut.Trim();
+        try
+        {
+            var listed = await _client.ListContainersAsync(false, new Dictionary<string, string[]> { ["name"] = ["dnpt-c1"] }, Ct);
+            var inspected = await _client.InspectContainerAsync(id, Ct);
+
+            var summary = Assert.Single(listed);
+            Assert.Equal(id, summary.Id);
+            Assert.Equal("running", summary.State);
+            Assert.NotNull(inspected);
+            Assert.True(inspected.State!.Running);
+            Assert.True(inspected.State.Pid > 0);
+            var endpoint = inspected.NetworkSettings!.Networks!["bridge"];
+            Assert.StartsWith("172.17.", endpoint.IpAddress, StringComparison.Ordinal);
+            Assert.False(string.IsNullOrEmpty(endpoint.EndpointId));
+            Assert.Equal(endpoint.EndpointId, summary.NetworkSettings!.Networks!["bridge"].EndpointId);
+        }
+        finally
+        {
+            await fixture.Host.DockerAsync("rm", "-f", id);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Net;
+
+namespace DockerNetPlugin.Testbed;
+
+/// <summary>
+/// "The internet": a namespace on the fabric running busybox httpd on port 80. <see cref="WhoAmIUrl"/> answers
+/// the client's source address (proves NAT egress: a container's request arrives from its host's underlay IP);
+/// <see cref="HttpGetAsync"/> fetches from here (proves <c>-p</c> published ports from outside).
+/// </summary>
+public sealed class InternetHost : IAsyncDisposable
+{
+    /// <summary>The HTTP port.</summary>
+    public const int HttpPort = 80;
+
+    /// <summary>The body of <c>/</c>.</summary>
+    public const string IndexBody = "dnp-internet";
+
+    private static readonly TimeSpan s_readyTimeout = TimeSpan.FromSeconds(15);
+    private readonly NamespaceService _service;
+    private readonly string _wwwDir;
+
+    internal InternetHost(string netns, IPAddress address, string wwwDir, string logPath)
+    {
+        Netns = netns;
+        Address = address;
+        _wwwDir = wwwDir;
+        _service = new NamespaceService("internet", netns, logPath);
+    }
+
+    /// <summary>The namespace's name.</summary>
+    public string Netns { get; }
+
+    /// <summary>The internet host's address on the fabric.</summary>
+    public IPAddress Address { get; }
+
+    /// <summary><c>http://&lt;Address&gt;/</c> answers <see cref="IndexBody"/>.</summary>
+    public string IndexUrl => $"http://{Address}/";
+
+    /// <summary><c>http://&lt;Address&gt;/cgi-bin/whoami</c> answers the requester's source IP.</summary>
+    public string WhoAmIUrl => $"http://{Address}/cgi-bin/whoami";
+
+    /// <summary>Runs a command in the internet namespace.</summary>
+    public Task<CommandResult> ExecAsync(params string[] argv) => _service.ExecAsync(argv, CancellationToken.None);
+
+    /// <summary>Fetches <paramref name="url"/> from the internet namespace with busybox wget (5 s timeout); the body is StdOut.</summary>
+    public Task<CommandResult> HttpGetAsync(string url) =>
+        _service.ExecAsync([BusyboxImage.BusyboxPath, "wget", "-qO-", "-T", "5", url], CancellationToken.None, TimeSpan.FromSeconds(15));
+
+    internal async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var cgi = Path.Combine(_wwwDir, "cgi-bin");
+        Directory.CreateDirectory(cgi);
+        await File.WriteAllTextAsync(Path.Combine(_wwwDir, "index.html"), IndexBody + "\n", cancellationToken).ConfigureAwait(false);
+        var whoami = Path.Combine(cgi, "whoami");
+        await File.WriteAllTextAsync(whoami, "#!/bin/sh\necho 'Content-Type: text/plain'\necho\necho \"$REMOTE_ADDR\"\n", cancellationToken).ConfigureAwait(false);
+        File.SetUnixFileMode(whoami, (UnixFileMode)0x1ED);
+        _service.Start([BusyboxImage.BusyboxPath, "httpd", "-f", "-p", HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "-h", _wwwDir]);
+        await Poll.UntilAsync(
+            async () => (await _service.ExecAsync([BusyboxImage.BusyboxPath, "wget", "-qO-", "-T", "1", $"http://127.0.0.1:{HttpPort}/"], cancellationToken).ConfigureAwait(false)).Succeeded,
+            s_readyTimeout,
+            () => $"internet httpd did not answer within {s_readyTimeout.TotalSeconds} s.\n{LogTail.Read(_service.LogPath)}",
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync() => _service.DisposeAsync();
+}
