@@ -15,6 +15,7 @@ internal sealed class PoolUsageView(string generation)
     private readonly HashSet<UInt128> _taken = [];
     private readonly HashSet<UInt128> _pending = [];
     private ulong _cursor;
+    private UInt128 _rangeFirst;
 
     public string Generation { get; } = generation;
 
@@ -52,6 +53,7 @@ internal sealed class PoolUsageView(string generation)
                 address = default;
                 return false;
             }
+            _rangeFirst = range.First;
             var start = fromStart ? 0 : _cursor % range.Count;
             for (ulong i = 0; i < range.Count; i++)
             {
@@ -80,11 +82,18 @@ internal sealed class PoolUsageView(string generation)
         }
     }
 
-    /// <summary>A pending claim ended without an answer (store error, pool changed): forget it.</summary>
+    /// <summary>
+    /// A pending claim ended without an answer (store error, pool changed): forget it, and move the
+    /// cursor back so the next request tries it again instead of leaving a gap.
+    /// </summary>
     public void Abandon(UInt128 address)
     {
         lock (_lock)
+        {
             _pending.Remove(address);
+            if (address >= _rangeFirst && address - _rangeFirst < _cursor)
+                _cursor = (ulong)(address - _rangeFirst);
+        }
     }
 
     public void MarkFree(UInt128 address)
