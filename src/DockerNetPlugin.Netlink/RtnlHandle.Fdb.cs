@@ -115,7 +115,7 @@ public sealed partial class RtnlHandle
     {
         var type = verb == "del" ? "RTM_DELNEIGH fdb" : "RTM_NEWNEIGH fdb " + verb;
         var dst = e.Vtep is null ? string.Empty : $" dst {e.Vtep}";
-        return $"{type} {e.Mac}{dst} on ifindex {e.LinkIndex}";
+        return $"{type} {MacText.Format(e.Mac)}{dst} on ifindex {e.LinkIndex}";
     }
 
     private static void CheckFdb(FdbEntry e)

@@ -85,7 +85,7 @@ public sealed partial class RtnlHandle
     public void LinkSetMac(int index, PhysicalAddress mac)
     {
         ArgumentNullException.ThrowIfNull(mac);
-        LinkSet(index, mac, static (ref NetlinkWriter w, PhysicalAddress m) => w.PutMac(Ifla.IFLA_ADDRESS, m), $"address {mac}");
+        LinkSet(index, mac, static (ref NetlinkWriter w, PhysicalAddress m) => w.PutMac(Ifla.IFLA_ADDRESS, m), $"address {MacText.Format(mac)}");
     }
 
     /// <summary>`ip link set dev X name NEW`.</summary>

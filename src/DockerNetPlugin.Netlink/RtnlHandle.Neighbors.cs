@@ -126,7 +126,7 @@ public sealed partial class RtnlHandle
 
     private static byte FamilyOf(IPAddress ip) => ip.AddressFamily == AddressFamily.InterNetworkV6 ? Af.AF_INET6 : Af.AF_INET;
 
-    private static string DescribeNeighbor(Neighbor n, string verb) => $"{(verb == "del" ? "RTM_DELNEIGH" : "RTM_NEWNEIGH " + verb)} {n.Ip} lladdr {n.Mac} on ifindex {n.LinkIndex}";
+    private static string DescribeNeighbor(Neighbor n, string verb) => $"{(verb == "del" ? "RTM_DELNEIGH" : "RTM_NEWNEIGH " + verb)} {n.Ip} lladdr {MacText.Format(n.Mac)} on ifindex {n.LinkIndex}";
 
     private static void CheckNeighbor(Neighbor n)
     {
