@@ -1,0 +1,201 @@
+using System.Collections;
+using System.Globalization;
+using DockerNetPlugin.Store.Etcd;
+
+namespace DockerNetPlugin.Store;
+
+/// <summary>
+/// A parsed <c>DNP_STORE</c> value: <c>file:///DIR</c> (embedded, the default),
+/// <c>etcd://H1:2379,H2:2379</c> (<c>etcds://</c> or <c>?tls=1</c> for TLS; <c>?cacert=&amp;cert=&amp;key=</c>;
+/// user and password from the URL or <c>DNP_ETCD_USERNAME</c>/<c>DNP_ETCD_PASSWORD</c>), or <c>consul://H:8500</c>.
+/// <see cref="ToString"/> is safe to log.
+/// </summary>
+public sealed class StoreConnection
+{
+    public const string EnvironmentVariable = "DNP_STORE";
+    public const string DefaultValue = "file:///var/lib/dnp";
+    public const string ExpectedForms =
+        "file:///DIR, etcd://HOST:PORT[,HOST:PORT...] (etcds:// or ?tls=1 for TLS), or consul://HOST:PORT";
+
+    private StoreConnection(StoreBackend backend, string display)
+    {
+        Backend = backend;
+        Display = display;
+    }
+
+    public StoreBackend Backend { get; }
+
+    /// <summary>The embedded store's directory (<see cref="StoreBackend.File"/>).</summary>
+    public string? Directory { get; private init; }
+
+    public EtcdOptions? Etcd { get; private init; }
+
+    /// <summary>The consul:// URI, handed to the Consul backend with <see cref="Environment"/>.</summary>
+    public Uri? ConsulUri { get; private init; }
+
+    public IDictionary Environment { get; private init; } = new Hashtable();
+
+    private string Display { get; }
+
+    public override string ToString() => Display;
+
+    /// <summary>Reads <c>DNP_STORE</c> from <paramref name="environment"/> (the default when unset or empty).</summary>
+    public static StoreConnection FromEnvironment(IDictionary environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        return Parse(environment[EnvironmentVariable] as string, environment);
+    }
+
+    /// <summary>Parses a store URI; throws <see cref="StoreException"/> naming the (redacted) value and the expected forms.</summary>
+    public static StoreConnection Parse(string? value, IDictionary environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        if (string.IsNullOrWhiteSpace(value))
+            value = DefaultValue;
+        value = value.Trim();
+        var schemeEnd = value.IndexOf("://", StringComparison.Ordinal);
+        if (schemeEnd <= 0)
+            throw Bad(value, "it has no scheme");
+        var scheme = value[..schemeEnd].ToLowerInvariant();
+        var rest = value[(schemeEnd + 3)..];
+        return scheme switch
+        {
+            "file" => ParseFile(value, rest),
+            "etcd" or "etcds" => ParseEtcd(value, scheme == "etcds", rest, environment),
+            "consul" or "consuls" => ParseConsul(value, environment),
+            _ => throw Bad(value, $"the scheme '{scheme}' is not a store"),
+        };
+    }
+
+    private static StoreConnection ParseFile(string value, string rest)
+    {
+        if (!rest.StartsWith('/'))
+            throw Bad(value, "file:// needs an absolute directory, e.g. file:///var/lib/dnp");
+        var dir = Uri.UnescapeDataString(rest);
+        if (dir.Contains('?', StringComparison.Ordinal) || dir.Contains('#', StringComparison.Ordinal))
+            throw Bad(value, "file:// takes no query or fragment");
+        return new StoreConnection(StoreBackend.File, $"file://{dir}") { Directory = dir };
+    }
+
+    private static StoreConnection ParseEtcd(string value, bool tls, string rest, IDictionary env)
+    {
+        var query = "";
+        var q = rest.IndexOf('?', StringComparison.Ordinal);
+        if (q >= 0)
+        {
+            query = rest[(q + 1)..];
+            rest = rest[..q];
+        }
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        if (slash >= 0)
+        {
+            if (rest[slash..] != "/")
+                throw Bad(value, "etcd:// takes no path (keys live under a fixed root)");
+            rest = rest[..slash];
+        }
+        string? user = null, password = null;
+        var at = rest.LastIndexOf('@');
+        if (at >= 0)
+        {
+            var userInfo = rest[..at];
+            rest = rest[(at + 1)..];
+            var colon = userInfo.IndexOf(':', StringComparison.Ordinal);
+            user = Uri.UnescapeDataString(colon < 0 ? userInfo : userInfo[..colon]);
+            password = colon < 0 ? null : Uri.UnescapeDataString(userInfo[(colon + 1)..]);
+        }
+        string? caCert = null, cert = null, key = null;
+        foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            var name = (eq < 0 ? pair : pair[..eq]).ToLowerInvariant();
+            var v = eq < 0 ? "" : Uri.UnescapeDataString(pair[(eq + 1)..]);
+            switch (name)
+            {
+                case "tls":
+                    tls = v is "" or "1" or "true" or "yes" || (v is "0" or "false" or "no" ? false : throw Bad(value, $"tls={v} is not a boolean"));
+                    break;
+                case "cacert":
+                    caCert = v;
+                    break;
+                case "cert":
+                    cert = v;
+                    break;
+                case "key":
+                    key = v;
+                    break;
+                default:
+                    throw Bad(value, $"unknown option '{name}' (known: tls, cacert, cert, key)");
+            }
+        }
+        user ??= env["DNP_ETCD_USERNAME"] as string;
+        password ??= env["DNP_ETCD_PASSWORD"] as string;
+        if (string.IsNullOrEmpty(user))
+            user = null;
+        var endpoints = new List<Uri>();
+        foreach (var host in rest.Split(',', StringSplitOptions.TrimEntries))
+            endpoints.Add(ParseEndpoint(value, host, tls ? "https" : "http"));
+        var options = new EtcdOptions
+        {
+            Endpoints = endpoints,
+            Username = user,
+            Password = user is null ? null : password ?? "",
+            CaCertFile = caCert ?? env["DNP_ETCD_CACERT"] as string,
+            ClientCertFile = cert ?? env["DNP_ETCD_CERT"] as string,
+            ClientKeyFile = key ?? env["DNP_ETCD_KEY"] as string,
+        };
+        return new StoreConnection(StoreBackend.Etcd, options.ToString()) { Etcd = options };
+    }
+
+    private static Uri ParseEndpoint(string value, string host, string scheme)
+    {
+        if (host.Length == 0)
+            throw Bad(value, "an etcd endpoint is empty");
+        string name;
+        string? port;
+        if (host.StartsWith('['))
+        {
+            var close = host.IndexOf(']', StringComparison.Ordinal);
+            if (close < 0)
+                throw Bad(value, $"endpoint '{host}' has an unclosed IPv6 bracket");
+            name = host[..(close + 1)];
+            var after = host[(close + 1)..];
+            if (after.Length > 0 && after[0] != ':')
+                throw Bad(value, $"endpoint '{host}' is not [IPV6]:PORT");
+            port = after.Length > 0 ? after[1..] : null;
+        }
+        else
+        {
+            var colon = host.LastIndexOf(':');
+            name = colon < 0 ? host : host[..colon];
+            port = colon < 0 ? null : host[(colon + 1)..];
+        }
+        var number = EtcdOptions.DefaultPort;
+        if (port is not null && (!int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out number) || number is < 1 or > 65535))
+            throw Bad(value, $"endpoint '{host}' has an invalid port");
+        if (name.Length == 0 || Uri.CheckHostName(name.Trim('[', ']')) == UriHostNameType.Unknown)
+            throw Bad(value, $"endpoint '{host}' has an invalid host");
+        return new Uri($"{scheme}://{name}:{number.ToString(CultureInfo.InvariantCulture)}");
+    }
+
+    private static StoreConnection ParseConsul(string value, IDictionary env)
+    {
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
+            throw Bad(value, "consul:// needs HOST[:PORT]");
+        return new StoreConnection(StoreBackend.Consul, $"consul at {uri.Host}:{uri.Port}") { ConsulUri = uri, Environment = env };
+    }
+
+    private static StoreException Bad(string value, string why) =>
+        new($"DNP_STORE='{Redact(value)}' is not a valid store: {why}. Expected {ExpectedForms}");
+
+    /// <summary>Hides a password in URL user info.</summary>
+    internal static string Redact(string value)
+    {
+        var schemeEnd = value.IndexOf("://", StringComparison.Ordinal);
+        var at = value.LastIndexOf('@');
+        if (schemeEnd < 0 || at < schemeEnd)
+            return value;
+        var userInfo = value[(schemeEnd + 3)..at];
+        var colon = userInfo.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? value : value[..(schemeEnd + 3)] + userInfo[..colon] + ":***" + value[at..];
+    }
+}
