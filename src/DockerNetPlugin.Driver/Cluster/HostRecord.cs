@@ -1,0 +1,7 @@
+namespace DockerNetPlugin.Driver.Cluster;
+
+/// <summary>A live host (<c>hosts/&lt;id&gt;</c>), held by its lease.</summary>
+public sealed record HostRecord(string HostId, string Locator, DateTimeOffset Started, string Version);
+
+/// <summary>A host's membership in a logical network (<c>network-hosts/&lt;network&gt;/&lt;host&gt;</c>).</summary>
+public sealed record NetworkMembership(string NetworkId, string HostId, string DockerNetworkId);

@@ -1,0 +1,18 @@
+namespace DockerNetPlugin.Driver.Cluster;
+
+/// <summary>A logical network as every host sees it in the store (<c>networks/&lt;id&gt;</c>).</summary>
+public sealed record NetworkRecord(
+    string Id,
+    string? Name,
+    uint Vni,
+    IReadOnlyList<SubnetRecord> Subnets,
+    bool Internal,
+    bool EnableIPv6,
+    int? Mtu,
+    IReadOnlyDictionary<string, string> Options,
+    string CreatedBy,
+    DateTimeOffset Created,
+    bool Removing = false);
+
+/// <summary>A subnet in CIDR form and its gateway ("10.30.0.1/24").</summary>
+public sealed record SubnetRecord(string Pool, string? Gateway);

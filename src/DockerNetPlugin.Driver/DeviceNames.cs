@@ -1,0 +1,32 @@
+namespace DockerNetPlugin.Driver;
+
+/// <summary>
+/// Every kernel device and namespace name the driver makes. Device names are at most 15 bytes and derived
+/// from IDs, so a restarted plugin finds what it made before.
+/// </summary>
+public static class DeviceNames
+{
+    public const int MaxDeviceName = 15;
+    public const string Bridge = "br0";
+    public const string Vxlan = "vxlan0";
+
+    /// <summary>The overlay namespace of a logical network: <c>dnp-&lt;12 chars of its id&gt;</c>.</summary>
+    public static string Sandbox(string logicalNetworkId) => "dnp-" + Fragment(logicalNetworkId, 12);
+
+    /// <summary>The vxlan device while it is still in the host namespace: <c>vx-&lt;vni hex&gt;-&lt;id 5&gt;</c>.</summary>
+    public static string HostVxlan(uint vni, string logicalNetworkId) => $"vx-{vni:x6}-{Fragment(logicalNetworkId, 5)}";
+
+    /// <summary>The container end of an endpoint's veth, in the host namespace until Docker moves it.</summary>
+    public static string ContainerSide(string endpointId) => "dnpc" + Fragment(endpointId, 11);
+
+    /// <summary>The overlay end of an endpoint's veth, enslaved to br0 inside the overlay namespace.</summary>
+    public static string SandboxSide(string endpointId) => "veth" + Fragment(endpointId, 11);
+
+    private static string Fragment(string id, int length)
+    {
+        var clean = new string(id.Where(char.IsAsciiLetterOrDigit).Select(char.ToLowerInvariant).ToArray());
+        if (clean.Length == 0)
+            throw new InvalidRequestException($"id '{id}' has no letters or digits");
+        return clean.Length <= length ? clean : clean[..length];
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+
+namespace DockerNetPlugin.Driver;
+
+/// <summary>The driver's log lines (event ids 2xxx), with the product's fixed field names.</summary>
+internal static partial class DriverLog
+{
+    [LoggerMessage(2001, LogLevel.Information, "driver started on host {HostId}: locator {Vtep} via {Interface}, overlay MTU {Mtu}, {Networks} networks and {Endpoints} endpoints restored")]
+    public static partial void Started(ILogger logger, string hostId, string vtep, string @interface, int mtu, int networks, int endpoints);
+
+    [LoggerMessage(2002, LogLevel.Information, "network {NetworkId} is logical network {LogicalId} with VNI {Vni}")]
+    public static partial void NetworkCreated(ILogger logger, string networkId, string logicalId, uint vni);
+
+    [LoggerMessage(2003, LogLevel.Information, "network {NetworkId} removed from this host (logical network {LogicalId}, last host: {LastHost})")]
+    public static partial void NetworkDeleted(ILogger logger, string networkId, string logicalId, bool lastHost);
+
+    [LoggerMessage(2004, LogLevel.Information, "overlay namespace {Sandbox} ready for VNI {Vni}")]
+    public static partial void SandboxReady(ILogger logger, string sandbox, uint vni);
+
+    [LoggerMessage(2005, LogLevel.Information, "overlay namespace {Sandbox} removed")]
+    public static partial void SandboxRemoved(ILogger logger, string sandbox);
+
+    [LoggerMessage(2006, LogLevel.Debug, "network {NetworkId}: programmed {Added} peers, removed {Removed}")]
+    public static partial void PeersProgrammed(ILogger logger, string networkId, int added, int removed);
+
+    [LoggerMessage(2007, LogLevel.Warning, "network {NetworkId}: programming peers failed: {Error}")]
+    public static partial void PeersFailed(ILogger logger, string networkId, string error);
+
+    [LoggerMessage(2008, LogLevel.Warning, "store watch interrupted: {Error}")]
+    public static partial void WatchFailed(ILogger logger, string error);
+
+    [LoggerMessage(2009, LogLevel.Information, "lease re-established; {Count} records re-announced")]
+    public static partial void LeaseRenewed(ILogger logger, int count);
+
+    [LoggerMessage(2010, LogLevel.Warning, "lease renewal failed: {Error}")]
+    public static partial void LeaseRenewFailed(ILogger logger, string error);
+
+    [LoggerMessage(2011, LogLevel.Warning, "restoring network {NetworkId}: {Error}")]
+    public static partial void RestoreFailed(ILogger logger, string networkId, string error);
+}

@@ -1,0 +1,12 @@
+namespace DockerNetPlugin.Driver.Local;
+
+/// <summary>A Docker network of this host and the logical network it maps to (local state dir).</summary>
+public sealed record LocalNetwork(
+    string DockerNetworkId,
+    string LogicalId,
+    uint Vni,
+    IReadOnlyList<Cluster.SubnetRecord> Subnets,
+    bool Internal,
+    bool EnableIPv6,
+    int Mtu,
+    string SandboxName);

@@ -1,0 +1,14 @@
+namespace DockerNetPlugin.Driver.Model;
+
+/// <summary>The <c>-o</c> options the driver understands.</summary>
+public static class DriverOptionNames
+{
+    /// <summary>The logical network a Docker network belongs to (set by replication, or by hand with DNP_REPLICATE=false).</summary>
+    public const string Network = "dnp.network";
+
+    /// <summary>A fixed VXLAN network identifier (4096–16777215).</summary>
+    public const string Vni = "dnp.vni";
+
+    /// <summary>Docker's standard MTU option.</summary>
+    public const string Mtu = "com.docker.network.driver.mtu";
+}

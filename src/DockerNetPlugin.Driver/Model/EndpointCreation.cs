@@ -1,0 +1,17 @@
+using System.Net.NetworkInformation;
+
+namespace DockerNetPlugin.Driver.Model;
+
+/// <summary>What CreateEndpoint asks for: addresses IPAM already allocated, and Docker's MAC if it chose one.</summary>
+public sealed record EndpointCreation(
+    string DockerNetworkId,
+    string EndpointId,
+    InterfaceAddress? IPv4,
+    InterfaceAddress? IPv6,
+    PhysicalAddress? Mac);
+
+/// <summary>The driver's answer: the MAC to report, only when Docker supplied none (never echo a field Docker filled).</summary>
+public sealed record EndpointCreated(PhysicalAddress? MacToReport);
+
+/// <summary>The Join answer: the host-side interface Docker moves into the container and renames eth&lt;N&gt;.</summary>
+public sealed record JoinResult(string SourceInterfaceName, string DestinationPrefix);

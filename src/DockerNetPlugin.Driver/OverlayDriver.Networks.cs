@@ -1,0 +1,149 @@
+using System.Globalization;
+using DockerNetPlugin.Driver.Cluster;
+using DockerNetPlugin.Driver.Local;
+using DockerNetPlugin.Driver.Model;
+
+namespace DockerNetPlugin.Driver;
+
+public sealed partial class OverlayDriver
+{
+    /// <summary>
+    /// CreateNetwork: map this Docker network to a logical network (its <c>dnp.network</c> option, else a new one
+    /// named by this Docker ID), take or check its VNI, and record this host's membership. The namespace is built
+    /// lazily on the first Join. Repeating the call is harmless; a failure leaves nothing behind.
+    /// </summary>
+    public async Task CreateNetworkAsync(NetworkCreation request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Subnets.Count == 0)
+            throw new InvalidRequestException("a dnp network needs at least one subnet: give --subnet, or use --ipam-driver dnp");
+        var logicalId = LogicalIdOf(request);
+        var requestedVni = ParseVni(request.DriverOptions);
+        var mtu = ParseMtu(request.DriverOptions) ?? _underlay.OverlayMtu;
+        var subnets = request.Subnets.Select(s => new SubnetRecord(s.Pool.ToString(), s.Gateway?.ToString())).ToList();
+
+        var existingLocal = await _local.GetAsync(ClusterKeys.LocalNetwork(request.DockerNetworkId), DriverJsonContext.Default.LocalNetwork, ct).ConfigureAwait(false);
+        if (existingLocal is not null)
+        {
+            if (existingLocal.Value.LogicalId != logicalId)
+                throw new ConflictException($"Docker network {request.DockerNetworkId} already maps to logical network {existingLocal.Value.LogicalId}");
+            _networks.TryAdd(request.DockerNetworkId, new NetworkRuntime(existingLocal.Value));
+            return; // a repeated CreateNetwork
+        }
+
+        var (record, createdHere) = await EnsureLogicalNetworkAsync(logicalId, request, subnets, requestedVni, ParseMtu(request.DriverOptions), ct).ConfigureAwait(false);
+        try
+        {
+            await _cluster.PutAsync(ClusterKeys.Membership(logicalId, _options.HostId),
+                new NetworkMembership(logicalId, _options.HostId, request.DockerNetworkId), DriverJsonContext.Default.NetworkMembership, null, ct).ConfigureAwait(false);
+            var local = new LocalNetwork(request.DockerNetworkId, logicalId, record.Vni, record.Subnets, record.Internal, record.EnableIPv6,
+                record.Mtu ?? mtu, DeviceNames.Sandbox(logicalId));
+            await _local.PutAsync(ClusterKeys.LocalNetwork(request.DockerNetworkId), local, DriverJsonContext.Default.LocalNetwork, null, ct).ConfigureAwait(false);
+            _networks[request.DockerNetworkId] = new NetworkRuntime(local);
+            DriverLog.NetworkCreated(_logger, request.DockerNetworkId, logicalId, record.Vni);
+        }
+        catch
+        {
+            await _cluster.DeleteAsync(ClusterKeys.Membership(logicalId, _options.HostId), CancellationToken.None).ConfigureAwait(false);
+            if (createdHere)
+                await RemoveLogicalNetworkAsync(record, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// DeleteNetwork: remove the namespace and this host's membership; the last host to leave removes the logical
+    /// network and frees its VNI. Unknown networks succeed (Docker only logs errors here anyway).
+    /// </summary>
+    public async Task DeleteNetworkAsync(string dockerNetworkId, CancellationToken ct)
+    {
+        var locked = await LockNetworkAsync(dockerNetworkId, ct).ConfigureAwait(false);
+        if (locked is not { } l)
+            return;
+        using (l.Release)
+        {
+            var runtime = l.Runtime;
+            foreach (var endpoint in runtime.Endpoints.Values.ToList())
+                await RemoveEndpointAsync(runtime, endpoint, ct).ConfigureAwait(false);
+            DestroySandbox(runtime);
+            var logicalId = runtime.Network.LogicalId;
+            await _cluster.DeleteAsync(ClusterKeys.Membership(logicalId, _options.HostId), ct).ConfigureAwait(false);
+            var remaining = await _cluster.Store.ListAsync(ClusterKeys.MembershipPrefix(logicalId), ct).ConfigureAwait(false);
+            var last = remaining.Entries.Count == 0;
+            if (last)
+            {
+                var record = await _cluster.GetAsync(ClusterKeys.Network(logicalId), DriverJsonContext.Default.NetworkRecord, ct).ConfigureAwait(false);
+                if (record is not null)
+                    await RemoveLogicalNetworkAsync(record.Value, ct).ConfigureAwait(false);
+            }
+            await _local.DeleteAsync(ClusterKeys.LocalNetwork(dockerNetworkId), ct).ConfigureAwait(false);
+            _networks.TryRemove(dockerNetworkId, out _);
+            DriverLog.NetworkDeleted(_logger, dockerNetworkId, logicalId, last);
+        }
+    }
+
+    private async Task<(NetworkRecord Record, bool CreatedHere)> EnsureLogicalNetworkAsync(
+        string logicalId, NetworkCreation request, IReadOnlyList<SubnetRecord> subnets, uint? requestedVni, int? mtu, CancellationToken ct)
+    {
+        var key = ClusterKeys.Network(logicalId);
+        var existing = await _cluster.GetAsync(key, DriverJsonContext.Default.NetworkRecord, ct).ConfigureAwait(false);
+        if (existing is not null)
+            return (CheckCompatible(existing.Value, subnets, requestedVni), false);
+
+        var vni = requestedVni ?? await _vnis.AllocateAsync(logicalId, ct).ConfigureAwait(false);
+        if (requestedVni is not null)
+            await _vnis.ReserveAsync(vni, logicalId, ct).ConfigureAwait(false);
+        var record = new NetworkRecord(logicalId, null, vni, subnets, request.Internal, request.EnableIPv6, mtu,
+            request.DriverOptions, _options.HostId, DateTimeOffset.UtcNow);
+        var (created, raced) = await _cluster.CreateAsync(key, record, DriverJsonContext.Default.NetworkRecord, null, ct).ConfigureAwait(false);
+        if (created)
+            return (record, true);
+        await _vnis.ReleaseAsync(vni, logicalId, ct).ConfigureAwait(false);
+        return (CheckCompatible(raced!.Value, subnets, requestedVni), false);
+    }
+
+    private static NetworkRecord CheckCompatible(NetworkRecord existing, IReadOnlyList<SubnetRecord> subnets, uint? requestedVni)
+    {
+        var have = existing.Subnets.Select(s => s.Pool).Order(StringComparer.Ordinal);
+        var want = subnets.Select(s => s.Pool).Order(StringComparer.Ordinal);
+        if (!have.SequenceEqual(want))
+            throw new ConflictException($"logical network {existing.Id} has subnets {string.Join(",", existing.Subnets.Select(s => s.Pool))}; this host asked for {string.Join(",", subnets.Select(s => s.Pool))}. Use the same --subnet on every host");
+        if (requestedVni is { } vni && vni != existing.Vni)
+            throw new ConflictException($"logical network {existing.Id} uses VNI {existing.Vni}, not {vni}");
+        return existing;
+    }
+
+    private async Task RemoveLogicalNetworkAsync(NetworkRecord record, CancellationToken ct)
+    {
+        await _cluster.DeleteAsync(ClusterKeys.Network(record.Id), ct).ConfigureAwait(false);
+        await _vnis.ReleaseAsync(record.Vni, record.Id, ct).ConfigureAwait(false);
+    }
+
+    private static string LogicalIdOf(NetworkCreation request)
+    {
+        if (!request.DriverOptions.TryGetValue(DriverOptionNames.Network, out var id) || string.IsNullOrWhiteSpace(id))
+            return request.DockerNetworkId;
+        if (id.Length > 128 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            throw new InvalidRequestException($"-o {DriverOptionNames.Network}='{id}' must be 1-128 letters, digits, '-', '_' or '.'");
+        return id;
+    }
+
+    private static uint? ParseVni(IReadOnlyDictionary<string, string> options)
+    {
+        if (!options.TryGetValue(DriverOptionNames.Vni, out var text))
+            return null;
+        if (!uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var vni))
+            throw new InvalidRequestException($"-o {DriverOptionNames.Vni}='{text}' is not a number between {VniAllocator.Min} and {VniAllocator.Max}");
+        VniAllocator.Validate(vni);
+        return vni;
+    }
+
+    private static int? ParseMtu(IReadOnlyDictionary<string, string> options)
+    {
+        if (!options.TryGetValue(DriverOptionNames.Mtu, out var text))
+            return null;
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var mtu) || mtu is < 576 or > 65535)
+            throw new InvalidRequestException($"-o {DriverOptionNames.Mtu}='{text}' must be a number between 576 and 65535");
+        return mtu;
+    }
+}

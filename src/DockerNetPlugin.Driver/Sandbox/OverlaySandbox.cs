@@ -1,0 +1,220 @@
+using System.Net.NetworkInformation;
+using DockerNetPlugin.Driver.Model;
+using DockerNetPlugin.Netlink;
+using DockerNetPlugin.Netlink.Model;
+
+namespace DockerNetPlugin.Driver.Sandbox;
+
+/// <summary>
+/// One overlay namespace (<c>dnp-&lt;net&gt;</c>): br0 carrying the gateways, vxlan0 enslaved to it, one veth per local
+/// endpoint, and a PERMANENT neighbour + <c>self</c> FDB entry per remote endpoint. Every method can be re-run:
+/// it creates only what is missing. Kernel calls are short and synchronous; callers serialise them per network.
+/// </summary>
+public sealed class OverlaySandbox : IDisposable
+{
+    private readonly RtnlHandle _host;
+
+    private OverlaySandbox(SandboxSpec spec, NetNs ns, RtnlHandle handle, RtnlHandle host, int bridgeIndex, int vxlanIndex)
+    {
+        Spec = spec;
+        Namespace = ns;
+        Handle = handle;
+        _host = host;
+        BridgeIndex = bridgeIndex;
+        VxlanIndex = vxlanIndex;
+    }
+
+    public SandboxSpec Spec { get; }
+    public NetNs Namespace { get; }
+
+    /// <summary>A netlink socket opened inside the namespace, usable from any thread.</summary>
+    public RtnlHandle Handle { get; }
+    public int BridgeIndex { get; }
+    public int VxlanIndex { get; }
+
+    /// <summary>Open the namespace (creating it if missing) and make sure br0 and vxlan0 match <paramref name="spec"/>.</summary>
+    public static OverlaySandbox Ensure(SandboxSpec spec, RtnlHandle host)
+    {
+        var created = !NetNs.Exists(spec.Path);
+        NetNs? ns = null;
+        RtnlHandle? handle = null;
+        try
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(spec.Path)!);
+            ns = created ? NetNs.Create(spec.Path) : NetNs.Open(spec.Path);
+            handle = RtnlHandle.OpenIn(ns);
+            var bridge = EnsureBridge(handle, spec);
+            var vxlan = EnsureVxlan(host, handle, ns, spec, bridge);
+            handle.LinkSetUp(bridge);
+            return new OverlaySandbox(spec, ns, handle, host, bridge, vxlan);
+        }
+        catch (Exception e) when (e is NetlinkException or IOException or UnauthorizedAccessException)
+        {
+            handle?.Dispose();
+            ns?.Dispose();
+            if (created)
+                OverlaySandboxCleanup.DeleteIfPresent(spec.Path);
+            throw new DataPathException($"cannot build overlay namespace {spec.Path} (VNI {spec.Vni}): {e.Message}", e);
+        }
+        catch
+        {
+            handle?.Dispose();
+            ns?.Dispose();
+            if (created)
+                OverlaySandboxCleanup.DeleteIfPresent(spec.Path);
+            throw;
+        }
+    }
+
+    /// <summary>Create the endpoint's veth pair: the container end stays in the host namespace for Docker to move.</summary>
+    public void AttachEndpoint(string containerSide, string sandboxSide, PhysicalAddress mac)
+    {
+        var existingPeer = Handle.LinkByName(sandboxSide);
+        var existingContainer = _host.LinkByName(containerSide);
+        if (existingPeer is not null && existingContainer is not null && existingPeer.MasterIndex == BridgeIndex)
+            return; // a repeated Join: already built
+        DetachEndpoint(containerSide, sandboxSide);
+        try
+        {
+            _host.VethAdd(containerSide, sandboxSide, Spec.Mtu, mac, null, Namespace);
+            var peer = Handle.LinkByName(sandboxSide)
+                ?? throw new DataPathException($"veth end {sandboxSide} did not appear in {Spec.Path}", null);
+            Handle.LinkSetMtu(peer.Index, Spec.Mtu);
+            Handle.LinkSetMaster(peer.Index, BridgeIndex);
+            Handle.LinkSetUp(peer.Index);
+        }
+        catch (NetlinkException e)
+        {
+            DetachEndpoint(containerSide, sandboxSide);
+            throw new DataPathException($"cannot create veth pair {containerSide}/{sandboxSide}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Delete the endpoint's veth pair wherever its ends are; missing ends are fine.</summary>
+    public void DetachEndpoint(string containerSide, string sandboxSide)
+    {
+        DeleteIfPresent(Handle, sandboxSide);
+        DeleteIfPresent(_host, containerSide);
+    }
+
+    /// <summary>Whether the endpoint's overlay end is still enslaved to br0 (used by reconciliation).</summary>
+    public bool HasEndpoint(string sandboxSide) => Handle.LinkByName(sandboxSide)?.MasterIndex == BridgeIndex;
+
+    /// <summary>Program remote endpoints: neighbour entries (IPv4 and IPv6) and FDB entries to their VTEPs, in batches.</summary>
+    public void AddPeers(IReadOnlyList<PeerEntry> peers)
+    {
+        if (peers.Count == 0)
+            return;
+        Handle.NeighborReplaceMany(peers.SelectMany(Neighbors).ToList());
+        Handle.FdbReplaceMany(peers.Select(Fdb).ToList());
+    }
+
+    /// <summary>Remove remote endpoints' entries; entries already gone are fine.</summary>
+    public void RemovePeers(IReadOnlyList<PeerEntry> peers)
+    {
+        if (peers.Count == 0)
+            return;
+        IgnoreMissing(() => Handle.NeighborDeleteMany(peers.SelectMany(Neighbors).ToList()));
+        IgnoreMissing(() => Handle.FdbDeleteMany(peers.Select(Fdb).ToList()));
+    }
+
+    /// <summary>Delete vxlan0 (freeing the VNI) and the namespace itself.</summary>
+    public void Destroy()
+    {
+        DeleteIfPresent(Handle, DeviceNames.Vxlan);
+        Dispose();
+        OverlaySandboxCleanup.DeleteIfPresent(Spec.Path);
+    }
+
+    public void Dispose()
+    {
+        Handle.Dispose();
+        Namespace.Dispose();
+    }
+
+    private IEnumerable<Neighbor> Neighbors(PeerEntry p)
+    {
+        if (p.IPv4 is not null)
+            yield return new Neighbor(VxlanIndex, p.IPv4, p.Mac);
+        if (p.IPv6 is not null)
+            yield return new Neighbor(VxlanIndex, p.IPv6, p.Mac);
+    }
+
+    private FdbEntry Fdb(PeerEntry p) => new(VxlanIndex, p.Mac, p.Vtep);
+
+    private static int EnsureBridge(RtnlHandle handle, SandboxSpec spec)
+    {
+        var bridge = handle.LinkByName(DeviceNames.Bridge);
+        var index = bridge?.Index ?? handle.BridgeAdd(DeviceNames.Bridge, spec.Mtu);
+        if (bridge is not null && bridge.Mtu != spec.Mtu)
+            handle.LinkSetMtu(index, spec.Mtu);
+        var present = handle.AddressList(index);
+        foreach (var gateway in spec.Gateways)
+        {
+            if (!present.Any(a => a.Ip.Equals(gateway.Address) && a.PrefixLength == gateway.PrefixLength))
+                handle.AddressReplace(index, gateway.Address, gateway.PrefixLength);
+        }
+        return index;
+    }
+
+    private static int EnsureVxlan(RtnlHandle host, RtnlHandle handle, NetNs ns, SandboxSpec spec, int bridge)
+    {
+        var existing = handle.LinkByName(DeviceNames.Vxlan);
+        if (existing?.Vxlan is { } info && info.Vni == spec.Vni && info.Port == spec.Port && !info.Learning && info.Proxy && info.L2Miss && info.L3Miss)
+        {
+            if (existing.Mtu != spec.Mtu)
+                handle.LinkSetMtu(existing.Index, spec.Mtu);
+            if (existing.MasterIndex != bridge)
+                handle.LinkSetMaster(existing.Index, bridge);
+            handle.LinkSetUp(existing.Index);
+            return existing.Index;
+        }
+        if (existing is not null)
+            handle.LinkDelete(existing.Index);
+
+        // Created in the host namespace so its UDP socket binds to the underlay, then moved in (as Docker does).
+        var hostName = DeviceNames.HostVxlan(spec.Vni, spec.LogicalNetworkId);
+        DeleteIfPresent(host, hostName);
+        var hostIndex = host.VxlanAdd(new VxlanSpec(hostName, spec.Vni, spec.Port, Learning: false, Proxy: true, L2Miss: true, L3Miss: true, Mtu: spec.Mtu));
+        try
+        {
+            host.LinkSetNetNs(hostIndex, ns);
+        }
+        catch
+        {
+            DeleteIfPresent(host, hostName);
+            throw;
+        }
+        var moved = handle.LinkByName(hostName) ?? throw new DataPathException($"{hostName} did not arrive in {spec.Path}", null);
+        handle.LinkSetName(moved.Index, DeviceNames.Vxlan);
+        handle.LinkSetMaster(moved.Index, bridge);
+        handle.LinkSetUp(moved.Index);
+        return moved.Index;
+    }
+
+    private static void DeleteIfPresent(RtnlHandle handle, string name)
+    {
+        var link = handle.LinkByName(name);
+        if (link is null)
+            return;
+        try
+        {
+            handle.LinkDelete(link.Index);
+        }
+        catch (NetlinkException e) when (e.IsNotFound)
+        {
+            // deleted concurrently (a veth goes with its peer)
+        }
+    }
+
+    private static void IgnoreMissing(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (NetlinkBatchException e) when (e.Failures.All(f => f.Error.IsNotFound))
+        {
+        }
+    }
+}

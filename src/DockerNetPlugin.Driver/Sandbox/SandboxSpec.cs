@@ -1,0 +1,12 @@
+using DockerNetPlugin.Driver.Model;
+
+namespace DockerNetPlugin.Driver.Sandbox;
+
+/// <summary>What an overlay namespace must contain: br0 with the gateways, vxlan0 with this VNI, at this MTU.</summary>
+public sealed record SandboxSpec(
+    string Path,
+    string LogicalNetworkId,
+    uint Vni,
+    ushort Port,
+    int Mtu,
+    IReadOnlyList<InterfaceAddress> Gateways);

@@ -1,0 +1,69 @@
+using System.Collections;
+using System.Globalization;
+
+namespace DockerNetPlugin.Host;
+
+/// <summary>Every DNP_* setting of <c>dnp serve</c>, read once from the environment with the product's defaults.</summary>
+public sealed record HostSettings
+{
+    public string Socket { get; init; } = "/run/docker/plugins/dnp.sock";
+    public string StateDirectory { get; init; } = "/var/lib/dnp";
+    public string NetnsDirectory { get; init; } = "/run/netns";
+    public string Store { get; init; } = "file:///var/lib/dnp";
+    public string? Advertise { get; init; }
+    public ushort VxlanPort { get; init; } = 4789;
+    public bool Replicate { get; init; } = true;
+    public string LogLevel { get; init; } = "info";
+    public string LogFormat { get; init; } = "text";
+    public TimeSpan LeaseTtl { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(25);
+
+    /// <summary>Read the settings; a malformed value is an error naming the variable and what it accepts.</summary>
+    public static HostSettings FromEnvironment(IDictionary env)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        string? Get(string name) => env[name] is string s && s.Length > 0 ? s : null;
+        var d = new HostSettings();
+        return new HostSettings
+        {
+            Socket = Get("DNP_SOCKET") ?? d.Socket,
+            StateDirectory = Get("DNP_STATE_DIR") ?? d.StateDirectory,
+            NetnsDirectory = Get("DNP_NETNS_DIR") ?? d.NetnsDirectory,
+            Store = Get("DNP_STORE") ?? d.Store,
+            Advertise = Get("DNP_ADVERTISE_ADDR"),
+            VxlanPort = Get("DNP_VXLAN_PORT") is { } port ? ParsePort(port) : d.VxlanPort,
+            Replicate = Get("DNP_REPLICATE") is { } r ? ParseBool("DNP_REPLICATE", r) : d.Replicate,
+            LogLevel = Get("DNP_LOG_LEVEL") ?? d.LogLevel,
+            LogFormat = Get("DNP_LOG_FORMAT") is { } f ? ParseFormat(f) : d.LogFormat,
+            LeaseTtl = Get("DNP_LEASE_TTL") is { } ttl ? TimeSpan.FromSeconds(ParseSeconds("DNP_LEASE_TTL", ttl, 2, 3600)) : d.LeaseTtl,
+            CallTimeout = Get("DNP_CALL_TIMEOUT") is { } t ? TimeSpan.FromSeconds(ParseSeconds("DNP_CALL_TIMEOUT", t, 1, 600)) : d.CallTimeout,
+        };
+    }
+
+    private static ushort ParsePort(string text) =>
+        ushort.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port > 0
+            ? port
+            : throw new SettingsException($"DNP_VXLAN_PORT='{text}' must be a UDP port number (1-65535)");
+
+    private static bool ParseBool(string name, string text) => text.ToLowerInvariant() switch
+    {
+        "1" or "true" or "yes" or "on" => true,
+        "0" or "false" or "no" or "off" => false,
+        _ => throw new SettingsException($"{name}='{text}' must be true or false"),
+    };
+
+    private static string ParseFormat(string text) => text.ToLowerInvariant() is "text" or "json"
+        ? text.ToLowerInvariant()
+        : throw new SettingsException($"DNP_LOG_FORMAT='{text}' must be text or json");
+
+    private static int ParseSeconds(string name, string text, int min, int max) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var s) && s >= min && s <= max
+            ? s
+            : throw new SettingsException($"{name}='{text}' must be a whole number of seconds between {min} and {max}");
+}
+
+/// <summary>A setting that cannot be used; <c>dnp serve</c> prints it and exits non-zero.</summary>
+public sealed class SettingsException : Exception
+{
+    public SettingsException(string message) : base(message) { }
+}

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using DockerNetPlugin.Driver;
+using DockerNetPlugin.Ipam;
+using DockerNetPlugin.Store;
+using Microsoft.Extensions.Logging;
+
+namespace DockerNetPlugin.Host;
+
+/// <summary>
+/// The driver and IPAM behind the socket. The socket is bound first (Docker gives a managed plugin about 12 s);
+/// this starts them in the background, retrying with backoff while the store is unreachable. Calls wait for it
+/// within their own deadline.
+/// </summary>
+internal sealed class PluginRuntime : IAsyncDisposable
+{
+    private readonly HostSettings _settings;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private readonly TaskCompletionSource<(OverlayDriver Driver, IpamService Ipam)> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _starting;
+    private IKvStore? _cluster;
+    private IKvStore? _local;
+    private string? _lastError;
+
+    public PluginRuntime(HostSettings settings, ILoggerFactory loggers)
+    {
+        _settings = settings;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<PluginRuntime>();
+    }
+
+    public void Start() => _starting = Task.Run(() => StartAsync(_stop.Token));
+
+    public async Task<OverlayDriver> DriverAsync(CancellationToken ct) => (await WaitAsync(ct).ConfigureAwait(false)).Driver;
+
+    public async Task<IpamService> IpamAsync(CancellationToken ct) => (await WaitAsync(ct).ConfigureAwait(false)).Ipam;
+
+    public bool IsReady => _ready.Task.IsCompletedSuccessfully;
+
+    private async Task<(OverlayDriver Driver, IpamService Ipam)> WaitAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await _ready.Task.WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!_ready.Task.IsCompleted)
+        {
+            throw new NotReadyException($"dnp is still starting: {_lastError ?? "initialising"}");
+        }
+    }
+
+    private async Task StartAsync(CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var delay = TimeSpan.FromSeconds(1);
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                var hostId = HostIdentity.LoadOrCreate(_settings.StateDirectory);
+                _local ??= await Store.Local.FileKvStore.OpenAsync(new Store.Local.FileKvStoreOptions(Path.Combine(_settings.StateDirectory, "local")), _loggers, ct).ConfigureAwait(false);
+                _cluster ??= await OpenClusterStoreAsync(ct).ConfigureAwait(false);
+                var driver = await OverlayDriver.StartAsync(new DriverOptions
+                {
+                    HostId = hostId,
+                    NetnsDirectory = _settings.NetnsDirectory,
+                    Advertise = _settings.Advertise,
+                    VxlanPort = _settings.VxlanPort,
+                    Replicate = _settings.Replicate,
+                    LeaseTtl = _settings.LeaseTtl,
+                }, _cluster, _local, _loggers, ct).ConfigureAwait(false);
+                var ipam = new IpamService(_cluster, new IpamOptions(hostId), _loggers.CreateLogger<IpamService>());
+                _ready.TrySetResult((driver, ipam));
+                HostLog.Ready(_logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                return;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is StoreException or DriverException or IOException or UnauthorizedAccessException or Netlink.NetlinkException)
+            {
+                _lastError = e.Message;
+                HostLog.InitFailed(_logger, e.Message, delay.TotalSeconds);
+                await Task.Delay(delay, ct).ConfigureAwait(false);
+                delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 15));
+            }
+        }
+    }
+
+    // TODO(store factory): replaced by StoreFactory once etcd/consul land.
+    private async Task<IKvStore> OpenClusterStoreAsync(CancellationToken ct)
+    {
+        var uri = new Uri(_settings.Store);
+        if (uri.Scheme != "file")
+            throw new SettingsException($"DNP_STORE='{_settings.Store}': unsupported scheme");
+        return await Store.Local.FileKvStore.OpenAsync(new Store.Local.FileKvStoreOptions(uri.LocalPath), _loggers, ct).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_starting is not null)
+        {
+            try
+            {
+                await _starting.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+        if (_ready.Task.IsCompletedSuccessfully)
+            await _ready.Task.Result.Driver.DisposeAsync().ConfigureAwait(false);
+        if (_cluster is not null)
+            await _cluster.DisposeAsync().ConfigureAwait(false);
+        if (_local is not null)
+            await _local.DisposeAsync().ConfigureAwait(false);
+        _stop.Dispose();
+    }
+}
+
+/// <summary>A call arrived before the driver finished starting (or while the store stays unreachable).</summary>
+internal sealed class NotReadyException : DriverException
+{
+    public NotReadyException(string message) : base(message) { }
+}

@@ -1,0 +1,101 @@
+using System.Text.Json;
+using DockerNetPlugin.Protocol;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Json;
+
+namespace DockerNetPlugin.Host;
+
+/// <summary><c>dnp serve</c>: the plugin protocol on a unix socket (mode 0660, no TCP listener), driver and IPAM behind it.</summary>
+public static class PluginServer
+{
+    public static async Task<int> RunAsync(HostSettings settings, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        using var serilog = CreateLogger(settings);
+        using var loggers = LoggerFactory.Create(b => b.AddSerilog(serilog));
+        var log = loggers.CreateLogger("DockerNetPlugin.Host");
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSerilog(serilog);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton<PluginCall>();
+        PrepareSocket(settings.Socket);
+        builder.WebHost.ConfigureKestrel(k => k.ListenUnixSocket(settings.Socket));
+
+        await using var runtime = new PluginRuntime(settings, loggers);
+        await using var app = builder.Build();
+        var call = app.Services.GetRequiredService<PluginCall>();
+        app.MapNetworkDriver(call, runtime);
+        app.MapIpamDriver(call, runtime);
+        app.MapGet("/dnp/v1/status", async (HttpContext http) =>
+        {
+            if (!runtime.IsReady)
+            {
+                http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                await JsonSerializer.SerializeAsync(http.Response.Body, new StatusError("dnp is still starting"), HostJsonContext.Default.StatusError).ConfigureAwait(false);
+                return;
+            }
+            var driver = await runtime.DriverAsync(http.RequestAborted).ConfigureAwait(false);
+            http.Response.ContentType = "application/json";
+            await JsonSerializer.SerializeAsync(http.Response.Body, driver.GetStatus(), HostJsonContext.Default.DriverStatus).ConfigureAwait(false);
+        });
+        app.MapFallback(async (HttpContext http) =>
+        {
+            http.Response.StatusCode = StatusCodes.Status404NotFound;
+            await JsonSerializer.SerializeAsync(http.Response.Body,
+                new NetworkErrorResponse($"dnp does not implement {http.Request.Method} {http.Request.Path}"), PluginJsonContext.Default.NetworkErrorResponse).ConfigureAwait(false);
+        });
+
+        await app.StartAsync(ct).ConfigureAwait(false);
+        File.SetUnixFileMode(settings.Socket, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
+        HostLog.Listening(log, settings.Socket, settings.Store, settings.StateDirectory, settings.NetnsDirectory);
+        runtime.Start();
+
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var registration = ct.Register(() => stopped.TrySetResult());
+        app.Lifetime.ApplicationStopping.Register(() => stopped.TrySetResult());
+        await stopped.Task.ConfigureAwait(false);
+        HostLog.Stopping(log);
+        await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        return 0;
+    }
+
+    /// <summary>Kestrel leaves its socket behind after a crash; the plugin owns the path, so a stale one is removed.</summary>
+    private static void PrepareSocket(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        if (File.Exists(path))
+            File.Delete(path);
+    }
+
+    private static Serilog.Core.Logger CreateLogger(HostSettings settings)
+    {
+        var level = settings.LogLevel.ToLowerInvariant() switch
+        {
+            "trace" or "verbose" => LogEventLevel.Verbose,
+            "debug" => LogEventLevel.Debug,
+            "info" or "information" => LogEventLevel.Information,
+            "warn" or "warning" => LogEventLevel.Warning,
+            "error" => LogEventLevel.Error,
+            _ => throw new SettingsException($"DNP_LOG_LEVEL='{settings.LogLevel}' must be one of debug, info, warn, error"),
+        };
+        var config = new LoggerConfiguration()
+            .MinimumLevel.Is(level)
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .Enrich.FromLogContext();
+        // Docker collects a managed plugin's stderr into the daemon log.
+        config = settings.LogFormat == "json"
+            ? config.WriteTo.Console(new JsonFormatter(renderMessage: true), standardErrorFromLevel: LogEventLevel.Verbose)
+            : config.WriteTo.Console(outputTemplate: "{Timestamp:yyyy-MM-ddTHH:mm:ss.fffZ} {Level:u3} {Message:lj}{NewLine}{Exception}",
+                standardErrorFromLevel: LogEventLevel.Verbose, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+        return config.CreateLogger();
+    }
+}
