@@ -18,6 +18,9 @@ public sealed class NeighborMonitor : IAsyncDisposable
 
     private const int PollTimeoutMs = 200;
 
+    /// <summary>A big queue makes ENOBUFS (lost notifications) rare.</summary>
+    private const int KernelReceiveBufferSize = 8 * 1024 * 1024;
+
     private readonly NetlinkSocket _socket;
     private readonly Channel<NeighborMiss> _misses = Channel.CreateUnbounded<NeighborMiss>(new UnboundedChannelOptions { SingleWriter = true });
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -33,11 +36,14 @@ public sealed class NeighborMonitor : IAsyncDisposable
     }
 
     /// <summary>Subscribes in <paramref name="ns"/> (socket opened on a dedicated thread there), or in the calling thread's namespace when null.</summary>
-    public static NeighborMonitor Open(NetNs? ns)
+    public static NeighborMonitor Open(NetNs? ns) => Open(ns, KernelReceiveBufferSize);
+
+    /// <summary>As <see cref="Open(NetNs?)"/> with a chosen kernel receive queue (tests use a tiny one to provoke ENOBUFS).</summary>
+    internal static NeighborMonitor Open(NetNs? ns, int kernelReceiveBuffer)
     {
         var socket = ns is null
-            ? NetlinkSocket.Open(Nlm.RTNLGRP_NEIGH)
-            : ns.Run(() => NetlinkSocket.Open(Nlm.RTNLGRP_NEIGH));
+            ? NetlinkSocket.Open(Nlm.RTNLGRP_NEIGH, kernelReceiveBuffer)
+            : ns.Run(() => NetlinkSocket.Open(Nlm.RTNLGRP_NEIGH, kernelReceiveBuffer));
         return new NeighborMonitor(socket);
     }
 

@@ -66,7 +66,7 @@ internal sealed class NetlinkSocket : IDisposable
     /// Opens a socket in the calling thread's network namespace, configured like iproute2
     /// (ext-ack, strict dump checking, capped error replies, large queues); joins <paramref name="group"/> if not 0.
     /// </summary>
-    internal static NetlinkSocket Open(int group = 0)
+    internal static NetlinkSocket Open(int group = 0, int kernelReceiveBuffer = KernelReceiveBufferSize)
     {
         var fd = SafeFdHandle.FromResult(
             Libc.socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Libc.NETLINK_ROUTE),
@@ -74,9 +74,9 @@ internal sealed class NetlinkSocket : IDisposable
         try
         {
             SetInt(fd, Libc.SOL_SOCKET, Libc.SO_SNDBUF, KernelSendBufferSize, "SO_SNDBUF");
-            if (Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, KernelReceiveBufferSize, sizeof(int)) < 0)
+            if (Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, kernelReceiveBuffer, sizeof(int)) < 0)
             {
-                SetInt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, KernelReceiveBufferSize, "SO_RCVBUF");
+                SetInt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, kernelReceiveBuffer, "SO_RCVBUF");
             }
 
             SetInt(fd, Libc.SOL_NETLINK, Libc.NETLINK_EXT_ACK, 1, "NETLINK_EXT_ACK");
