@@ -5,18 +5,12 @@ using static DockerNetPlugin.Ipam.Tests.Requests;
 
 namespace DockerNetPlugin.Ipam.Tests;
 
-public sealed class IpamServiceAddressesTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class IpamServiceAddressesTests(ITestOutputHelper output) : IpamStoreTestBase
 {
-    private static readonly CancellationToken Ct = CancellationToken.None;
-    private IpamTestStore _env = null!;
-
-    public async Task InitializeAsync() => _env = await IpamTestStore.CreateAsync();
-
-    public async Task DisposeAsync() => await _env.DisposeAsync();
 
     private async Task<(IpamService Ipam, string PoolId)> PoolAsync(string cidr, string? subPool = null, bool v6 = false)
     {
-        var ipam = _env.Host("h1");
+        var ipam = Env.Host("h1");
         var pool = await ipam.RequestPoolAsync(Pool(cidr, subPool, v6: v6), Ct);
         return (ipam, pool.PoolId);
     }
@@ -106,7 +100,7 @@ public sealed class IpamServiceAddressesTests(ITestOutputHelper output) : IAsync
     [InlineData("some-other-ipam-id", "not one this driver hands out")]
     public async Task RequestAddress_UnknownPool_ThrowsUnknownPool(string poolId, string expected)
     {
-        var e = await Assert.ThrowsAsync<UnknownPoolException>(() => AddressAsync(_env.Host("h1"), poolId));
+        var e = await Assert.ThrowsAsync<UnknownPoolException>(() => AddressAsync(Env.Host("h1"), poolId));
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
 
@@ -201,6 +195,20 @@ public sealed class IpamServiceAddressesTests(ITestOutputHelper output) : IAsync
         Assert.Equal(
             [("10.30.0.1", AddressKind.Gateway, "h1", (string?)null), ("10.30.0.2", AddressKind.Endpoint, "h1", "web"), ("10.30.0.200", AddressKind.Aux, "h1", null)],
             list.Select(a => (a.Address.ToString(), a.Kind, a.HostId, a.EndpointName)).ToList());
+    }
+
+    [Fact]
+    public async Task RequestAddress_V6BoundedRange_ExhaustsAfterTheConfiguredAddresses()
+    {
+        var ipam = Env.Host("h1", new IpamOptions { V6DynamicRange = 3 });
+        var poolId = (await ipam.RequestPoolAsync(Pool("fd00:30::/64", v6: true), Ct)).PoolId;
+
+        Assert.Equal("fd00:30::1/64", await AddressAsync(ipam, poolId, options: Gateway));
+        Assert.Equal("fd00:30::2/64", await AddressAsync(ipam, poolId));
+        Assert.Equal("fd00:30::3/64", await AddressAsync(ipam, poolId));
+        var e = await Assert.ThrowsAsync<PoolExhaustedException>(() => AddressAsync(ipam, poolId));
+        Assert.Contains("(3 in use)", e.Message, StringComparison.Ordinal);
+        Assert.Equal("fd00:30::1:0:0:5/64", await AddressAsync(ipam, poolId, "fd00:30::1:0:0:5", Endpoint("fixed")));
     }
 
     [Fact]

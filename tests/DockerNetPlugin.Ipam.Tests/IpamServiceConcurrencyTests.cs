@@ -4,19 +4,15 @@ using static DockerNetPlugin.Ipam.Tests.Requests;
 namespace DockerNetPlugin.Ipam.Tests;
 
 /// <summary>Many tasks on many services (hosts) at once on one store: never a duplicate pool or address.</summary>
-public sealed class IpamServiceConcurrencyTests : IAsyncLifetime
+public sealed class IpamServiceConcurrencyTests : IpamStoreTestBase
 {
-    private static readonly CancellationToken Ct = CancellationToken.None;
-    private IpamTestStore _env = null!;
     private IpamService[] _hosts = [];
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _env = await IpamTestStore.CreateAsync();
-        _hosts = Enumerable.Range(1, 4).Select(i => _env.Host($"h{i}")).ToArray();
+        await base.InitializeAsync();
+        _hosts = Enumerable.Range(1, 4).Select(i => Env.Host($"h{i}")).ToArray();
     }
-
-    public async Task DisposeAsync() => await _env.DisposeAsync();
 
     private async Task<string> ReplicatedPoolAsync(string cidr)
     {

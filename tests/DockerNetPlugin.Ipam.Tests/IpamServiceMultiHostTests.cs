@@ -4,21 +4,17 @@ using static DockerNetPlugin.Ipam.Tests.Requests;
 namespace DockerNetPlugin.Ipam.Tests;
 
 /// <summary>Two services with different host ids on one store: two hosts sharing the cluster store.</summary>
-public sealed class IpamServiceMultiHostTests : IAsyncLifetime
+public sealed class IpamServiceMultiHostTests : IpamStoreTestBase
 {
-    private static readonly CancellationToken Ct = CancellationToken.None;
-    private IpamTestStore _env = null!;
     private IpamService _h1 = null!;
     private IpamService _h2 = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _env = await IpamTestStore.CreateAsync();
-        _h1 = _env.Host("h1");
-        _h2 = _env.Host("h2");
+        await base.InitializeAsync();
+        _h1 = Env.Host("h1");
+        _h2 = Env.Host("h2");
     }
-
-    public async Task DisposeAsync() => await _env.DisposeAsync();
 
     /// <summary>What replication does: the same network (subnet, gateway request) created on both hosts.</summary>
     private async Task<string> ReplicatedPoolAsync(string cidr = "10.30.0.0/24")
@@ -108,7 +104,7 @@ public sealed class IpamServiceMultiHostTests : IAsyncLifetime
 
         Assert.Null(await _h1.GetPoolAsync(poolId, Ct));
         Assert.Empty(await _h1.ListPoolsAsync(Ct));
-        Assert.Equal([Store.KeyLayout.Key("ipam", "index")], await _env.IpamKeysAsync());
+        Assert.Equal([Store.KeyLayout.Key("ipam", "index")], await Env.IpamKeysAsync());
     }
 
     [Fact]
@@ -142,7 +138,7 @@ public sealed class IpamServiceMultiHostTests : IAsyncLifetime
         await _h1.ReleasePoolAsync(p1.PoolId, Ct);
 
         var p2 = await _h2.RequestPoolAsync(Pool("10.30.0.0/24"), Ct);
-        await Assert.ThrowsAsync<UnknownPoolException>(() => _env.Host("h3").RequestAddressAsync("dnp-local/10.31.0.0/24", null, None, Ct));
+        await Assert.ThrowsAsync<UnknownPoolException>(() => Env.Host("h3").RequestAddressAsync("dnp-local/10.31.0.0/24", null, None, Ct));
         var a = await _h2.RequestAddressAsync(p2.PoolId, null, Endpoint("d"), Ct);
         var b = await _h1.RequestAddressAsync(p2.PoolId, null, Endpoint("e"), Ct);
         Assert.Equal(IPAddress.Parse("10.30.0.1"), a.Address);
