@@ -64,7 +64,7 @@ public sealed class EtcdServer : IAsyncDisposable
                     throw new TestbedException($"etcd exited during start.\n{LogTail.Read(LogPath)}");
                 }
 
-                var health = await _service.ExecAsync([BusyboxImage.BusyboxPath, "wget", "-qO-", "-T", "1", $"http://127.0.0.1:{ClientPort}/health"], cancellationToken).ConfigureAwait(false);
+                var health = await _service.ExecAsync([BusyboxImage.BusyboxPath, "wget", "-qO-", $"http://127.0.0.1:{ClientPort}/health"], cancellationToken, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
                 return health.Succeeded && health.StdOut.Contains("true", StringComparison.Ordinal);
             },
             s_readyTimeout,

@@ -36,7 +36,7 @@ public sealed class InternetHost : IAsyncDisposable
     /// <summary><c>http://&lt;Address&gt;/</c> answers <see cref="IndexBody"/>.</summary>
     public string IndexUrl => $"http://{Address}/";
 
-    /// <summary><c>http://&lt;Address&gt;/cgi-bin/whoami</c> answers the requester's source IP.</summary>
+    /// <summary><c>http://&lt;Address&gt;/cgi-bin/whoami</c> answers the requester's source IP (plain IPv4, no ::ffff: prefix).</summary>
     public string WhoAmIUrl => $"http://{Address}/cgi-bin/whoami";
 
     /// <summary>Runs a command in the internet namespace.</summary>
@@ -44,7 +44,7 @@ public sealed class InternetHost : IAsyncDisposable
 
     /// <summary>Fetches <paramref name="url"/> from the internet namespace with busybox wget (5 s timeout); the body is StdOut.</summary>
     public Task<CommandResult> HttpGetAsync(string url) =>
-        _service.ExecAsync([BusyboxImage.BusyboxPath, "wget", "-qO-", "-T", "5", url], CancellationToken.None, TimeSpan.FromSeconds(15));
+        _service.ExecAsync([BusyboxImage.BusyboxPath, "wget", "-qO-", url], CancellationToken.None, TimeSpan.FromSeconds(10));
 
     internal async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -52,11 +52,11 @@ public sealed class InternetHost : IAsyncDisposable
         Directory.CreateDirectory(cgi);
         await File.WriteAllTextAsync(Path.Combine(_wwwDir, "index.html"), IndexBody + "\n", cancellationToken).ConfigureAwait(false);
         var whoami = Path.Combine(cgi, "whoami");
-        await File.WriteAllTextAsync(whoami, "#!/bin/sh\necho 'Content-Type: text/plain'\necho\necho \"$REMOTE_ADDR\"\n", cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(whoami, "#!/bin/sh\na=\"${REMOTE_ADDR#\\[}\"\na=\"${a%\\]}\"\necho 'Content-Type: text/plain'\necho\necho \"${a#::ffff:}\"\n", cancellationToken).ConfigureAwait(false);
         File.SetUnixFileMode(whoami, (UnixFileMode)0x1ED);
         _service.Start([BusyboxImage.BusyboxPath, "httpd", "-f", "-p", HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "-h", _wwwDir]);
         await Poll.UntilAsync(
-            async () => (await _service.ExecAsync([BusyboxImage.BusyboxPath, "wget", "-qO-", "-T", "1", $"http://127.0.0.1:{HttpPort}/"], cancellationToken).ConfigureAwait(false)).Succeeded,
+            async () => (await _service.ExecAsync([BusyboxImage.BusyboxPath, "wget", "-qO-", $"http://127.0.0.1:{HttpPort}/"], cancellationToken, TimeSpan.FromSeconds(5)).ConfigureAwait(false)).Succeeded,
             s_readyTimeout,
             () => $"internet httpd did not answer within {s_readyTimeout.TotalSeconds} s.\n{LogTail.Read(_service.LogPath)}",
             cancellationToken).ConfigureAwait(false);
