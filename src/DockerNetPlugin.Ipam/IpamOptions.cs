@@ -29,4 +29,14 @@ public sealed record IpamOptions(string HostId)
     /// after the subnet-router anycast address: a 2^64 space is never scanned. Explicit addresses may be anywhere.
     /// </summary>
     public int V6DynamicRange { get; init; } = 65536;
+
+    /// <summary>
+    /// Set when the Host answers GetCapabilities with <c>RequiresMACAddress: true</c>: Docker then sends every
+    /// endpoint RequestAddress with a MAC option (v29+ also with the endpoint name), so an explicit address
+    /// with neither is surely an <c>--aux-address</c>, shared by every host and kept until the pool goes.
+    /// When false (the default), such a request may be a pre-v29 <c>--ip</c>, so it is taken as an endpoint
+    /// address owned by this host: never a cross-host duplicate, but a network with <c>--aux-address</c>
+    /// then cannot be replicated to a second host (its aux request is refused as in use).
+    /// </summary>
+    public bool EndpointRequestsCarryMac { get; init; }
 }

@@ -9,11 +9,12 @@ public sealed partial class IpamService
     /// <summary>
     /// Three kinds of request, told apart by the options (remote-api.md §4):
     /// <c>RequestAddressType=com.docker.network.gateway</c> → the pool's one gateway, the same on every host;
-    /// an address with neither endpoint name nor MAC option → an aux address, shared by every host;
+    /// an address with neither endpoint name nor MAC option → an aux address, shared by every host (only
+    /// with <see cref="IpamOptions.EndpointRequestsCarryMac"/>; otherwise it could be a pre-v29 <c>--ip</c>);
     /// anything else → an endpoint address owned by this host, explicit (<c>--ip</c>) or the next free one.
     /// </summary>
     public async Task<AddressAllocation> RequestAddressAsync(
-        string poolId, string? address, IReadOnlyDictionary<string, string> options, CancellationToken ct)
+        string poolId, string? address, IReadOnlyDictionary<string, string>? options, CancellationToken ct)
     {
         options ??= s_empty;
         var (cidr, pool) = await RequirePoolAsync(poolId, fresh: false, ct).ConfigureAwait(false);
@@ -22,7 +23,8 @@ public sealed partial class IpamService
             requested = CheckInPool(cidr, Cidr.ParseAddress(address, $"requested address in pool {cidr}"));
 
         var kind = options.GetValueOrDefault(IpamLabels.RequestAddressType) == IpamLabels.Gateway ? AddressKind.Gateway
-            : requested is not null && !options.ContainsKey(IpamLabels.EndpointName) && !options.ContainsKey(IpamLabels.MacAddress) ? AddressKind.Aux
+            : requested is not null && _options.EndpointRequestsCarryMac
+                && !options.ContainsKey(IpamLabels.EndpointName) && !options.ContainsKey(IpamLabels.MacAddress) ? AddressKind.Aux
             : AddressKind.Endpoint;
         var record = new AddressRecord(KindName(kind), _options.HostId, new Dictionary<string, string>(options));
 

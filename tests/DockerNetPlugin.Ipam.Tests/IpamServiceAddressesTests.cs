@@ -8,9 +8,11 @@ namespace DockerNetPlugin.Ipam.Tests;
 public sealed class IpamServiceAddressesTests(ITestOutputHelper output) : IpamStoreTestBase
 {
 
+    private static readonly IpamOptions MacAware = new() { EndpointRequestsCarryMac = true };
+
     private async Task<(IpamService Ipam, string PoolId)> PoolAsync(string cidr, string? subPool = null, bool v6 = false)
     {
-        var ipam = Env.Host("h1");
+        var ipam = Env.Host("h1", MacAware);
         var pool = await ipam.RequestPoolAsync(Pool(cidr, subPool, v6: v6), Ct);
         return (ipam, pool.PoolId);
     }
@@ -117,6 +119,19 @@ public sealed class IpamServiceAddressesTests(ITestOutputHelper output) : IpamSt
         var aux = (await ipam.ListAddressesAsync(poolId, Ct)).Single(a => a.Address.Equals(IPAddress.Parse("10.30.0.2")));
         Assert.Equal(AddressKind.Aux, aux.Kind);
         await Assert.ThrowsAsync<AddressInUseException>(() => AddressAsync(ipam, poolId, "10.30.0.2", Endpoint("c2")));
+    }
+
+    [Fact]
+    public async Task RequestAddress_NoOptionsWithoutMacCapability_TreatedAsOwnedEndpoint()
+    {
+        var ipam = Env.Host("h1");
+        var poolId = (await ipam.RequestPoolAsync(Pool("10.30.0.0/24"), Ct)).PoolId;
+        await ipam.RequestAddressAsync(poolId, "10.30.0.9", null, Ct); // pre-v29 --ip and --aux-address look alike
+
+        var e = await Assert.ThrowsAsync<AddressInUseException>(() => Env.Host("h2").RequestAddressAsync(poolId, "10.30.0.9", null, Ct));
+        Assert.Contains("held by host h1 for an endpoint", e.Message, StringComparison.Ordinal);
+        await ipam.ReleaseAddressAsync(poolId, "10.30.0.9", Ct);
+        Assert.Empty(await ipam.ListAddressesAsync(poolId, Ct));
     }
 
     [Fact]

@@ -12,8 +12,9 @@ public sealed class IpamServiceMultiHostTests : IpamStoreTestBase
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        _h1 = Env.Host("h1");
-        _h2 = Env.Host("h2");
+        var options = new IpamOptions { EndpointRequestsCarryMac = true };
+        _h1 = Env.Host("h1", options);
+        _h2 = Env.Host("h2", options);
     }
 
     /// <summary>What replication does: the same network (subnet, gateway request) created on both hosts.</summary>

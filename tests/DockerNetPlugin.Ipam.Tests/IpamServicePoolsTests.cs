@@ -171,7 +171,7 @@ public sealed class IpamServicePoolsTests : IpamStoreTestBase
     [Fact]
     public async Task ReleasePool_LastHold_RemovesPoolAndAllItsAddresses()
     {
-        var ipam = Env.Host("h1");
+        var ipam = Env.Host("h1", new IpamOptions { EndpointRequestsCarryMac = true });
         var pool = await ipam.RequestPoolAsync(Pool("10.30.0.0/24"), Ct);
         await ipam.RequestAddressAsync(pool.PoolId, null, Gateway, Ct);
         await ipam.RequestAddressAsync(pool.PoolId, "10.30.0.50", Endpoint("c1"), Ct);
