@@ -1,0 +1,29 @@
+using DockerNetPlugin.Benchmarks.Netlink;
+
+namespace DockerNetPlugin.Benchmarks;
+
+/// <summary>Every benchmark, in the order they appear in BENCHMARKS.md. Add new ones here.</summary>
+internal static class BenchmarkRegistry
+{
+    internal static IReadOnlyList<IBenchmark> All { get; } =
+    [
+        new NetlinkPeersBenchmark(),
+    ];
+
+    /// <summary>The benchmarks named on the command line (all when none); throws naming unknown names.</summary>
+    internal static IReadOnlyList<IBenchmark> Select(IReadOnlyCollection<string> names)
+    {
+        if (names.Count == 0)
+        {
+            return All;
+        }
+
+        var unknown = names.Where(n => All.All(b => b.Name != n)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ArgumentException($"unknown benchmark(s): {string.Join(", ", unknown)}; known: {string.Join(", ", All.Select(b => b.Name))}");
+        }
+
+        return All.Where(b => names.Contains(b.Name)).ToList();
+    }
+}

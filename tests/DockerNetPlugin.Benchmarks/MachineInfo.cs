@@ -1,0 +1,15 @@
+using System.Globalization;
+
+namespace DockerNetPlugin.Benchmarks;
+
+/// <summary>What the numbers were measured on: cores, kernel, CPU model.</summary>
+internal static class MachineInfo
+{
+    internal static string Describe()
+    {
+        var cpu = File.ReadLines("/proc/cpuinfo")
+            .FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+        var kernel = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
+        return string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessorCount} CPUs (nproc), Linux {kernel}, {cpu}");
+    }
+}
