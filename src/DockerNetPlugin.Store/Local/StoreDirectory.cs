@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace DockerNetPlugin.Store.Local;
 
@@ -8,9 +9,9 @@ namespace DockerNetPlugin.Store.Local;
 /// </summary>
 internal sealed class StoreDirectory : IDisposable
 {
-    private readonly FileStream _lockFile;
+    private readonly SafeFileHandle _lockFile;
 
-    private StoreDirectory(string path, FileStream lockFile)
+    private StoreDirectory(string path, SafeFileHandle lockFile)
     {
         Path = path;
         _lockFile = lockFile;
@@ -34,17 +35,13 @@ internal sealed class StoreDirectory : IDisposable
             throw new StoreException($"embedded store directory '{full}' cannot be created: {e.Message}", e);
         }
         var lockPath = System.IO.Path.Combine(full, "lock");
-        FileStream lockFile;
-        try
-        {
-            // FileShare.ReadWrite: the exclusion is our own flock below, not .NET's share emulation.
-            lockFile = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new StoreException($"embedded store lock file '{lockPath}' cannot be opened: {e.Message}", e);
-        }
-        if (Libc.flock(lockFile.SafeFileHandle, Libc.LOCK_EX | Libc.LOCK_NB) != 0)
+        // Opened with libc, not FileStream: .NET takes its own flock on open, which would turn a second
+        // owner into a vague "file in use" error instead of the clear one below.
+        var fd = Libc.open_mode(lockPath, Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC, 0x180 /* 0600 */);
+        if (fd < 0)
+            throw new StoreException($"embedded store lock file '{lockPath}' cannot be opened (errno {Marshal.GetLastPInvokeError()})");
+        var lockFile = new SafeFileHandle(fd, ownsHandle: true);
+        if (Libc.flock(lockFile, Libc.LOCK_EX | Libc.LOCK_NB) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
             lockFile.Dispose();

@@ -1,0 +1,116 @@
+using System.Collections;
+using DockerNetPlugin.Store;
+using DockerNetPlugin.Store.Local;
+
+namespace DockerNetPlugin.Store.Tests;
+
+public sealed class StoreConnectionTests
+{
+    private static readonly Hashtable NoEnv = new();
+
+    [Fact]
+    public void Parse_Unset_IsTheEmbeddedDefault()
+    {
+        var c = StoreConnection.Parse(null, NoEnv);
+
+        Assert.Equal(StoreBackend.File, c.Backend);
+        Assert.Equal("/var/lib/dnp", c.Directory);
+    }
+
+    [Fact]
+    public void FromEnvironment_FileUri_GivesItsDirectory()
+    {
+        var c = StoreConnection.FromEnvironment(new Hashtable { ["DNP_STORE"] = "file:///srv/dnp%20store" });
+
+        Assert.Equal("/srv/dnp store", c.Directory);
+    }
+
+    [Fact]
+    public void Parse_EtcdEndpointList_GivesEveryEndpointWithDefaultPort()
+    {
+        var c = StoreConnection.Parse("etcd://10.0.0.1:2379,etcd-2,[fd00::1]:2380", NoEnv);
+
+        Assert.Equal(StoreBackend.Etcd, c.Backend);
+        Assert.Equal(["http://10.0.0.1:2379/", "http://etcd-2:2379/", "http://[fd00::1]:2380/"], c.Etcd!.Endpoints.Select(u => u.ToString()).ToArray());
+    }
+
+    [Theory]
+    [InlineData("etcds://h:2379")]
+    [InlineData("etcd://h:2379?tls=1")]
+    [InlineData("etcd://h:2379/?tls=true&cacert=/etc/ca.pem")]
+    public void Parse_EtcdWithTls_UsesHttps(string value)
+    {
+        Assert.All(StoreConnection.Parse(value, NoEnv).Etcd!.Endpoints, u => Assert.Equal("https", u.Scheme));
+    }
+
+    [Fact]
+    public void Parse_EtcdUserInfo_IsUsedButNeverShown()
+    {
+        var c = StoreConnection.Parse("etcd://alice:s3cr%40t@h:2379", NoEnv);
+
+        Assert.Equal("alice", c.Etcd!.Username);
+        Assert.Equal("s3cr@t", c.Etcd.Password);
+        Assert.DoesNotContain("s3cr", c.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr", c.Etcd.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_EtcdCredentialsFromEnvironment_AreUsed()
+    {
+        var c = StoreConnection.Parse("etcd://h:2379", new Hashtable { ["DNP_ETCD_USERNAME"] = "bob", ["DNP_ETCD_PASSWORD"] = "pw" });
+
+        Assert.Equal("bob", c.Etcd!.Username);
+        Assert.Equal("pw", c.Etcd.Password);
+    }
+
+    [Fact]
+    public void Parse_Consul_SelectsConsul()
+    {
+        var c = StoreConnection.Parse("consul://10.0.0.5:8500", NoEnv);
+
+        Assert.Equal(StoreBackend.Consul, c.Backend);
+        Assert.Equal(8500, c.ConsulUri!.Port);
+    }
+
+    [Theory]
+    [InlineData("var/lib/dnp")]
+    [InlineData("http://h:2379")]
+    [InlineData("file://relative/dir")]
+    [InlineData("etcd://h:99999")]
+    [InlineData("etcd://h:2379,")]
+    [InlineData("etcd://h:2379?bogus=1")]
+    [InlineData("etcd://h:2379/some/path")]
+    [InlineData("consul://")]
+    public void Parse_Malformed_ThrowsNamingValueAndExpectedForms(string value)
+    {
+        var e = Assert.Throws<StoreException>(() => StoreConnection.Parse(value, NoEnv));
+
+        Assert.Contains(value, e.Message, StringComparison.Ordinal);
+        Assert.Contains("etcd://HOST:PORT", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_MalformedWithPassword_RedactsIt()
+    {
+        var e = Assert.Throws<StoreException>(() => StoreConnection.Parse("etcd://u:topsecret@h:0", NoEnv));
+
+        Assert.DoesNotContain("topsecret", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpenAsync_FileConnection_OpensTheEmbeddedStore()
+    {
+        var dir = Local.FileStoreHarness.NewTempDirectory();
+        try
+        {
+            await using var store = await StoreFactory.OpenAsync(StoreConnection.Parse($"file://{dir}", NoEnv), null, CancellationToken.None);
+
+            Assert.IsType<FileKvStore>(store);
+            Assert.True(Directory.Exists(dir));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
