@@ -79,7 +79,7 @@ internal sealed class PluginRuntime : IAsyncDisposable
             {
                 return;
             }
-            catch (Exception e) when (e is StoreException or DriverException or IOException or UnauthorizedAccessException or Netlink.NetlinkException)
+            catch (Exception e) when (e is StoreException or DriverException or IOException or UnauthorizedAccessException or Netlink.NetlinkException or NotSupportedException)
             {
                 _lastError = e.Message;
                 HostLog.InitFailed(_logger, e.Message, delay.TotalSeconds);
@@ -89,13 +89,14 @@ internal sealed class PluginRuntime : IAsyncDisposable
         }
     }
 
-    // TODO(store factory): replaced by StoreFactory once etcd/consul land.
-    private async Task<IKvStore> OpenClusterStoreAsync(CancellationToken ct)
+    /// <summary>The cluster store DNP_STORE names (file://, etcd://, consul://), with the process environment for credentials.</summary>
+    private Task<IKvStore> OpenClusterStoreAsync(CancellationToken ct)
     {
-        var uri = new Uri(_settings.Store);
-        if (uri.Scheme != "file")
-            throw new SettingsException($"DNP_STORE='{_settings.Store}': unsupported scheme");
-        return await Store.Local.FileKvStore.OpenAsync(new Store.Local.FileKvStoreOptions(uri.LocalPath), _loggers, ct).ConfigureAwait(false);
+        var environment = new System.Collections.Hashtable(Environment.GetEnvironmentVariables())
+        {
+            [StoreConnection.EnvironmentVariable] = _settings.Store,
+        };
+        return StoreFactory.OpenFromEnvironmentAsync(environment, _loggers, ct);
     }
 
     public async ValueTask DisposeAsync()
