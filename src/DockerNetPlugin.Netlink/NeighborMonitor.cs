@@ -35,15 +35,14 @@ public sealed class NeighborMonitor : IAsyncDisposable
         reader.Start();
     }
 
-    /// <summary>Subscribes in <paramref name="ns"/> (socket opened on a dedicated thread there), or in the calling thread's namespace when null.</summary>
+    /// <summary>Subscribes in <paramref name="ns"/> (socket opened on a dedicated thread there), or in the process's own namespace when null.</summary>
     public static NeighborMonitor Open(NetNs? ns) => Open(ns, KernelReceiveBufferSize);
 
     /// <summary>As <see cref="Open(NetNs?)"/> with a chosen kernel receive queue (tests use a tiny one to provoke ENOBUFS).</summary>
     internal static NeighborMonitor Open(NetNs? ns, int kernelReceiveBuffer)
     {
-        var socket = ns is null
-            ? NetlinkSocket.Open(Nlm.RTNLGRP_NEIGH, kernelReceiveBuffer)
-            : ns.Run(() => NetlinkSocket.Open(Nlm.RTNLGRP_NEIGH, kernelReceiveBuffer));
+        NetlinkSocket OpenSocket() => NetlinkSocket.Open(Nlm.RTNLGRP_NEIGH, kernelReceiveBuffer);
+        var socket = ns is null ? NetNs.RunInProcessNamespace(OpenSocket) : ns.Run(OpenSocket);
         return new NeighborMonitor(socket);
     }
 

@@ -18,8 +18,8 @@ public sealed partial class RtnlHandle : IDisposable
 
     private delegate void ItemWriter<T>(ref NetlinkWriter writer, T item, uint seq);
 
-    /// <summary>A handle in the namespace of the calling thread (the process's own namespace for the driver).</summary>
-    public static RtnlHandle OpenHost() => new(NetlinkSocket.Open());
+    /// <summary>A handle in the process's own (host) namespace, whichever thread calls.</summary>
+    public static RtnlHandle OpenHost() => new(NetNs.RunInProcessNamespace(() => NetlinkSocket.Open()));
 
     /// <summary>A handle whose socket is opened inside <paramref name="ns"/> on a dedicated thread; usable from any thread afterwards.</summary>
     public static RtnlHandle OpenIn(NetNs ns)

@@ -142,6 +142,16 @@ public sealed class NetNs : IDisposable
         return *(ulong*)(buffer + Libc.StatInodeOffset);
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> in the process's namespace: inline when the calling thread is already there
+    /// (the normal case), else on a dedicated thread switched into it.
+    /// </summary>
+    internal static T RunInProcessNamespace<T>(Func<T> action)
+    {
+        using var process = OpenCurrentProcess();
+        return process.Inode == CurrentThreadNetNsInode() ? action() : process.Run(action);
+    }
+
     /// <summary>Runs <paramref name="action"/> on a dedicated OS thread switched into this namespace.</summary>
     public T Run<T>(Func<T> action)
     {

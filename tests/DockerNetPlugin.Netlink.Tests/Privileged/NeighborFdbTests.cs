@@ -130,6 +130,38 @@ public sealed class NeighborFdbTests : NamespaceTest
     }
 
     [PrivilegedFact]
+    public void FdbDeleteMany_3000AllMissing_ReportsEveryItemAcrossChunks()
+    {
+        var missing = Enumerable.Range(1, 3000).Select(i => Peer(i).Fdb).ToList();
+
+        var e = Assert.Throws<NetlinkBatchException>(() => Rtnl.FdbDeleteMany(missing));
+
+        Assert.Equal(Enumerable.Range(0, 3000), e.Failures.Select(f => f.Position));
+        Assert.All(e.Failures, f => Assert.True(f.Error.IsNotFound));
+        Assert.Same(missing[2999], e.Failures[2999].Item);
+    }
+
+    [PrivilegedFact]
+    public async Task Handle_UsedFromManyThreadsAtOnce_EveryRequestLands()
+    {
+        var writers = Enumerable.Range(0, 8).Select(t => Task.Run(() =>
+        {
+            for (var i = 1; i <= 50; i++)
+            {
+                var (neighbor, fdb) = Peer((t * 100) + i);
+                Rtnl.NeighborReplace(neighbor);
+                Rtnl.FdbReplace(fdb);
+                Assert.NotNull(Rtnl.LinkByIndex(_vxlan));
+            }
+        }));
+
+        await Task.WhenAll(writers);
+
+        Assert.Equal(400, CountLines(Tool.Ip(Ns, "-4", "neigh", "show", "dev", "vxlan0"), "PERMANENT"));
+        Assert.Equal(400, CountLines(Tool.Bridge(Ns, "fdb", "show", "dev", "vxlan0"), "dst 192.0.2."));
+    }
+
+    [PrivilegedFact]
     public void FdbReplaceMany_InvalidItem_ThrowsBeforeSendingAnything()
     {
         var entries = new[] { Peer(1).Fdb, new FdbEntry(-1, PhysicalAddress.Parse("02-42-0a-00-00-01"), IPAddress.Parse("192.0.2.1")) };
