@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using DockerNetPlugin.Store.Consul;
 using DockerNetPlugin.Store.Etcd;
 
 namespace DockerNetPlugin.Store;
@@ -30,10 +31,11 @@ public sealed class StoreConnection
 
     public EtcdOptions? Etcd { get; private init; }
 
-    /// <summary>The consul:// URI, handed to the Consul backend with <see cref="Environment"/>.</summary>
+    /// <summary>The consul:// URI as given.</summary>
     public Uri? ConsulUri { get; private init; }
 
-    public IDictionary Environment { get; private init; } = new Hashtable();
+    /// <summary>Consul settings from the URI and the CONSUL_* environment (<see cref="ConsulOptions.FromUriAndEnvironment"/>).</summary>
+    public ConsulOptions? Consul { get; private init; }
 
     private string Display { get; }
 
@@ -62,7 +64,7 @@ public sealed class StoreConnection
         {
             "file" => ParseFile(value, rest),
             "etcd" or "etcds" => ParseEtcd(value, scheme == "etcds", rest, environment),
-            "consul" or "consuls" => ParseConsul(value, environment),
+            "consul" => ParseConsul(value, environment),
             _ => throw Bad(value, $"the scheme '{scheme}' is not a store"),
         };
     }
@@ -181,7 +183,16 @@ public sealed class StoreConnection
     {
         if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
             throw Bad(value, "consul:// needs HOST[:PORT]");
-        return new StoreConnection(StoreBackend.Consul, $"consul at {uri.Host}:{uri.Port}") { ConsulUri = uri, Environment = env };
+        ConsulOptions options;
+        try
+        {
+            options = ConsulOptions.FromUriAndEnvironment(uri, env);
+        }
+        catch (ArgumentException e)
+        {
+            throw Bad(value, e.Message);
+        }
+        return new StoreConnection(StoreBackend.Consul, options.ToString()) { ConsulUri = uri, Consul = options };
     }
 
     private static StoreException Bad(string value, string why) =>

@@ -1,4 +1,5 @@
 using System.Collections;
+using DockerNetPlugin.Store.Consul;
 using DockerNetPlugin.Store.Etcd;
 using DockerNetPlugin.Store.Local;
 using Microsoft.Extensions.Logging;
@@ -24,10 +25,6 @@ public static class StoreFactory
         };
     }
 
-    private static Task<IKvStore> OpenConsulAsync(StoreConnection connection, ILoggerFactory? loggers, CancellationToken ct)
-    {
-        _ = loggers;
-        _ = ct;
-        throw new NotSupportedException($"{connection}: the Consul backend is not wired into StoreFactory yet; use file:// or etcd://");
-    }
+    private static Task<IKvStore> OpenConsulAsync(StoreConnection connection, ILoggerFactory? loggers, CancellationToken ct) =>
+        ConsulKvStore.ConnectAsync(connection.Consul!, loggers, ct);
 }

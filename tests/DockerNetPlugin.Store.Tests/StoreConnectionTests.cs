@@ -70,6 +70,16 @@ public sealed class StoreConnectionTests
 
         Assert.Equal(StoreBackend.Consul, c.Backend);
         Assert.Equal(8500, c.ConsulUri!.Port);
+        Assert.Equal("10.0.0.5", c.Consul!.Address.Host);
+    }
+
+    [Fact]
+    public async Task OpenAsync_ConsulConnection_OpensTheConsulBackendWithoutContactingIt()
+    {
+        await using var store = await StoreFactory.OpenAsync(StoreConnection.Parse("consul://127.0.0.1:1", NoEnv), null, CancellationToken.None);
+
+        Assert.Equal("DockerNetPlugin.Store.Consul", store.GetType().Namespace);
+        Assert.Contains("127.0.0.1:1", store.Description, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -81,6 +91,7 @@ public sealed class StoreConnectionTests
     [InlineData("etcd://h:2379?bogus=1")]
     [InlineData("etcd://h:2379/some/path")]
     [InlineData("consul://")]
+    [InlineData("consul://h:8500/prefix")]
     public void Parse_Malformed_ThrowsNamingValueAndExpectedForms(string value)
     {
         var e = Assert.Throws<StoreException>(() => StoreConnection.Parse(value, NoEnv));
