@@ -1,4 +1,5 @@
 using DockerNetPlugin.Benchmarks.Netlink;
+using DockerNetPlugin.Benchmarks.Store;
 
 namespace DockerNetPlugin.Benchmarks;
 
@@ -8,6 +9,7 @@ internal static class BenchmarkRegistry
     internal static IReadOnlyList<IBenchmark> All { get; } =
     [
         new NetlinkPeersBenchmark(),
+        new StoreBenchmark(),
     ];
 
     /// <summary>The benchmarks named on the command line (all when none); throws naming unknown names.</summary>

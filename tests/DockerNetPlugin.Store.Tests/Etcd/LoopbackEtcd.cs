@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace DockerNetPlugin.Store.Tests.Etcd;
+
+/// <summary>
+/// A real etcd (Debian etcd-server 3.4) on loopback with free ports and a temp data dir, quiet logs and
+/// fast elections. Restart keeps the data; wipe starts it empty. A missing etcd fails (never skips)
+/// with the command that installs it. No xunit here: the benchmarks compile this file too.
+/// </summary>
+public class LoopbackEtcd
+{
+    private const string Name = "dnpt";
+    private readonly StringBuilder _stderr = new();
+    private Process? _process;
+
+    public string DataDir { get; } = Path.Combine(Path.GetTempPath(), $"dnpt-etcd-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}");
+    public int ClientPort { get; private set; }
+    public int PeerPort { get; private set; }
+    public Uri ClientUrl => new($"http://127.0.0.1:{ClientPort}");
+
+    /// <summary>Picks free ports and starts etcd on a new, empty data dir.</summary>
+    public async Task StartNewAsync()
+    {
+        if (FindEtcd() is null)
+            throw new InvalidOperationException("etcd is not installed: run `make deps-test` (installs the Debian etcd-server package); the etcd conformance tests need a real server");
+        ClientPort = FreePort();
+        PeerPort = FreePort();
+        await StartAsync();
+    }
+
+    /// <summary>Kills etcd and removes its data dir.</summary>
+    public async Task StopAndDeleteAsync()
+    {
+        await StopAsync();
+        if (Directory.Exists(DataDir))
+            Directory.Delete(DataDir, recursive: true);
+    }
+
+    /// <summary>Stops etcd and starts it again on the same ports and data.</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await StartAsync();
+    }
+
+    /// <summary>Stops etcd, deletes its data, and starts a fresh, empty one on the same ports.</summary>
+    public async Task WipeAsync()
+    {
+        await StopAsync();
+        Directory.Delete(DataDir, recursive: true);
+        await StartAsync();
+    }
+
+    /// <summary>A loopback port nothing listens on (for unreachable-server tests).</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private async Task StartAsync()
+    {
+        var peer = $"http://127.0.0.1:{PeerPort}";
+        var client = $"http://127.0.0.1:{ClientPort}";
+        var info = new ProcessStartInfo(FindEtcd()!)
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+        {
+            "--name", Name, "--data-dir", DataDir,
+            "--listen-client-urls", client, "--advertise-client-urls", client,
+            "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
+            "--initial-cluster", $"{Name}={peer}", "--initial-cluster-state", "new",
+            "--heartbeat-interval", "50", "--election-timeout", "500",
+            "--logger", "zap", "--log-outputs", "stderr", "--log-level", "error",
+        })
+        {
+            info.ArgumentList.Add(arg);
+        }
+        _stderr.Clear();
+        var process = Process.Start(info) ?? throw new InvalidOperationException("etcd did not start");
+        process.ErrorDataReceived += (_, e) => { lock (_stderr) _stderr.AppendLine(e.Data); };
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        _process = process;
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+                break;
+            try
+            {
+                var health = await http.GetStringAsync(new Uri(ClientUrl, "/health"));
+                if (health.Contains("\"true\"", StringComparison.Ordinal))
+                    return;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+            }
+            await Task.Delay(100);
+        }
+        await StopAsync();
+        string log;
+        lock (_stderr)
+            log = _stderr.ToString()[..Math.Min(_stderr.Length, 2000)];
+        throw new InvalidOperationException($"etcd on {ClientUrl} did not become healthy; its log:\n{log}");
+    }
+
+    private async Task StopAsync()
+    {
+        if (_process is not { } process)
+            return;
+        _process = null;
+        try
+        {
+            if (!process.HasExited)
+                process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        }
+        finally
+        {
+            process.Dispose();
+        }
+    }
+
+    private static string? FindEtcd()
+    {
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin").Split(':').Append("/usr/bin"))
+        {
+            var candidate = Path.Combine(dir, "etcd");
+            if (File.Exists(candidate))
+                return candidate;
+        }
+        return null;
+    }
+}
