@@ -33,11 +33,20 @@ internal sealed class EtcdHttp : IDisposable
 
     public string Target => _options.ToString();
 
-    public Task<TResponse> CallAsync<TRequest, TResponse>(string path, TRequest body, JsonTypeInfo<TRequest> requestType,
+    public async Task<TResponse> CallAsync<TRequest, TResponse>(string path, TRequest body, JsonTypeInfo<TRequest> requestType,
         JsonTypeInfo<TResponse> responseType, EtcdRetryMode mode, CancellationToken ct)
     {
         var policy = mode == EtcdRetryMode.Once ? _options.Retry with { MaxAttempts = 1 } : _options.Retry;
-        return policy.ExecuteAsync(Target, (_, token) => SendAsync(path, body, requestType, responseType, token), e => IsRetryable(e, mode), ct);
+        try
+        {
+            return await policy.ExecuteAsync(Target, (_, token) => SendAsync(path, body, requestType, responseType, token), e => IsRetryable(e, mode), ct)
+                .ConfigureAwait(false);
+        }
+        catch (EtcdTransportException e)
+        {
+            // Not retried because a compare-and-set may already have been applied: the caller re-reads.
+            throw new StoreUnavailableException($"{Target} did not answer {path} ({e.Message}); the write may or may not have been applied", e);
+        }
     }
 
     /// <summary>Opens a streaming POST (watch) on the current endpoint; the caller owns and disposes the response.</summary>
