@@ -15,6 +15,9 @@ public abstract class KvStoreConformanceTests : KvStoreTestBase
     /// <summary>Whether a watcher that stops reading is handed a <see cref="KvResync"/> (exact-history backends).</summary>
     protected virtual bool SlowConsumerGetsResync => true;
 
+    /// <summary>Whether a watch from a recent revision resumes with exactly the later events, no resync (etcd, embedded; not Consul).</summary>
+    protected virtual bool ResumesExactly => false;
+
     // ---- basics (1-4) ----
 
     [Fact]
@@ -354,6 +357,24 @@ public abstract class KvStoreConformanceTests : KvStoreTestBase
         await using var probe = Watch(K("w/"), snapshot.Revision);
 
         await probe.UntilAsync(s => s.ContainsKey(K("w/gap")), "the write made between list and watch");
+    }
+
+    [Fact]
+    public async Task WatchPrefixAsync_FromRecentRevision_DeliversEverythingAfterIt()
+    {
+        await Store.PutAsync(K("w/a"), Bytes("1"), null, Ct);
+        var cursor = (await Store.ListAsync(K("w/"), Ct)).Revision;
+        await Store.PutAsync(K("w/a"), Bytes("2"), null, Ct);
+        await Store.PutAsync(K("w/b"), Bytes("1"), null, Ct);
+
+        await using var probe = Watch(K("w/"), cursor);
+
+        await probe.UntilAsync(s => s.ContainsKey(K("w/b")) && s.TryGetValue(K("w/a"), out var a) && Text(a) == "2", "the writes after the cursor");
+        if (ResumesExactly)
+        {
+            Assert.DoesNotContain(probe.Seen, e => e is KvResync);
+            Assert.All(probe.Seen, e => Assert.True(e.Revision > cursor, $"event at {e.Revision} is not after the cursor {cursor}"));
+        }
     }
 
     [Fact]

@@ -12,6 +12,7 @@ namespace DockerNetPlugin.Store.Tests.Conformance;
 public abstract class KvStoreTestBase : IAsyncLifetime
 {
     private readonly List<IKvStore> _stores = [];
+    private readonly List<IDisposable> _owned = [];
     private IKvStore? _store;
 
     protected KvStoreTestBase()
@@ -63,6 +64,15 @@ public abstract class KvStoreTestBase : IAsyncLifetime
             }
         }
         _stores.Clear();
+        foreach (var resource in _owned)
+            resource.Dispose();
+    }
+
+    /// <summary>Disposes <paramref name="resource"/> (a backend's temp dirs, say) after the test's stores are closed.</summary>
+    protected T Owned<T>(T resource) where T : IDisposable
+    {
+        _owned.Add(resource);
+        return resource;
     }
 
     protected IKvStore Track(IKvStore store)

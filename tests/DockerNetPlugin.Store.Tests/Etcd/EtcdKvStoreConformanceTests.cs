@@ -11,5 +11,7 @@ public sealed class EtcdKvStoreConformanceTests(EtcdServerFixture etcd) : KvStor
     /// <summary>etcd itself keeps a slow watcher's backlog (its catch-up path), so no resync is needed.</summary>
     protected override bool SlowConsumerGetsResync => false;
 
+    protected override bool ResumesExactly => true;
+
     protected override Task<IKvStore> CreateStoreAsync() => EtcdTestStores.ConnectAsync(etcd);
 }

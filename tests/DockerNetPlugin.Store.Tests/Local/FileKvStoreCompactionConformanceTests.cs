@@ -6,9 +6,11 @@ namespace DockerNetPlugin.Store.Tests.Local;
 /// <summary>The embedded store against <see cref="KvStoreCompactionConformanceTests"/>.</summary>
 public sealed class FileKvStoreCompactionConformanceTests : KvStoreCompactionConformanceTests
 {
-    private readonly FileStoreHarness _files = new();
+    private readonly FileStoreHarness _files;
+
+    public FileKvStoreCompactionConformanceTests() => _files = Owned(new FileStoreHarness());
+
     protected override Task<IKvStore> CreateStoreAsync() => _files.OpenNewAsync();
-    public override async Task DisposeAsync() { await base.DisposeAsync(); _files.Dispose(); }
 
     protected override Task CompactAsync()
     {

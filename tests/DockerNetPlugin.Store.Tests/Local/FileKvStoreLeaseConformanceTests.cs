@@ -7,9 +7,11 @@ namespace DockerNetPlugin.Store.Tests.Local;
 /// <summary>The embedded store against <see cref="KvStoreLeaseConformanceTests"/>.</summary>
 public sealed class FileKvStoreLeaseConformanceTests : KvStoreLeaseConformanceTests
 {
-    private readonly FileStoreHarness _files = new();
+    private readonly FileStoreHarness _files;
+
+    public FileKvStoreLeaseConformanceTests() => _files = Owned(new FileStoreHarness());
+
     protected override Task<IKvStore> CreateStoreAsync() => _files.OpenNewAsync();
-    public override async Task DisposeAsync() { await base.DisposeAsync(); _files.Dispose(); }
 
     protected override Task StopKeepAliveAsync(ILease lease)
     {

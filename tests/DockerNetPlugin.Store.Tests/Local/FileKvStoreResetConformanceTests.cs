@@ -6,8 +6,11 @@ namespace DockerNetPlugin.Store.Tests.Local;
 /// <summary>The embedded store against <see cref="KvStoreResetConformanceTests"/>.</summary>
 public sealed class FileKvStoreResetConformanceTests : KvStoreResetConformanceTests
 {
-    private readonly FileStoreHarness _files = new();
+    private readonly FileStoreHarness _files;
+
+    public FileKvStoreResetConformanceTests() => _files = Owned(new FileStoreHarness());
+
     protected override Task<IKvStore> CreateStoreAsync() => _files.OpenNewAsync();
-    public override async Task DisposeAsync() { await base.DisposeAsync(); _files.Dispose(); }
+
     protected override Task<IKvStore> WipeAsync() => _files.WipeAsync();
 }
