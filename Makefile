@@ -51,6 +51,10 @@ test-summary:
 	  passed=$$((passed+p)); failed=$$((failed+x)); done; \
 	echo "tests: $$passed passed, $$failed failed"
 
+# The benchmark suite: rewrites its sections of BENCHMARKS.md (`make bench BENCH=netlink-peers` runs one).
+bench: deps-test build
+	$(DOTNET) run --project tests/DockerNetPlugin.Benchmarks $(DOTNET_FLAGS) -- $(BENCH)
+
 clean:
 	rm -rf bin TestResults TestResults.log plugin/rootfs
 	find src tests -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +

@@ -35,7 +35,8 @@ internal sealed class HostScenario(SimHost host)
     public Task<CommandResult> InOverlayAsync(string networkId, params string[] command) =>
         host.ExecAsync(["nsenter", "--net=" + OverlayPath(networkId), .. command]);
 
-    public string OverlayPath(string networkId) => Path.Combine(host.NetnsDir, "dnp-" + networkId[..12]);
+    /// <summary>The namespace of a logical network: <c>dnp-</c> + the first 12 characters of its id (a Docker ID, or the <c>-o dnp.network</c> name).</summary>
+    public string OverlayPath(string logicalId) => Path.Combine(host.NetnsDir, "dnp-" + logicalId[..Math.Min(12, logicalId.Length)]);
 
     public async Task RemoveAsync(string[] containers, params string[] networks)
     {
