@@ -95,8 +95,8 @@ public sealed partial class FileKvStore
                 tmp.Flush(flushToDisk: true);
             }
             File.Move(_dir.SnapshotTempPath, _dir.SnapshotPath, overwrite: true);
-            _dir.SyncDirectory();
             _wal ??= new FileStream(_dir.WalPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
+            _dir.SyncDirectory(); // makes both the rename and a newly created log durable
             _wal.SetLength(0);
             _wal.Position = 0;
             _wal.Flush(flushToDisk: true);
