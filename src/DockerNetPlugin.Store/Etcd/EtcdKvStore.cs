@@ -205,6 +205,13 @@ public sealed class EtcdKvStore : IKvStore
         _http.Dispose();
     }
 
+    /// <summary>Drops a disposed lease from the set the store stops at shutdown.</summary>
+    internal void Forget(EtcdLease lease)
+    {
+        lock (_leases)
+            _leases.Remove(lease);
+    }
+
     /// <summary>One keepalive; returns the remaining TTL in seconds (0 = the lease is gone).</summary>
     internal async Task<long> KeepAliveOnceAsync(long leaseId, CancellationToken ct)
     {

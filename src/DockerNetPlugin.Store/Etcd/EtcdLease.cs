@@ -34,7 +34,11 @@ internal sealed class EtcdLease : ILease
     internal EtcdKvStore Store => _store;
 
     /// <summary>Stops renewing (as if the owner hung); the server expires the lease after its TTL.</summary>
-    internal void StopKeepAlive() => _stop.Cancel();
+    internal void StopKeepAlive()
+    {
+        if (Volatile.Read(ref _disposed) == 0)
+            _stop.Cancel();
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -42,6 +46,7 @@ internal sealed class EtcdLease : ILease
             return;
         await _stop.CancelAsync().ConfigureAwait(false);
         await _keepAlive.ConfigureAwait(false);
+        _store.Forget(this);
         if (!_lost.IsCancellationRequested)
         {
             try
@@ -53,7 +58,6 @@ internal sealed class EtcdLease : ILease
                 // The store was closed first; the lease expires by its TTL.
             }
         }
-        _stop.Dispose();
     }
 
     private async Task KeepAliveAsync()

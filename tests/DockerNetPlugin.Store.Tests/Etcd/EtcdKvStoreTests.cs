@@ -32,4 +32,30 @@ public sealed class EtcdKvStoreTests(EtcdServerFixture etcd)
         Assert.True(health.Healthy, health.Detail);
         Assert.Contains("etcd 3.", health.Detail, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Lost_ServerDownLongerThanTtl_FiresAndRegrantWorksAfterwards()
+    {
+        await using var store = await EtcdTestStores.ConnectAsync(etcd);
+        var lease = await store.GrantLeaseAsync(TimeSpan.FromSeconds(2), Ct);
+        await store.PutAsync("outage/node", "me"u8.ToArray(), lease, Ct);
+        var lost = new TaskCompletionSource();
+        using var registration = lease.Lost.Register(() => lost.TrySetResult());
+
+        await etcd.StopAsync();
+        try
+        {
+            var fired = await Task.WhenAny(lost.Task, Task.Delay(TimeSpan.FromSeconds(30)));
+            Assert.Same(lost.Task, fired);
+        }
+        finally
+        {
+            await etcd.StartAsync();
+        }
+
+        await using var fresh = await store.GrantLeaseAsync(TimeSpan.FromSeconds(2), Ct);
+        await store.PutAsync("outage/node", "me"u8.ToArray(), fresh, Ct);
+        Assert.Equal(fresh.Id, (await store.GetAsync("outage/node", Ct))!.LeaseId);
+        await lease.DisposeAsync();
+    }
 }

@@ -63,7 +63,8 @@ public class LoopbackEtcd
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private async Task StartAsync()
+    /// <summary>Starts etcd on the current ports and data dir and waits until it is healthy.</summary>
+    public async Task StartAsync()
     {
         var peer = $"http://127.0.0.1:{PeerPort}";
         var client = $"http://127.0.0.1:{ClientPort}";
@@ -116,7 +117,8 @@ public class LoopbackEtcd
         throw new InvalidOperationException($"etcd on {ClientUrl} did not become healthy; its log:\n{log}");
     }
 
-    private async Task StopAsync()
+    /// <summary>Kills etcd (its data stays).</summary>
+    public async Task StopAsync()
     {
         if (_process is not { } process)
             return;
