@@ -85,7 +85,16 @@ internal sealed class EtcdPrefixWatch : IAsyncDisposable
 
     private async Task<IReadOnlyList<WatchEvent>> HandleAsync(string line, CancellationToken ct)
     {
-        var envelope = JsonSerializer.Deserialize(line, EtcdJsonContext.Default.EtcdWatchEnvelope);
+        EtcdWatchEnvelope? envelope;
+        try
+        {
+            envelope = JsonSerializer.Deserialize(line, EtcdJsonContext.Default.EtcdWatchEnvelope);
+        }
+        catch (JsonException e)
+        {
+            await BreakAsync($"unreadable stream line ({e.Message})", ct).ConfigureAwait(false);
+            return [];
+        }
         if (envelope?.Error is { } error)
         {
             await BreakAsync($"stream error {error.GrpcCode}: {error.Message}", ct).ConfigureAwait(false);
