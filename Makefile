@@ -38,7 +38,7 @@ run: deps-run build
 # The whole suite: unit, privileged netlink, store conformance (real etcd), and end-to-end with real dockerd.
 test: deps-test build
 	@rm -rf TestResults
-	@set -o pipefail; $(DOTNET) test DockerNetPlugin.sln $(DOTNET_FLAGS) --no-restore \
+	@set -o pipefail; $(DOTNET) test DockerNetPlugin.sln $(DOTNET_FLAGS) \
 	    --logger "console;verbosity=normal" --logger trx --results-directory TestResults 2>&1 | tee TestResults.log; \
 	  rc=$$?; $(MAKE) --no-print-directory test-summary; exit $$rc
 
