@@ -67,7 +67,8 @@ public sealed partial class OverlayDriver
         return new PhysicalAddress(mac);
     }
 
-    private static string FormatMac(PhysicalAddress mac) => string.Join(':', mac.GetAddressBytes().Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
+    /// <summary>A MAC as Docker and iproute2 write it: lower-case hex pairs joined by ':'.</summary>
+    public static string FormatMac(PhysicalAddress mac) => string.Join(':', mac.GetAddressBytes().Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
 
     private async Task RemoveEndpointAsync(NetworkRuntime runtime, LocalEndpoint endpoint, CancellationToken ct)
     {

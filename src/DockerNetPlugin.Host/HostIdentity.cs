@@ -13,7 +13,7 @@ internal static class HostIdentity
             if (id.Length > 0)
                 return id;
         }
-        var fresh = $"{Sanitize(Environment.MachineName)}-{Guid.NewGuid():N}"[..Math.Min(48, Sanitize(Environment.MachineName).Length + 33)];
+        var fresh = $"{Sanitize(Environment.MachineName)}-{Guid.NewGuid():N}";
         var tmp = path + ".tmp";
         File.WriteAllText(tmp, fresh);
         File.Move(tmp, path, overwrite: true);

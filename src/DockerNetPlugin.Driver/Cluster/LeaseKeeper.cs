@@ -61,22 +61,6 @@ internal sealed class LeaseKeeper : IAsyncDisposable
         }
     }
 
-    public int OwnedCount
-    {
-        get
-        {
-            _gate.Wait();
-            try
-            {
-                return _owned.Count;
-            }
-            finally
-            {
-                _gate.Release();
-            }
-        }
-    }
-
     private async Task WatchAsync()
     {
         while (!_stop.IsCancellationRequested)

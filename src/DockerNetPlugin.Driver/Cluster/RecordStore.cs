@@ -38,9 +38,6 @@ internal sealed class RecordStore
         return (false, result.Current is null ? null : new Versioned<T>(Decode(result.Current, type), result.Current.Version));
     }
 
-    public async Task<bool> ReplaceAsync<T>(string key, T value, ulong expectedVersion, JsonTypeInfo<T> type, CancellationToken ct) =>
-        (await Store.CompareAndSetAsync(key, Encode(value, type), expectedVersion, null, ct).ConfigureAwait(false)).Succeeded;
-
     public Task<bool> DeleteAsync(string key, CancellationToken ct) => Store.DeleteAsync(key, ct);
 
     public static T Decode<T>(KvEntry entry, JsonTypeInfo<T> type)
