@@ -6,7 +6,8 @@ public sealed record DriverStatus(
     string Locator,
     string UnderlayInterface,
     int OverlayMtu,
-    IReadOnlyList<NetworkStatus> Networks);
+    IReadOnlyList<NetworkStatus> Networks,
+    IReadOnlyList<Replication.ReplicationStatus> Replication);
 
 public sealed record NetworkStatus(
     string DockerNetworkId,

@@ -78,6 +78,7 @@ public sealed partial class OverlayDriver
             }
             await _local.DeleteAsync(ClusterKeys.LocalNetwork(dockerNetworkId), ct).ConfigureAwait(false);
             _networks.TryRemove(dockerNetworkId, out _);
+            RememberDeleted(dockerNetworkId, logicalId);
             DriverLog.NetworkDeleted(_logger, dockerNetworkId, logicalId, last);
         }
     }

@@ -85,7 +85,7 @@ public sealed partial class OverlayDriver : IAsyncDisposable
             return new NetworkStatus(n.Network.DockerNetworkId, n.Network.LogicalId, n.Network.Vni, n.Network.SandboxName,
                 n.Sandbox is not null, n.Network.Subnets.Select(s => s.Pool).ToList(), n.Endpoints.Count, remote);
         }).OrderBy(n => n.LogicalId, StringComparer.Ordinal).ToList();
-        return new DriverStatus(_options.HostId, _underlay.Locator.ToString(), _underlay.InterfaceName, _underlay.OverlayMtu, networks);
+        return new DriverStatus(_options.HostId, _underlay.Locator.ToString(), _underlay.InterfaceName, _underlay.OverlayMtu, networks, Replication.Snapshot());
     }
 
     /// <summary>Take a network's lock, re-checking that the runtime is still the registered one (moby lockNetwork).</summary>

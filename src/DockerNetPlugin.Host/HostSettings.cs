@@ -18,6 +18,9 @@ public sealed record HostSettings
     public TimeSpan LeaseTtl { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(25);
 
+    /// <summary>This host's Docker Engine API, which replication creates and removes networks through (DNP_DOCKER_HOST, else DOCKER_HOST).</summary>
+    public Engine.DockerEndpoint DockerHost { get; init; } = Engine.DockerEndpoint.Parse(Engine.DockerEndpoint.DefaultUri);
+
     /// <summary>Read the settings; a malformed value is an error naming the variable and what it accepts.</summary>
     public static HostSettings FromEnvironment(IDictionary env)
     {
@@ -37,7 +40,20 @@ public sealed record HostSettings
             LogFormat = Get("DNP_LOG_FORMAT") is { } f ? ParseFormat(f) : d.LogFormat,
             LeaseTtl = Get("DNP_LEASE_TTL") is { } ttl ? TimeSpan.FromSeconds(ParseSeconds("DNP_LEASE_TTL", ttl, 2, 3600)) : d.LeaseTtl,
             CallTimeout = Get("DNP_CALL_TIMEOUT") is { } t ? TimeSpan.FromSeconds(ParseSeconds("DNP_CALL_TIMEOUT", t, 1, 600)) : d.CallTimeout,
+            DockerHost = ParseDockerHost(env),
         };
+    }
+
+    private static Engine.DockerEndpoint ParseDockerHost(IDictionary env)
+    {
+        try
+        {
+            return Engine.DockerEndpoint.FromEnvironment(env);
+        }
+        catch (ArgumentException e)
+        {
+            throw new SettingsException($"DNP_DOCKER_HOST/DOCKER_HOST: {e.Message}");
+        }
     }
 
     private static ushort ParsePort(string text) =>

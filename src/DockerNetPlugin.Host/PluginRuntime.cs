@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using DockerNetPlugin.Driver;
+using DockerNetPlugin.Driver.Replication;
 using DockerNetPlugin.Ipam;
 using DockerNetPlugin.Store;
 using Microsoft.Extensions.Logging;
@@ -21,6 +22,8 @@ internal sealed class PluginRuntime : IAsyncDisposable
     private Task? _starting;
     private IKvStore? _cluster;
     private IKvStore? _local;
+    private Engine.DockerEngineClient? _engine;
+    private NetworkReplicator? _replicator;
     private string? _lastError;
 
     public PluginRuntime(HostSettings settings, ILoggerFactory loggers)
@@ -71,6 +74,8 @@ internal sealed class PluginRuntime : IAsyncDisposable
                     LeaseTtl = _settings.LeaseTtl,
                 }, _cluster, _local, _loggers, ct).ConfigureAwait(false);
                 var ipam = new IpamService(_cluster, new IpamOptions(hostId), _loggers.CreateLogger<IpamService>());
+                if (_settings.Replicate)
+                    StartReplication(driver);
                 _ready.TrySetResult((driver, ipam));
                 HostLog.Ready(_logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 return;
@@ -87,6 +92,14 @@ internal sealed class PluginRuntime : IAsyncDisposable
                 delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 15));
             }
         }
+    }
+
+    /// <summary>Networks created on any host appear on this one (and back) through this host's Engine API.</summary>
+    private void StartReplication(OverlayDriver driver)
+    {
+        _engine = new Engine.DockerEngineClient(_settings.DockerHost, logger: _loggers.CreateLogger<Engine.DockerEngineClient>());
+        _replicator = new NetworkReplicator(driver, _engine, _loggers.CreateLogger<NetworkReplicator>());
+        _replicator.Start();
     }
 
     /// <summary>The cluster store DNP_STORE names (file://, etcd://, consul://), with the process environment for credentials.</summary>
@@ -112,6 +125,9 @@ internal sealed class PluginRuntime : IAsyncDisposable
             {
             }
         }
+        if (_replicator is not null)
+            await _replicator.DisposeAsync().ConfigureAwait(false);
+        _engine?.Dispose();
         if (_ready.Task.IsCompletedSuccessfully)
             await _ready.Task.Result.Driver.DisposeAsync().ConfigureAwait(false);
         if (_cluster is not null)

@@ -17,7 +17,8 @@ public sealed partial class SimHost
     /// <summary>
     /// The environment <see cref="StartPluginAsync"/> gives <c>dnp serve</c> in this host: DNP_SOCKET (inside the
     /// host's private <c>/run/docker/plugins</c>), DNP_NETNS_DIR, DNP_STATE_DIR, DNP_DOCKER_HOST, DNP_ADVERTISE_ADDR,
-    /// DNP_STORE (the bed's etcd, else a per-host file store) and DNP_LOG_LEVEL=Debug.
+    /// DNP_STORE (the bed's etcd, else a per-host file store), DNP_LOG_LEVEL=Debug and DNP_REPLICATE=false: tests create
+    /// networks per host (<c>-o dnp.network=</c>) unless they opt in to replication with DNP_REPLICATE=true.
     /// </summary>
     public IReadOnlyDictionary<string, string> PluginEnvironment() => new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -28,6 +29,7 @@ public sealed partial class SimHost
         ["DNP_ADVERTISE_ADDR"] = UnderlayIp.ToString(),
         ["DNP_STORE"] = StoreUri,
         ["DNP_LOG_LEVEL"] = "Debug",
+        ["DNP_REPLICATE"] = "false",
     };
 
     /// <summary>

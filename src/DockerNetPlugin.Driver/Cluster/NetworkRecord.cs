@@ -1,6 +1,12 @@
+using DockerNetPlugin.Driver.Replication;
+
 namespace DockerNetPlugin.Driver.Cluster;
 
-/// <summary>A logical network as every host sees it in the store (<c>networks/&lt;id&gt;</c>).</summary>
+/// <summary>
+/// A logical network as every host sees it in the store (<c>networks/&lt;id&gt;</c>). With replication on,
+/// <see cref="Name"/> and <see cref="Docker"/> are set once the creating host's Docker has committed the network
+/// (only then do other hosts create it); <see cref="Removing"/> is set when a user removed it on any host.
+/// </summary>
 public sealed record NetworkRecord(
     string Id,
     string? Name,
@@ -12,7 +18,8 @@ public sealed record NetworkRecord(
     IReadOnlyDictionary<string, string> Options,
     string CreatedBy,
     DateTimeOffset Created,
-    bool Removing = false);
+    bool Removing = false,
+    DockerNetworkSpec? Docker = null);
 
 /// <summary>A subnet in CIDR form and its gateway ("10.30.0.1/24").</summary>
 public sealed record SubnetRecord(string Pool, string? Gateway);

@@ -38,6 +38,10 @@ internal sealed class RecordStore
         return (false, result.Current is null ? null : new Versioned<T>(Decode(result.Current, type), result.Current.Version));
     }
 
+    /// <summary>Compare-and-set against the version read before; false when someone else wrote meanwhile.</summary>
+    public async Task<bool> UpdateAsync<T>(string key, T value, ulong version, JsonTypeInfo<T> type, CancellationToken ct) =>
+        (await Store.CompareAndSetAsync(key, Encode(value, type), version, null, ct).ConfigureAwait(false)).Succeeded;
+
     public Task<bool> DeleteAsync(string key, CancellationToken ct) => Store.DeleteAsync(key, ct);
 
     public static T Decode<T>(KvEntry entry, JsonTypeInfo<T> type)

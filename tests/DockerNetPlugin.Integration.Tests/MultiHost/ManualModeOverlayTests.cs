@@ -25,7 +25,7 @@ public sealed class ManualModeOverlayTests(TwoHostEtcdFixture fixture) : IClassF
             var ip1 = await h1.IpOfAsync("web-1", "web");
             var ip2 = await h2.IpOfAsync("web-2", "web");
 
-            var across = await PingEventuallyAsync(h1, "web-1", ip2);
+            var across = await h1.PingEventuallyAsync("web-1", ip2);
             var back = await h2.PingAsync("web-2", ip1);
             var fdb1 = (await h1.InOverlayAsync("web", "bridge", "fdb", "show", "dev", "vxlan0")).EnsureSuccess().StdOut;
             var neigh1 = (await h1.InOverlayAsync("web", "ip", "neigh", "show", "dev", "vxlan0")).EnsureSuccess().StdOut;
@@ -33,20 +33,20 @@ public sealed class ManualModeOverlayTests(TwoHostEtcdFixture fixture) : IClassF
             Assert.NotEqual(ip1, ip2);
             Assert.True(across.Succeeded, "h1 → h2 over the overlay: " + across);
             Assert.True(back.Succeeded, "h2 → h1 over the overlay: " + back);
-            var mac2 = MacOf(ip2);
-            var remoteFdb = fdb1.Split('\n').Where(l => l.Contains("dst ", StringComparison.Ordinal)).ToList();
+            var mac2 = OverlayTables.MacOf(ip2);
+            var remoteFdb = OverlayTables.RemoteFdb(fdb1);
             Assert.Single(remoteFdb);
             Assert.Contains(mac2, remoteFdb[0], StringComparison.Ordinal);
             Assert.Contains($"dst {fixture.Bed.Hosts[1].UnderlayIp}", remoteFdb[0], StringComparison.Ordinal);
             Assert.Contains("self permanent", remoteFdb[0], StringComparison.Ordinal);
-            var neighbours = neigh1.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var neighbours = OverlayTables.Neighbours(neigh1);
             Assert.Single(neighbours);
             Assert.Contains($"{ip2} lladdr {mac2} PERMANENT", neighbours[0], StringComparison.Ordinal);
 
             await h2.RemoveAsync(["web-2"]);
             // Only our static "self ... dst" entries count; br0's own learned "master br0" entry ages out by itself.
-            var gone = await WaitAsync(async () => !(await h1.InOverlayAsync("web", "bridge", "fdb", "show", "dev", "vxlan0")).StdOut
-                .Split('\n').Any(l => l.Contains(mac2, StringComparison.Ordinal) && l.Contains("dst ", StringComparison.Ordinal)));
+            var gone = await Eventually.HoldsAsync(async () => !(await h1.InOverlayAsync("web", "bridge", "fdb", "show", "dev", "vxlan0")).StdOut
+                .Split('\n').Any(l => l.Contains(mac2, StringComparison.Ordinal) && l.Contains("dst ", StringComparison.Ordinal)), TimeSpan.FromSeconds(10));
             var neighbourGone = !(await h1.InOverlayAsync("web", "ip", "neigh", "show", "dev", "vxlan0")).StdOut.Contains(ip2, StringComparison.Ordinal);
             Assert.True(gone, "a container removed on h2 must vanish from h1's FDB");
             Assert.True(neighbourGone, "a container removed on h2 must vanish from h1's neighbour table");
@@ -57,25 +57,4 @@ public sealed class ManualModeOverlayTests(TwoHostEtcdFixture fixture) : IClassF
             await h2.RemoveAsync(["web-2"], "web");
         }
     }
-
-    private static async Task<Testbed.CommandResult> PingEventuallyAsync(HostScenario h, string from, string ip)
-    {
-        var result = await h.PingAsync(from, ip);
-        for (var i = 0; i < 5 && !result.Succeeded; i++)
-            result = await h.PingAsync(from, ip);
-        return result;
-    }
-
-    private static async Task<bool> WaitAsync(Func<Task<bool>> condition)
-    {
-        for (var i = 0; i < 40; i++)
-        {
-            if (await condition())
-                return true;
-            await Task.Delay(250);
-        }
-        return false;
-    }
-
-    private static string MacOf(string ip) => "02:42:" + string.Join(':', ip.Split('.').Select(o => int.Parse(o, System.Globalization.CultureInfo.InvariantCulture).ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
 }

@@ -27,9 +27,30 @@ internal sealed class HostScenario(SimHost host)
     public async Task<string> IpOfAsync(string container, string network) =>
         (await Docker(["inspect", "-f", "{{(index .NetworkSettings.Networks \"" + network + "\").IPAddress}}", container])).EnsureSuccess().StdOut.Trim();
 
+    public async Task<string> Ipv6OfAsync(string container, string network) =>
+        (await Docker(["inspect", "-f", "{{(index .NetworkSettings.Networks \"" + network + "\").GlobalIPv6Address}}", container])).EnsureSuccess().StdOut.Trim();
+
+    public async Task<bool> NetworkExistsAsync(string name) => (await Docker(["network", "inspect", name])).Succeeded;
+
+    /// <summary><c>docker network inspect -f FORMAT NAME</c>.</summary>
+    public async Task<string> InspectNetworkAsync(string name, string format) =>
+        (await Docker(["network", "inspect", "-f", format, name])).EnsureSuccess().StdOut.Trim();
+
+    /// <summary>What <c>dnp status --json</c> prints in this host.</summary>
+    public async Task<string> StatusJsonAsync() => (await host.ExecAsync(PluginBinary.Path, "status", "--json")).EnsureSuccess().StdOut;
+
     public Task<CommandResult> ExecAsync(string container, params string[] command) => Docker(["exec", container, .. command]);
 
     public Task<CommandResult> PingAsync(string from, string ip) => ExecAsync(from, "ping", "-c", "2", "-W", "3", ip);
+
+    /// <summary>Pings until a reply comes (a peer's entries may still be on their way), at most six rounds.</summary>
+    public async Task<CommandResult> PingEventuallyAsync(string from, string ip)
+    {
+        var result = await PingAsync(from, ip);
+        for (var i = 0; i < 5 && !result.Succeeded; i++)
+            result = await PingAsync(from, ip);
+        return result;
+    }
 
     /// <summary>A command inside a dnp overlay namespace, e.g. <c>ip -d link show vxlan0</c>.</summary>
     public Task<CommandResult> InOverlayAsync(string networkId, params string[] command) =>
