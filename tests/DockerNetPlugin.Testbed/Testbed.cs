@@ -120,6 +120,10 @@ public sealed partial class Testbed : IAsyncDisposable
         return bed;
     }
 
+    /// <summary>Runs a command in the fabric namespace (where every host's underlay link meets on <c>br0</c>), e.g. a capture.</summary>
+    public Task<CommandResult> InFabricAsync(IReadOnlyList<string> argv, TimeSpan? timeout = null) =>
+        CommandRunner.RunAsync([.. IpCommands.InNetns(FabricNetns), .. argv], CancellationToken.None, timeout);
+
     /// <summary>The i-th address of the underlay subnet.</summary>
     public IPAddress Address(int hostPart)
     {

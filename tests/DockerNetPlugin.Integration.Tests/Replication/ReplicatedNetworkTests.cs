@@ -107,4 +107,99 @@ public sealed class ReplicatedNetworkTests(ThreeHostReplicationFixture fixture) 
                 await h.RemoveAsync([$"web-{i + 1}"], "web");
         }
     }
+
+    [Fact]
+    public async Task TrafficBetweenHosts_IsVxlanOnUdp4789_ContainerAddressesNeverBareOnTheUnderlay()
+    {
+        var (h1, h2) = (Hosts[0], Hosts[1]);
+        var logicalId = await h1.CreateNetworkAsync("wire", "--subnet", "10.34.0.0/24");
+        try
+        {
+            Assert.True(await Eventually.HoldsAsync(() => h2.NetworkExistsAsync("wire"), s_converge), "wire must appear on h2");
+            await Task.WhenAll(h1.RunAsync("wire-1", "wire"), h2.RunAsync("wire-2", "wire"));
+            var ip2 = await h2.IpOfAsync("wire-2", "wire");
+            var ip1 = await h1.IpOfAsync("wire-1", "wire");
+            Assert.True((await h1.PingEventuallyAsync("wire-1", ip2)).Succeeded, "wire-1 → wire-2 before capturing");
+            var vni = (await h1.InOverlayAsync(logicalId, "ip", "-d", "-o", "link", "show", "vxlan0")).EnsureSuccess().StdOut.Split(' ').SkipWhile(w => w != "id").Skip(1).First();
+
+            // The fabric sees UDP 4789 carrying the ICMP, tagged with the network's VNI ...
+            var vxlan = await CaptureDuringPingAsync(h1, "wire-1", ip2, "-c", "4", "udp", "port", "4789");
+            Assert.Contains($"{fixture.Bed.Hosts[0].UnderlayIp}", vxlan.StdOut, StringComparison.Ordinal);
+            Assert.Contains($"> {fixture.Bed.Hosts[1].UnderlayIp}.4789: VXLAN", vxlan.StdOut, StringComparison.Ordinal);
+            Assert.Contains($"vni {vni}", vxlan.StdOut, StringComparison.Ordinal);
+            Assert.Contains($"{ip1} > {ip2}: ICMP echo request", vxlan.StdOut, StringComparison.Ordinal);
+            // ... and never the container addresses as plain IP.
+            var bare = await CaptureDuringPingAsync(h1, "wire-1", ip2, "-c", "1", "host", ip1, "or", "host", ip2);
+            Assert.DoesNotContain("ICMP", bare.StdOut, StringComparison.Ordinal);
+            Assert.Contains("0 packets captured", bare.StdErr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await h1.RemoveAsync(["wire-1"]);
+            await h2.RemoveAsync(["wire-2"]);
+            await h1.RemoveAsync([], "wire");
+        }
+    }
+
+    [Fact]
+    public async Task SameFixedIpOnTwoHosts_SecondIsRefusedClearly()
+    {
+        var (h1, h2, h3) = (Hosts[0], Hosts[1], Hosts[2]);
+        await h1.CreateNetworkAsync("fixed", "--subnet", "10.33.0.0/24");
+        try
+        {
+            foreach (var h in new[] { h2, h3 })
+                Assert.True(await Eventually.HoldsAsync(() => h.NetworkExistsAsync("fixed"), s_converge), $"fixed must appear on {h.Host.Name}");
+            (await h2.Host.DockerAsync("run", "-d", "--name", "fixed-2", "--network", "fixed", "--ip", "10.33.0.50", Image, "sleep", "3600")).EnsureSuccess();
+            var second = await h3.Host.DockerAsync("run", "-d", "--name", "fixed-3", "--network", "fixed", "--ip", "10.33.0.50", Image, "sleep", "3600");
+
+            Assert.False(second.Succeeded, "the same --ip on a second host must be refused");
+            Assert.Contains("10.33.0.50 is already allocated", second.StdErr, StringComparison.Ordinal);
+            Assert.Equal("10.33.0.50", await h2.IpOfAsync("fixed-2", "fixed"));
+        }
+        finally
+        {
+            await h2.RemoveAsync(["fixed-2"]);
+            await h3.RemoveAsync(["fixed-3"]);
+            await h1.RemoveAsync([], "fixed");
+        }
+    }
+
+    [Fact]
+    public async Task SixtyContainersStartedConcurrentlyOnThreeHosts_GetDistinctAddresses_AllReachable()
+    {
+        const int perHost = 20;
+        await Hosts[0].CreateNetworkAsync("crowd", "--subnet", "10.32.0.0/24");
+        var names = Hosts.Select((h, i) => Enumerable.Range(1, perHost).Select(n => $"crowd-h{i + 1}-{n}").ToArray()).ToArray();
+        try
+        {
+            foreach (var h in Hosts.Skip(1))
+                Assert.True(await Eventually.HoldsAsync(() => h.NetworkExistsAsync("crowd"), s_converge), $"crowd must appear on {h.Host.Name}");
+            await Task.WhenAll(Hosts.SelectMany((h, i) => names[i].Select(n => h.RunAsync(n, "crowd"))));
+            var ips = (await Task.WhenAll(Hosts.SelectMany((h, i) => names[i].Select(n => h.IpOfAsync(n, "crowd"))))).ToList();
+
+            Assert.Equal(3 * perHost, ips.Distinct().Count());
+            // Every address answers, from a container on the first host and from one on the last.
+            var script = "for ip in " + string.Join(' ', ips) + "; do ping -c 1 -W 3 $ip >/dev/null || ping -c 1 -W 3 $ip >/dev/null || echo unreachable $ip; done";
+            var fromFirst = await Hosts[0].ExecAsync(names[0][0], "sh", "-c", script);
+            var fromLast = await Hosts[2].ExecAsync(names[2][0], "sh", "-c", script);
+            Assert.Equal("", fromFirst.StdOut.Trim());
+            Assert.Equal("", fromLast.StdOut.Trim());
+        }
+        finally
+        {
+            await Task.WhenAll(Hosts.Select((h, i) => h.RemoveAsync(names[i])));
+            await Hosts[0].RemoveAsync([], "crowd");
+        }
+    }
+
+    private const string Image = HostScenario.Image;
+
+    private async Task<Testbed.CommandResult> CaptureDuringPingAsync(HostScenario h, string container, string ip, params string[] filter)
+    {
+        var capture = fixture.Bed.InFabricAsync(["timeout", "8", "tcpdump", "-i", "br0", "-n", "-l", .. filter], TimeSpan.FromSeconds(20));
+        await Task.Delay(1500); // tcpdump is listening
+        await h.PingAsync(container, ip);
+        return await capture;
+    }
 }

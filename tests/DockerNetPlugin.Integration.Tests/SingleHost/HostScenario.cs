@@ -75,5 +75,5 @@ internal sealed class HostScenario(SimHost host)
             .Where(n => n.StartsWith("dnpc", StringComparison.Ordinal) || n.StartsWith("vx-", StringComparison.Ordinal)).ToArray();
     }
 
-    private Task<CommandResult> Docker(IReadOnlyList<string> args) => host.DockerAsync(args, CancellationToken.None, TimeSpan.FromSeconds(60));
+    private Task<CommandResult> Docker(IReadOnlyList<string> args) => host.DockerAsync(args, CancellationToken.None, TimeSpan.FromSeconds(180));
 }

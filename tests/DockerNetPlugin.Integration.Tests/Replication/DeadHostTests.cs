@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using DockerNetPlugin.Integration.Tests.SingleHost;
+using Xunit.Abstractions;
+
+namespace DockerNetPlugin.Integration.Tests.Replication;
+
+/// <summary>
+/// A host that dies entirely (plugin and dockerd killed, its underlay link gone) stops renewing its lease: its
+/// endpoint records expire and every other host drops its neighbour and FDB entries, while the survivors keep talking.
+/// </summary>
+[Trait("Category", "EndToEnd")]
+public sealed class DeadHostTests(ThreeHostReplicationFixture fixture, ITestOutputHelper output) : IClassFixture<ThreeHostReplicationFixture>
+{
+    [Fact]
+    public async Task Host3Killed_ItsEntriesLeaveHosts1And2WithinTheLease_SurvivorsStillPing()
+    {
+        var hosts = fixture.Bed.Hosts.Select(h => new HostScenario(h)).ToList();
+        var (h1, h2, h3) = (hosts[0], hosts[1], hosts[2]);
+        var logicalId = await h1.CreateNetworkAsync("life", "--subnet", "10.35.0.0/24");
+        try
+        {
+            foreach (var h in new[] { h2, h3 })
+                Assert.True(await Eventually.HoldsAsync(() => h.NetworkExistsAsync("life"), TimeSpan.FromSeconds(30)), $"life must appear on {h.Host.Name}");
+            await Task.WhenAll(hosts.Select((h, i) => h.RunAsync($"life-{i + 1}", "life")));
+            var ip2 = await h2.IpOfAsync("life-2", "life");
+            var ip3 = await h3.IpOfAsync("life-3", "life");
+            var mac3 = OverlayTables.MacOf(ip3);
+            Assert.True((await h1.PingEventuallyAsync("life-1", ip3)).Succeeded, "h1 reaches h3 before it dies");
+            foreach (var h in new[] { h1, h2 })
+                Assert.True(await HasEntriesOfAsync(h, logicalId, mac3, ip3), $"{h.Host.Name} has h3's entries before it dies");
+
+            var watch = Stopwatch.StartNew();
+            await fixture.Bed.Hosts[2].StopPluginAsync(kill9: true);
+            await fixture.Bed.Hosts[2].StopDockerdAsync(kill9: true);
+            (await fixture.Bed.Hosts[2].ExecAsync("ip", "link", "set", fixture.Bed.Hosts[2].UnderlayInterface, "down")).EnsureSuccess();
+
+            var limit = ThreeHostReplicationFixture.LeaseTtl * 3; // the lease TTL plus the store's expiry sweep and the watch delivery
+            foreach (var h in new[] { h1, h2 })
+                Assert.True(await Eventually.HoldsAsync(async () => !await HasAnyEntryOfAsync(h, logicalId, mac3, ip3), limit), $"h3's entries must leave {h.Host.Name}");
+            output.WriteLine($"h3's entries left h1 and h2 {watch.Elapsed.TotalSeconds:F1} s after it died (lease TTL {ThreeHostReplicationFixture.LeaseTtl.TotalSeconds} s)");
+            var survivors = await h1.PingAsync("life-1", ip2);
+            Assert.True(survivors.Succeeded, "h1 still reaches h2: " + survivors);
+        }
+        finally
+        {
+            await h1.RemoveAsync(["life-1"]);
+            await h2.RemoveAsync(["life-2"]);
+        }
+    }
+
+    private static async Task<bool> HasEntriesOfAsync(HostScenario h, string logicalId, string mac, string ip) =>
+        OverlayTables.RemoteFdb((await h.InOverlayAsync(logicalId, "bridge", "fdb", "show", "dev", "vxlan0")).StdOut).Any(l => l.StartsWith(mac, StringComparison.Ordinal))
+        && (await h.InOverlayAsync(logicalId, "ip", "neigh", "show", "dev", "vxlan0")).StdOut.Contains(ip + " lladdr " + mac, StringComparison.Ordinal);
+
+    private static async Task<bool> HasAnyEntryOfAsync(HostScenario h, string logicalId, string mac, string ip) =>
+        OverlayTables.RemoteFdb((await h.InOverlayAsync(logicalId, "bridge", "fdb", "show", "dev", "vxlan0")).StdOut).Any(l => l.StartsWith(mac, StringComparison.Ordinal))
+        || (await h.InOverlayAsync(logicalId, "ip", "neigh", "show", "dev", "vxlan0")).StdOut.Contains(ip + " ", StringComparison.Ordinal);
+}
