@@ -61,4 +61,10 @@ internal static partial class DriverLog
 
     [LoggerMessage(2019, LogLevel.Information, "Docker Engine API reachable again")]
     public static partial void EngineReachable(ILogger logger);
+
+    [LoggerMessage(2020, LogLevel.Warning, "miss monitor stopped: {Error}")]
+    public static partial void MissMonitorFailed(ILogger logger, string error);
+
+    [LoggerMessage(2021, LogLevel.Debug, "network {NetworkId}: answered {Miss} from the peer cache: {Answer}")]
+    public static partial void MissAnswered(ILogger logger, string networkId, string miss, string answer);
 }

@@ -24,4 +24,7 @@ internal sealed class NetworkRuntime
 
     /// <summary>The overlay namespace while any endpoint is joined (read under <see cref="KernelGate"/>).</summary>
     public OverlaySandbox? Sandbox { get; set; }
+
+    /// <summary>Answers vxlan0's misses while the sandbox exists (set and cleared with <see cref="Sandbox"/>).</summary>
+    public MissResponder? Misses { get; set; }
 }

@@ -86,6 +86,7 @@ public sealed partial class OverlayDriver
             var gateways = network.Subnets.Where(s => s.Gateway is not null).Select(s => InterfaceAddress.Parse(s.Gateway!, "gateway")).ToList();
             var spec = new SandboxSpec(SandboxPath(network), network.LogicalId, network.Vni, _options.VxlanPort, network.Mtu, gateways);
             runtime.Sandbox = OverlaySandbox.Ensure(spec, _host);
+            runtime.Misses = MissResponder.Start(runtime.Sandbox.Namespace, miss => AnswerMiss(runtime, miss), _logger);
             DriverLog.SandboxReady(_logger, network.SandboxName, network.Vni);
             ProgramPeers(runtime, _peers.Of(network.LogicalId), []);
             return true;
@@ -101,6 +102,8 @@ public sealed partial class OverlayDriver
                 OverlaySandboxCleanup.DeleteIfPresent(SandboxPath(runtime.Network));
                 return;
             }
+            runtime.Misses?.StopInBackground();
+            runtime.Misses = null;
             runtime.Sandbox.Destroy();
             runtime.Sandbox = null;
         }

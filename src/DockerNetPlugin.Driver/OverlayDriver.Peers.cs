@@ -51,6 +51,32 @@ public sealed partial class OverlayDriver
         }
     }
 
+    /// <summary>
+    /// A miss in a namespace: program the entry from the peer cache (a lost notification re-programs them all).
+    /// Misses for addresses no record has (a container pinging nothing) are left unanswered.
+    /// </summary>
+    private void AnswerMiss(NetworkRuntime runtime, NeighborMiss miss)
+    {
+        var logicalId = runtime.Network.LogicalId;
+        var records = miss switch
+        {
+            L3Miss l3 => _peers.FindByIp(logicalId, l3.Ip.ToString()) is { } r ? [r] : [],
+            L2Miss l2 => _peers.Of(logicalId).Where(r => ToPeer(r)?.Mac.Equals(l2.Mac) == true).ToList(),
+            MissResync => _peers.Of(logicalId),
+            _ => [],
+        };
+        records = records.Where(IsRemote).ToList();
+        if (records.Count == 0)
+            return;
+        lock (runtime.KernelGate)
+        {
+            if (runtime.Sandbox is null)
+                return;
+            ProgramPeers(runtime, records, []);
+        }
+        DriverLog.MissAnswered(_logger, runtime.Network.DockerNetworkId, miss.ToString(), string.Join(", ", records.Select(r => r.EndpointId)));
+    }
+
     private bool IsRemote(EndpointRecord record) => record.HostId != _options.HostId;
 
     private static PeerEntry? ToPeer(EndpointRecord record)

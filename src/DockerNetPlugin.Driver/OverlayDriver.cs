@@ -110,6 +110,8 @@ public sealed partial class OverlayDriver : IAsyncDisposable
         await _lease.DisposeAsync().ConfigureAwait(false);
         foreach (var runtime in _networks.Values)
         {
+            if (runtime.Misses is { } misses)
+                await misses.DisposeAsync().ConfigureAwait(false);
             lock (runtime.KernelGate)
                 runtime.Sandbox?.Dispose(); // leave kernel state in place: flows keep running across restarts
         }

@@ -57,4 +57,42 @@ public sealed class ManualModeOverlayTests(TwoHostEtcdFixture fixture) : IClassF
             await h2.RemoveAsync(["web-2"], "web");
         }
     }
+
+    [Fact]
+    public async Task EntriesDeletedByHand_AreReprogrammedFromTheCacheOnTheNextMiss()
+    {
+        var h1 = new HostScenario(fixture.Bed.Hosts[0]);
+        var h2 = new HostScenario(fixture.Bed.Hosts[1]);
+        string[] options = ["--subnet", "10.36.0.0/24", "-o", "dnp.network=heal", "--ipam-opt", "dnp.network=heal"];
+        await h1.CreateNetworkAsync("heal", options);
+        await h2.CreateNetworkAsync("heal", options);
+        try
+        {
+            await Task.WhenAll(h1.RunAsync("heal-1", "heal"), h2.RunAsync("heal-2", "heal"));
+            var ip2 = await h2.IpOfAsync("heal-2", "heal");
+            var mac2 = OverlayTables.MacOf(ip2);
+            var vtep2 = fixture.Bed.Hosts[1].UnderlayIp.ToString();
+            Assert.True((await h1.PingEventuallyAsync("heal-1", ip2)).Succeeded, "heal-1 → heal-2 before the entries are deleted");
+
+            // An operator (or a stray script) deletes h1's entries for heal-2, and heal-1 forgets heal-2's MAC.
+            (await h1.InOverlayAsync("heal", "ip", "neigh", "del", ip2, "dev", "vxlan0")).EnsureSuccess();
+            (await h1.InOverlayAsync("heal", "bridge", "fdb", "del", mac2, "dev", "vxlan0", "dst", vtep2, "self")).EnsureSuccess();
+            var pid = (await h1.Host.DockerAsync("inspect", "-f", "{{.State.Pid}}", "heal-1")).EnsureSuccess().StdOut.Trim();
+            (await h1.Host.ExecAsync("nsenter", "-t", pid, "-n", "ip", "neigh", "flush", "all")).EnsureSuccess();
+            Assert.DoesNotContain(ip2, (await h1.InOverlayAsync("heal", "ip", "neigh", "show", "dev", "vxlan0")).StdOut, StringComparison.Ordinal);
+
+            // The next packet misses in vxlan0; the plugin answers from its cache and the ping goes through.
+            var ping = await h1.PingEventuallyAsync("heal-1", ip2);
+            var neigh = (await h1.InOverlayAsync("heal", "ip", "neigh", "show", "dev", "vxlan0")).EnsureSuccess().StdOut;
+            var fdb = OverlayTables.RemoteFdb((await h1.InOverlayAsync("heal", "bridge", "fdb", "show", "dev", "vxlan0")).EnsureSuccess().StdOut);
+            Assert.True(ping.Succeeded, "heal-1 → heal-2 after the entries were deleted: " + ping);
+            Assert.Contains($"{ip2} lladdr {mac2} PERMANENT", neigh, StringComparison.Ordinal);
+            Assert.Contains(fdb, l => l.StartsWith(mac2, StringComparison.Ordinal) && l.Contains($"dst {vtep2} ", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await h1.RemoveAsync(["heal-1"], "heal");
+            await h2.RemoveAsync(["heal-2"], "heal");
+        }
+    }
 }
