@@ -67,4 +67,13 @@ internal static partial class DriverLog
 
     [LoggerMessage(2021, LogLevel.Debug, "network {NetworkId}: answered {Miss} from the peer cache: {Answer}")]
     public static partial void MissAnswered(ILogger logger, string networkId, string miss, string answer);
+
+    [LoggerMessage(2022, LogLevel.Information, "reconciliation repaired {Network} {Kind} {Object}: {Detail}")]
+    public static partial void DriftRepaired(ILogger logger, string network, string kind, string @object, string detail);
+
+    [LoggerMessage(2023, LogLevel.Warning, "reconciliation: drift remains in {Network}: {Kind} {Object}: {Detail}")]
+    public static partial void DriftRemains(ILogger logger, string network, string kind, string @object, string detail);
+
+    [LoggerMessage(2024, LogLevel.Warning, "reconciliation failed (retried next interval): {Error}")]
+    public static partial void ReconcileFailed(ILogger logger, string error);
 }

@@ -61,26 +61,30 @@ public sealed partial class OverlayDriver
         if (locked is not { } l)
             return;
         using (l.Release)
+            await DeleteNetworkLockedAsync(l.Runtime, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>DeleteNetwork's work; the caller holds the network's lock.</summary>
+    private async Task DeleteNetworkLockedAsync(NetworkRuntime runtime, CancellationToken ct)
+    {
+        var dockerNetworkId = runtime.Network.DockerNetworkId;
+        foreach (var endpoint in runtime.Endpoints.Values.ToList())
+            await RemoveEndpointAsync(runtime, endpoint, ct).ConfigureAwait(false);
+        DestroySandbox(runtime);
+        var logicalId = runtime.Network.LogicalId;
+        await _cluster.DeleteAsync(ClusterKeys.Membership(logicalId, _options.HostId), ct).ConfigureAwait(false);
+        var remaining = await _cluster.Store.ListAsync(ClusterKeys.MembershipPrefix(logicalId), ct).ConfigureAwait(false);
+        var last = remaining.Entries.Count == 0;
+        if (last)
         {
-            var runtime = l.Runtime;
-            foreach (var endpoint in runtime.Endpoints.Values.ToList())
-                await RemoveEndpointAsync(runtime, endpoint, ct).ConfigureAwait(false);
-            DestroySandbox(runtime);
-            var logicalId = runtime.Network.LogicalId;
-            await _cluster.DeleteAsync(ClusterKeys.Membership(logicalId, _options.HostId), ct).ConfigureAwait(false);
-            var remaining = await _cluster.Store.ListAsync(ClusterKeys.MembershipPrefix(logicalId), ct).ConfigureAwait(false);
-            var last = remaining.Entries.Count == 0;
-            if (last)
-            {
-                var record = await _cluster.GetAsync(ClusterKeys.Network(logicalId), DriverJsonContext.Default.NetworkRecord, ct).ConfigureAwait(false);
-                if (record is not null)
-                    await RemoveLogicalNetworkAsync(record.Value, ct).ConfigureAwait(false);
-            }
-            await _local.DeleteAsync(ClusterKeys.LocalNetwork(dockerNetworkId), ct).ConfigureAwait(false);
-            _networks.TryRemove(dockerNetworkId, out _);
-            RememberDeleted(dockerNetworkId, logicalId);
-            DriverLog.NetworkDeleted(_logger, dockerNetworkId, logicalId, last);
+            var record = await _cluster.GetAsync(ClusterKeys.Network(logicalId), DriverJsonContext.Default.NetworkRecord, ct).ConfigureAwait(false);
+            if (record is not null)
+                await RemoveLogicalNetworkAsync(record.Value, ct).ConfigureAwait(false);
         }
+        await _local.DeleteAsync(ClusterKeys.LocalNetwork(dockerNetworkId), ct).ConfigureAwait(false);
+        _networks.TryRemove(dockerNetworkId, out _);
+        RememberDeleted(dockerNetworkId, logicalId);
+        DriverLog.NetworkDeleted(_logger, dockerNetworkId, logicalId, last);
     }
 
     private async Task<(NetworkRecord Record, bool CreatedHere)> EnsureLogicalNetworkAsync(

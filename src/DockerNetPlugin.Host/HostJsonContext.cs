@@ -7,6 +7,7 @@ namespace DockerNetPlugin.Host;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [JsonSerializable(typeof(DriverStatus))]
 [JsonSerializable(typeof(StatusError))]
+[JsonSerializable(typeof(DockerNetPlugin.Driver.Reconcile.DriftReport))]
 public sealed partial class HostJsonContext : JsonSerializerContext;
 
 public sealed record StatusError(string Error);

@@ -18,6 +18,9 @@ public sealed record HostSettings
     public TimeSpan LeaseTtl { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(25);
 
+    /// <summary>How often kernel state is reconciled with the store and Docker (DNP_RECONCILE_INTERVAL seconds; 0 = only at start).</summary>
+    public TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>This host's Docker Engine API, which replication creates and removes networks through (DNP_DOCKER_HOST, else DOCKER_HOST).</summary>
     public Engine.DockerEndpoint DockerHost { get; init; } = Engine.DockerEndpoint.Parse(Engine.DockerEndpoint.DefaultUri);
 
@@ -41,6 +44,7 @@ public sealed record HostSettings
             LeaseTtl = Get("DNP_LEASE_TTL") is { } ttl ? TimeSpan.FromSeconds(ParseSeconds("DNP_LEASE_TTL", ttl, 2, 3600)) : d.LeaseTtl,
             CallTimeout = Get("DNP_CALL_TIMEOUT") is { } t ? TimeSpan.FromSeconds(ParseSeconds("DNP_CALL_TIMEOUT", t, 1, 600)) : d.CallTimeout,
             DockerHost = ParseDockerHost(env),
+            ReconcileInterval = Get("DNP_RECONCILE_INTERVAL") is { } ri ? TimeSpan.FromSeconds(ParseSeconds("DNP_RECONCILE_INTERVAL", ri, 0, 86400)) : d.ReconcileInterval,
         };
     }
 

@@ -24,6 +24,7 @@ internal sealed class PluginRuntime : IAsyncDisposable
     private IKvStore? _local;
     private Engine.DockerEngineClient? _engine;
     private NetworkReplicator? _replicator;
+    private Driver.Reconcile.Reconciler? _reconciler;
     private string? _lastError;
 
     public PluginRuntime(HostSettings settings, ILoggerFactory loggers)
@@ -40,6 +41,13 @@ internal sealed class PluginRuntime : IAsyncDisposable
     public async Task<IpamService> IpamAsync(CancellationToken ct) => (await WaitAsync(ct).ConfigureAwait(false)).Ipam;
 
     public bool IsReady => _ready.Task.IsCompletedSuccessfully;
+
+    /// <summary>The reconciler, once the driver runs (for <c>dnp doctor</c>).</summary>
+    public async Task<Driver.Reconcile.Reconciler> ReconcilerAsync(CancellationToken ct)
+    {
+        await WaitAsync(ct).ConfigureAwait(false);
+        return _reconciler!;
+    }
 
     private async Task<(OverlayDriver Driver, IpamService Ipam)> WaitAsync(CancellationToken ct)
     {
@@ -74,8 +82,11 @@ internal sealed class PluginRuntime : IAsyncDisposable
                     LeaseTtl = _settings.LeaseTtl,
                 }, _cluster, _local, _loggers, ct).ConfigureAwait(false);
                 var ipam = new IpamService(_cluster, new IpamOptions(hostId), _loggers.CreateLogger<IpamService>());
+                _engine = new Engine.DockerEngineClient(_settings.DockerHost, logger: _loggers.CreateLogger<Engine.DockerEngineClient>());
                 if (_settings.Replicate)
-                    StartReplication(driver);
+                    StartReplication(driver, _engine);
+                _reconciler = new Driver.Reconcile.Reconciler(driver, _engine, _loggers.CreateLogger<Driver.Reconcile.Reconciler>());
+                _reconciler.Start(_settings.ReconcileInterval);
                 _ready.TrySetResult((driver, ipam));
                 HostLog.Ready(_logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 return;
@@ -95,10 +106,9 @@ internal sealed class PluginRuntime : IAsyncDisposable
     }
 
     /// <summary>Networks created on any host appear on this one (and back) through this host's Engine API.</summary>
-    private void StartReplication(OverlayDriver driver)
+    private void StartReplication(OverlayDriver driver, Engine.IDockerEngine engine)
     {
-        _engine = new Engine.DockerEngineClient(_settings.DockerHost, logger: _loggers.CreateLogger<Engine.DockerEngineClient>());
-        _replicator = new NetworkReplicator(driver, _engine, _loggers.CreateLogger<NetworkReplicator>());
+        _replicator = new NetworkReplicator(driver, engine, _loggers.CreateLogger<NetworkReplicator>());
         _replicator.Start();
     }
 
@@ -125,6 +135,8 @@ internal sealed class PluginRuntime : IAsyncDisposable
             {
             }
         }
+        if (_reconciler is not null)
+            await _reconciler.DisposeAsync().ConfigureAwait(false);
         if (_replicator is not null)
             await _replicator.DisposeAsync().ConfigureAwait(false);
         _engine?.Dispose();

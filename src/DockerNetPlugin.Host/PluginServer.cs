@@ -35,6 +35,7 @@ public static class PluginServer
         var call = app.Services.GetRequiredService<PluginCall>();
         app.MapNetworkDriver(call, runtime);
         app.MapIpamDriver(call, runtime);
+        app.MapDoctor(runtime);
         app.MapGet("/dnp/v1/status", async (HttpContext http) =>
         {
             if (!runtime.IsReady)
