@@ -13,7 +13,7 @@ TEST_PACKAGES := docker.io etcd-server etcd-client iptables iproute2 busybox-sta
 # What the plugin itself needs at run time on a host (it speaks netlink itself; Docker is the user's).
 RUN_PACKAGES := iproute2
 
-.PHONY: build test run deps-test deps-run bench clean test-summary
+.PHONY: build test run deps-test deps-run bench demo clean test-summary
 
 build:
 	$(DOTNET) publish src/DockerNetPlugin.Cli $(DOTNET_FLAGS) -o bin
@@ -54,6 +54,11 @@ test-summary:
 # The benchmark suite: rewrites its sections of BENCHMARKS.md (`make bench BENCH=netlink-peers` runs one).
 bench: deps-test build
 	$(DOTNET) run --project tests/DockerNetPlugin.Benchmarks $(DOTNET_FLAGS) -- $(BENCH)
+
+# Two simulated hosts with dockerd and etcd: a network created on one, a container on each, the cross-host ping
+# and each overlay namespace's bridge fdb / ip neigh, then everything removed.
+demo: deps-test build
+	$(DOTNET) run --project tests/DockerNetPlugin.Demo $(DOTNET_FLAGS)
 
 clean:
 	rm -rf bin TestResults TestResults.log plugin/rootfs
