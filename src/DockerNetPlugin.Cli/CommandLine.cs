@@ -1,45 +1,80 @@
+using System.Collections;
+using System.Runtime.InteropServices;
 using DockerNetPlugin.Host;
 
 namespace DockerNetPlugin.Cli;
 
-/// <summary>The one executable, <c>dnp</c>: <c>serve</c> runs the plugin; the other verbs inspect a running one.</summary>
+/// <summary>
+/// The one executable, <c>dnp</c>: <c>serve</c> runs the plugin; the other verbs inspect a running one (over its socket)
+/// and the kernel. Exit codes: 0 fine, 1 a problem (plugin unreachable, unknown network, nothing found), 2 usage.
+/// </summary>
 internal static class CommandLine
 {
     private const string Usage = """
-        usage: dnp <command>
-          serve            run the plugin (Docker network + IPAM driver) on DNP_SOCKET
-          status [--json]  this host: store, advertise address, networks, endpoints, peers
-        settings come from DNP_* environment variables (see README)
+        usage: dnp <command> [--json]
+          serve              run the plugin (Docker network + IPAM driver) on DNP_SOCKET
+          status             this host: store, advertise address, networks, endpoints, peers
+          networks           logical networks cluster-wide: VNI, subnets, hosts, endpoints
+          peers NET          a network's endpoints: host, IP, MAC, VTEP (NET: logical id or name, or a Docker network id)
+          netns              overlay namespaces: state, interfaces, the VNI and port vxlan0 really has
+          links IFINDEX      which namespace holds interface IFINDEX (host, overlay, Docker sandboxes) and its veth peer
+          doctor [--repair]  drift between the kernel, the store and Docker; --repair fixes it (exit 1 while drift remains)
+        --json prints JSON for scripts. Settings come from DNP_* variables (see README); the CLI also reads
+        DNP_SOCKET (else /run/docker/plugins/dnp.sock, else the managed plugin's socket), DNP_NETNS_DIR,
+        DOCKER_NETNS_DIR (default /var/run/docker/netns) and DOCKER_HOST.
         """;
+
+    private delegate Task<int> Verb(CliArguments args, PluginClient plugin, IDictionary environment, CancellationToken ct);
+
+    /// <summary>The verbs that talk to a running plugin (and the kernel).</summary>
+    private static readonly Dictionary<string, Verb> s_verbs = new(StringComparer.Ordinal)
+    {
+        ["status"] = (a, p, _, ct) => StatusCommand.RunAsync(a, p, ct),
+        ["networks"] = (a, p, _, ct) => NetworksCommand.RunAsync(a, p, ct),
+        ["peers"] = (a, p, _, ct) => PeersCommand.RunAsync(a, p, ct),
+        ["netns"] = NetnsCommand.RunAsync,
+        ["links"] = LinksCommand.RunAsync,
+        ["doctor"] = (a, p, _, ct) => DoctorCommand.RunAsync(a, p, ct),
+    };
 
     public static async Task<int> RunAsync(string[] args)
     {
         var command = args.Length > 0 ? args[0] : "help";
+        var environment = Environment.GetEnvironmentVariables();
         try
         {
-            switch (command)
+            if (command == "serve")
+                return await ServeAsync(environment).ConfigureAwait(false);
+            if (command is "help" or "--help" or "-h")
             {
-                case "serve":
-                    using (var stop = new CancellationTokenSource())
-                    {
-                        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-                        using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
-                        return await PluginServer.RunAsync(HostSettings.FromEnvironment(Environment.GetEnvironmentVariables()), stop.Token).ConfigureAwait(false);
-                    }
-                case "status":
-                    return await StatusCommand.RunAsync(args.Contains("--json"), HostSettings.FromEnvironment(Environment.GetEnvironmentVariables()).Socket).ConfigureAwait(false);
-                case "help" or "--help" or "-h":
-                    Console.WriteLine(Usage);
-                    return 0;
-                default:
-                    await Console.Error.WriteLineAsync($"dnp: unknown command '{command}'\n{Usage}").ConfigureAwait(false);
-                    return 2;
+                Console.WriteLine(Usage);
+                return 0;
             }
+            if (!s_verbs.TryGetValue(command, out var verb))
+                throw new CliException($"unknown command '{command}'\n{Usage}", 2);
+            var parsed = CliArguments.Parse(args.Skip(1));
+            using var plugin = PluginClient.FromEnvironment(environment);
+            using var stop = new CancellationTokenSource();
+            Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+            return await verb(parsed, plugin, environment, stop.Token).ConfigureAwait(false);
         }
         catch (SettingsException e)
         {
             await Console.Error.WriteLineAsync($"dnp: {e.Message}").ConfigureAwait(false);
             return 2;
         }
+        catch (CliException e)
+        {
+            await Console.Error.WriteLineAsync($"dnp {command}: {e.Message}").ConfigureAwait(false);
+            return e.ExitCode;
+        }
+    }
+
+    private static async Task<int> ServeAsync(IDictionary environment)
+    {
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+        return await PluginServer.RunAsync(HostSettings.FromEnvironment(environment), stop.Token).ConfigureAwait(false);
     }
 }

@@ -35,19 +35,7 @@ public static class PluginServer
         var call = app.Services.GetRequiredService<PluginCall>();
         app.MapNetworkDriver(call, runtime);
         app.MapIpamDriver(call, runtime);
-        app.MapDoctor(runtime);
-        app.MapGet("/dnp/v1/status", async (HttpContext http) =>
-        {
-            if (!runtime.IsReady)
-            {
-                http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                await JsonSerializer.SerializeAsync(http.Response.Body, new StatusError("dnp is still starting"), HostJsonContext.Default.StatusError).ConfigureAwait(false);
-                return;
-            }
-            var driver = await runtime.DriverAsync(http.RequestAborted).ConfigureAwait(false);
-            http.Response.ContentType = "application/json";
-            await JsonSerializer.SerializeAsync(http.Response.Body, driver.GetStatus(), HostJsonContext.Default.DriverStatus).ConfigureAwait(false);
-        });
+        app.MapOperator(runtime);
         app.MapFallback(async (HttpContext http) =>
         {
             http.Response.StatusCode = StatusCodes.Status404NotFound;

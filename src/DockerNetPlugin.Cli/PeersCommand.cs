@@ -1,0 +1,29 @@
+using DockerNetPlugin.Host;
+
+namespace DockerNetPlugin.Cli;
+
+/// <summary>
+/// <c>dnp peers NET</c>: a network's endpoints as this host programs them (host, addresses, MAC, VTEP). NET is a
+/// logical network id or name, or a Docker network id of this host. Exit 1 for a network nobody knows.
+/// </summary>
+internal static class PeersCommand
+{
+    public static async Task<int> RunAsync(CliArguments args, PluginClient plugin, CancellationToken ct)
+    {
+        var net = args.Single("peers", "NET");
+        var path = $"{OperatorEndpoints.Prefix}/networks/{Uri.EscapeDataString(net)}/peers";
+        var (view, json) = await plugin.GetAsync(path, OperatorJsonContext.Default.PeersView, ct).ConfigureAwait(false);
+        if (args.Json)
+        {
+            Console.WriteLine(json);
+            return 0;
+        }
+        Console.WriteLine($"network   {view.LogicalId}{(view.Name is null ? "" : $" ({view.Name})")}, VNI {Cell.Number(view.Vni)}, here {Cell.Short(view.LocalDockerNetworkId)}");
+        Console.WriteLine();
+        var table = new TextTable("ENDPOINT", "HOST", "IPV4", "IPV6", "MAC", "VTEP", "WHERE");
+        foreach (var p in view.Peers)
+            table.Add(Cell.Short(p.EndpointId), Cell.Short(p.HostId), p.IPv4, p.IPv6, p.Mac, p.Vtep, p.Local ? "local" : "remote");
+        table.Write(Console.Out);
+        return 0;
+    }
+}

@@ -1,0 +1,59 @@
+using DockerNetPlugin.Driver.Cluster;
+using DockerNetPlugin.Driver.Local;
+
+namespace DockerNetPlugin.Driver;
+
+/// <summary>
+/// Read-only views for operators (<c>dnp networks</c>, <c>dnp peers</c>, <c>dnp netns</c>): the store as it is now, and
+/// this host's own tables as the driver holds them. Nothing here takes a network lock or changes state.
+/// </summary>
+public sealed partial class OverlayDriver
+{
+    /// <summary>Where this plugin bind-mounts its overlay namespaces (DNP_NETNS_DIR, as the plugin process sees it).</summary>
+    public string NetnsDirectory => _options.NetnsDirectory;
+
+    /// <summary>Every logical network in the cluster store, by id. Throws <see cref="Store.StoreException"/> when the store is unreachable.</summary>
+    public async Task<IReadOnlyList<NetworkRecord>> ListLogicalNetworksAsync(CancellationToken ct)
+    {
+        var records = await _cluster.ListAsync(ClusterKeys.NetworksPrefix, DriverJsonContext.Default.NetworkRecord, ct).ConfigureAwait(false);
+        return records.Select(r => r.Value).OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The hosts that joined a logical network (one Docker network each), from the store.</summary>
+    public async Task<IReadOnlyList<NetworkMembership>> ListMembersAsync(string logicalId, CancellationToken ct)
+    {
+        var records = await _cluster.ListAsync(ClusterKeys.MembershipPrefix(logicalId), DriverJsonContext.Default.NetworkMembership, ct).ConfigureAwait(false);
+        return records.Select(r => r.Value).OrderBy(r => r.HostId, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The live hosts (their records vanish with their lease), from the store.</summary>
+    public async Task<IReadOnlyList<HostRecord>> ListHostsAsync(CancellationToken ct)
+    {
+        var records = await _cluster.ListAsync(ClusterKeys.HostsPrefix, DriverJsonContext.Default.HostRecord, ct).ConfigureAwait(false);
+        return records.Select(r => r.Value).OrderBy(r => r.HostId, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>This host's Docker networks and the logical network each maps to.</summary>
+    public IReadOnlyList<LocalNetwork> ListLocalNetworks() =>
+        _networks.Values.Select(r => r.Network).OrderBy(n => n.LogicalId, StringComparer.Ordinal).ThenBy(n => n.DockerNetworkId, StringComparer.Ordinal).ToList();
+
+    /// <summary>True while the overlay namespace of this Docker network is open (some endpoint is joined).</summary>
+    public bool IsSandboxOpen(string dockerNetworkId)
+    {
+        if (!_networks.TryGetValue(dockerNetworkId, out var runtime))
+            return false;
+        lock (runtime.KernelGate)
+            return runtime.Sandbox is not null;
+    }
+
+    /// <summary>
+    /// The endpoint records of a logical network as this host last saw them through its watch: what its namespace's
+    /// neighbour and FDB entries are programmed from (this host's own endpoints included).
+    /// </summary>
+    public IReadOnlyList<EndpointRecord> ListPeers(string logicalId) =>
+        _peers.Of(logicalId).OrderBy(r => r.HostId, StringComparer.Ordinal).ThenBy(r => r.IPv4 ?? r.IPv6, StringComparer.Ordinal).ToList();
+
+    /// <summary>Logical networks this host has records for in its peer table (also while the store is unreachable).</summary>
+    public IReadOnlyList<string> ListPeerNetworks() =>
+        _peers.All().Select(r => r.NetworkId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+}

@@ -1,0 +1,139 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using DockerNetPlugin.Driver;
+using DockerNetPlugin.Driver.Cluster;
+using DockerNetPlugin.Driver.Local;
+using DockerNetPlugin.Store;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace DockerNetPlugin.Host;
+
+/// <summary>
+/// The read-only operator API on the plugin socket, for the <c>dnp</c> CLI and scripts: <c>GET /dnp/v1/status</c>,
+/// <c>/dnp/v1/networks</c>, <c>/dnp/v1/networks/{net}/peers</c>, <c>/dnp/v1/netns</c>, and <c>dnp doctor</c>'s
+/// <c>GET /dnp/v1/doctor</c> (drift between kernel, store and Docker) and <c>POST /dnp/v1/doctor/repair</c> (repair,
+/// then check again). Errors are <c>{"error": …}</c> with 503 while the driver starts, 404 for an unknown network
+/// and 502 when the store cannot be read.
+/// </summary>
+public static class OperatorEndpoints
+{
+    public const string Prefix = "/dnp/v1";
+
+    internal static void MapOperator(this IEndpointRouteBuilder app, PluginRuntime runtime)
+    {
+        app.MapGet(Prefix + "/status", http => AnswerAsync(http, runtime, HostJsonContext.Default.DriverStatus, StatusAsync));
+        app.MapGet(Prefix + "/networks", http => AnswerAsync(http, runtime, OperatorJsonContext.Default.NetworksView, NetworksAsync));
+        app.MapGet(Prefix + "/networks/{net}/peers", http => AnswerAsync(http, runtime, OperatorJsonContext.Default.PeersView, PeersAsync));
+        app.MapGet(Prefix + "/netns", http => AnswerAsync(http, runtime, OperatorJsonContext.Default.NetnsView, NetnsAsync));
+        app.MapGet(Prefix + "/doctor", http => AnswerAsync(http, runtime, HostJsonContext.Default.DriftReport, Doctor(runtime, repair: false)));
+        app.MapPost(Prefix + "/doctor/repair", http => AnswerAsync(http, runtime, HostJsonContext.Default.DriftReport, Doctor(runtime, repair: true)));
+    }
+
+    /// <summary>Runs <paramref name="build"/> once the driver is up and writes its answer; null means "no such network" (404).</summary>
+    private static async Task AnswerAsync<T>(HttpContext http, PluginRuntime runtime, JsonTypeInfo<T> type, Func<HttpContext, OverlayDriver, CancellationToken, Task<T?>> build)
+        where T : class
+    {
+        if (!runtime.IsReady)
+        {
+            await ErrorAsync(http, StatusCodes.Status503ServiceUnavailable, "dnp is still starting").ConfigureAwait(false);
+            return;
+        }
+        T? value;
+        try
+        {
+            var driver = await runtime.DriverAsync(http.RequestAborted).ConfigureAwait(false);
+            value = await build(http, driver, http.RequestAborted).ConfigureAwait(false);
+        }
+        catch (StoreException e)
+        {
+            await ErrorAsync(http, StatusCodes.Status502BadGateway, $"the store cannot be read: {e.Message}").ConfigureAwait(false);
+            return;
+        }
+        if (value is null)
+        {
+            await ErrorAsync(http, StatusCodes.Status404NotFound,
+                $"no network '{http.Request.RouteValues["net"]}' here or in the store: give a logical network id or name (see `dnp networks`) or a Docker network id").ConfigureAwait(false);
+            return;
+        }
+        http.Response.ContentType = "application/json";
+        await JsonSerializer.SerializeAsync(http.Response.Body, value, type, http.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static Task ErrorAsync(HttpContext http, int status, string message)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "application/json";
+        return JsonSerializer.SerializeAsync(http.Response.Body, new StatusError(message), HostJsonContext.Default.StatusError, http.RequestAborted);
+    }
+
+    private static Func<HttpContext, OverlayDriver, CancellationToken, Task<Driver.Reconcile.DriftReport?>> Doctor(PluginRuntime runtime, bool repair) =>
+        async (_, _, ct) => await (await runtime.ReconcilerAsync(ct).ConfigureAwait(false)).RunAsync(repair, ct).ConfigureAwait(false);
+
+    private static Task<DriverStatus?> StatusAsync(HttpContext http, OverlayDriver driver, CancellationToken ct) => Task.FromResult<DriverStatus?>(driver.GetStatus());
+
+    private static async Task<NetworksView?> NetworksAsync(HttpContext http, OverlayDriver driver, CancellationToken ct)
+    {
+        var records = await driver.ListLogicalNetworksAsync(ct).ConfigureAwait(false);
+        var live = (await driver.ListHostsAsync(ct).ConfigureAwait(false)).ToDictionary(h => h.HostId, StringComparer.Ordinal);
+        var local = driver.ListLocalNetworks();
+        var views = new List<LogicalNetworkView>(records.Count);
+        foreach (var record in records)
+        {
+            var members = await driver.ListMembersAsync(record.Id, ct).ConfigureAwait(false);
+            var hosts = members.Select(m => new NetworkHostView(m.HostId, m.DockerNetworkId, live.GetValueOrDefault(m.HostId)?.Locator, live.ContainsKey(m.HostId))).ToList();
+            views.Add(new LogicalNetworkView(record.Id, record.Name, record.Vni, record.Subnets.Select(s => s.Pool).ToList(), record.Internal,
+                record.EnableIPv6, record.CreatedBy, record.Created, record.Removing, hosts, driver.ListPeers(record.Id).Count,
+                local.FirstOrDefault(l => l.LogicalId == record.Id)?.DockerNetworkId));
+        }
+        return new NetworksView(driver.HostId, views);
+    }
+
+    /// <summary>Peers come from this host's peer table, so they are answered while the store is down; the store only adds names.</summary>
+    private static async Task<PeersView?> PeersAsync(HttpContext http, OverlayDriver driver, CancellationToken ct)
+    {
+        var net = http.Request.RouteValues["net"] as string ?? "";
+        IReadOnlyList<NetworkRecord> records;
+        try
+        {
+            records = await driver.ListLogicalNetworksAsync(ct).ConfigureAwait(false);
+        }
+        catch (StoreException)
+        {
+            records = [];
+        }
+        var local = driver.ListLocalNetworks();
+        if (Resolve(net, records, local, driver.ListPeerNetworks()) is not { } logicalId)
+            return null;
+        var record = records.FirstOrDefault(r => r.Id == logicalId);
+        var here = local.FirstOrDefault(l => l.LogicalId == logicalId);
+        var peers = driver.ListPeers(logicalId)
+            .Select(p => new PeerView(p.EndpointId, p.HostId, p.IPv4, p.IPv6, p.Mac, p.Locator, p.HostId == driver.HostId)).ToList();
+        return new PeersView(logicalId, record?.Name, record?.Vni ?? here?.Vni, here?.DockerNetworkId, peers);
+    }
+
+    /// <summary>A logical id, a network name from the store, or a Docker network id of this host (or an unambiguous prefix of one).</summary>
+    private static string? Resolve(string net, IReadOnlyList<NetworkRecord> records, IReadOnlyList<LocalNetwork> local, IReadOnlyList<string> peerNetworks)
+    {
+        if (net.Length == 0)
+            return null;
+        if (records.Any(r => r.Id == net) || local.Any(l => l.LogicalId == net) || peerNetworks.Contains(net, StringComparer.Ordinal))
+            return net;
+        var named = records.Where(r => r.Name == net).ToList();
+        if (named.Count == 1)
+            return named[0].Id;
+        var docker = local.Where(l => l.DockerNetworkId.StartsWith(net, StringComparison.Ordinal)).Select(l => l.LogicalId).Distinct(StringComparer.Ordinal).ToList();
+        return docker.Count == 1 ? docker[0] : null;
+    }
+
+    private static Task<NetnsView?> NetnsAsync(HttpContext http, OverlayDriver driver, CancellationToken ct)
+    {
+        var entries = driver.ListLocalNetworks()
+            .GroupBy(n => n.SandboxName, StringComparer.Ordinal)
+            .Select(g => new NetnsEntryView(g.Key, g.First().LogicalId, g.First().Vni, g.Select(n => n.DockerNetworkId).ToList(),
+                g.Any(n => driver.IsSandboxOpen(n.DockerNetworkId))))
+            .ToList();
+        return Task.FromResult<NetnsView?>(new NetnsView(driver.NetnsDirectory, entries));
+    }
+}
