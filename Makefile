@@ -53,12 +53,12 @@ test-summary:
 
 # The benchmark suite: rewrites its sections of BENCHMARKS.md (`make bench BENCH=netlink-peers` runs one).
 bench: deps-test build
-	$(DOTNET) run --project tests/DockerNetPlugin.Benchmarks $(DOTNET_FLAGS) -- $(BENCH)
+	$(DOTNET) run --project tests/DockerNetPlugin.Benchmarks -c $(CONFIG) -- $(BENCH)
 
 # Two simulated hosts with dockerd and etcd: a network created on one, a container on each, the cross-host ping
 # and each overlay namespace's bridge fdb / ip neigh, then everything removed.
 demo: deps-test build
-	$(DOTNET) run --project tests/DockerNetPlugin.Demo $(DOTNET_FLAGS)
+	$(DOTNET) run --project tests/DockerNetPlugin.Demo -c $(CONFIG)
 
 clean:
 	rm -rf bin TestResults TestResults.log plugin/rootfs

@@ -142,7 +142,9 @@ public sealed partial class SimHost : IAsyncDisposable
     }
 
     /// <summary>Stops a process started with <see cref="StartProcessAsync"/>: SIGTERM (10 s grace) or SIGKILL. Unknown names do nothing.</summary>
-    public async Task StopProcessAsync(string name, bool kill9 = false)
+    public Task StopProcessAsync(string name, bool kill9 = false) => StopProcessAsync(name, kill9, TimeSpan.FromSeconds(10));
+
+    private async Task StopProcessAsync(string name, bool kill9, TimeSpan grace)
     {
         ManagedProcess? process;
         lock (_processesLock)
@@ -152,7 +154,7 @@ public sealed partial class SimHost : IAsyncDisposable
 
         if (process is not null)
         {
-            await process.StopAsync(kill9, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            await process.StopAsync(kill9, grace).ConfigureAwait(false);
         }
     }
 
@@ -217,8 +219,23 @@ public sealed partial class SimHost : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops dockerd (SIGTERM with 15 s grace, or SIGKILL).</summary>
-    public Task StopDockerdAsync(bool kill9 = false) => StopProcessAsync("dockerd", kill9);
+    /// <summary>
+    /// Stops dockerd (SIGTERM with 30 s grace: it stops containers for up to 10 s each, or SIGKILL), then the
+    /// containerd it started, so a new dockerd does not find a half-stopped one (containers keep their shims).
+    /// </summary>
+    public async Task StopDockerdAsync(bool kill9 = false)
+    {
+        await StopProcessAsync("dockerd", kill9, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        var pidFile = Path.Combine(_paths.ExecRoot, "containerd", "containerd.pid");
+        if (!File.Exists(pidFile) || !int.TryParse(await File.ReadAllTextAsync(pidFile).ConfigureAwait(false), out var containerd))
+            return;
+        for (var i = 0; i < 100 && Directory.Exists($"/proc/{containerd}"); i++)
+        {
+            if (i == 50 || kill9)
+                Libc.Signal(containerd, Libc.SIGKILL);
+            await Task.Delay(100).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Stops dockerd gracefully and starts it again; waits until it answers.</summary>
     public async Task RestartDockerdAsync(CancellationToken cancellationToken = default)

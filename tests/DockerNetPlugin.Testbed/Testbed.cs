@@ -34,7 +34,9 @@ public sealed partial class Testbed : IAsyncDisposable
         Options = options;
         Prefix = prefix;
         RunDirectory = Path.Combine(RunsRoot, prefix);
-        LogDirectory = options.LogDirectory is null ? Path.Combine(RunDirectory, "logs") : Path.Combine(options.LogDirectory, prefix);
+        // DNP_TEST_LOGS keeps every bed's logs (dockerd, plugin, etcd) after the run, to read why a test failed.
+        var keptLogs = options.LogDirectory ?? (Environment.GetEnvironmentVariable("DNP_TEST_LOGS") is { Length: > 0 } d ? d : null);
+        LogDirectory = keptLogs is null ? Path.Combine(RunDirectory, "logs") : Path.Combine(keptLogs, prefix);
         var octet = options.UnderlayThirdOctet ?? (100 + (int)(BitConverter.ToUInt32(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(prefix))) % 100));
         UnderlayNetwork = new IPNetwork(IPAddress.Parse(string.Create(CultureInfo.InvariantCulture, $"192.168.{octet}.0")), PrefixLength);
     }
