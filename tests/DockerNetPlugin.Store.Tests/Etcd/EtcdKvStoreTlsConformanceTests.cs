@@ -5,6 +5,6 @@ namespace DockerNetPlugin.Store.Tests.Etcd;
 /// opened from <c>DNP_STORE=etcds://…</c> with DNP_ETCD_CACERT, DNP_ETCD_CERT and DNP_ETCD_KEY, as an operator would.
 /// </summary>
 [Collection(EtcdTlsCollection.Name)]
-public sealed class EtcdKvStoreTlsConformanceTests(EtcdTlsServerFixture etcd) : EtcdKvStoreConformanceTests(etcd.OpenFromEnvironmentAsync)
+public sealed class EtcdKvStoreTlsConformanceTests(EtcdTlsServerFixture etcd) : EtcdKvStoreConformanceTests(etcd.Etcd, etcd.OpenFromEnvironmentAsync)
 {
 }

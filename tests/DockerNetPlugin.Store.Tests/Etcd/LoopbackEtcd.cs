@@ -132,6 +132,19 @@ public class LoopbackEtcd
         throw new InvalidOperationException($"etcd on {ClientUrl} did not become healthy; its log:\n{log}");
     }
 
+    /// <summary>The current value of a Prometheus metric from etcd's plain metrics port (0 when absent), e.g. <c>etcd_debugging_mvcc_slow_watcher_total</c>.</summary>
+    public async Task<double> MetricAsync(string name)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{MetricsPort}/metrics"));
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.StartsWith(name + " ", StringComparison.Ordinal))
+                return double.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return 0;
+    }
+
     /// <summary>Kills etcd (its data stays).</summary>
     public async Task StopAsync()
     {
