@@ -24,6 +24,9 @@ public abstract class KvStoreConformanceTests : KvStoreTestBase
     /// </summary>
     protected virtual bool ResumesExactly => false;
 
+    /// <summary>Increments each of the 16 tasks makes in the concurrent-CAS test.</summary>
+    protected virtual int IncrementsPerTask => 50;
+
     /// <summary>Runs after the slow-consumer writes, before the paused watcher reads again: a backend can check there that it really fell behind.</summary>
     protected virtual Task WhileConsumerPausedAsync() => Task.CompletedTask;
 
@@ -201,7 +204,8 @@ public abstract class KvStoreConformanceTests : KvStoreTestBase
     [Fact]
     public async Task CompareAndSetAsync_SixteenConcurrentIncrementers_LoseNoUpdate()
     {
-        const int tasks = 16, increments = 50;
+        const int tasks = 16;
+        var increments = IncrementsPerTask;
         var conflicts = 0;
         await Store.PutAsync(K("counter"), Bytes("0"), null, Ct);
 

@@ -7,4 +7,12 @@ namespace DockerNetPlugin.Store.Tests.Etcd;
 [Collection(EtcdTlsCollection.Name)]
 public sealed class EtcdKvStoreTlsConformanceTests(EtcdTlsServerFixture etcd) : EtcdKvStoreConformanceTests(etcd.Etcd, etcd.OpenFromEnvironmentAsync)
 {
+    // The load tests run smaller here: the plain run proves etcd's slow-watcher path and CAS under load, this one the same semantics through TLS.
+    protected override int SlowConsumerWrites => 600;
+
+    protected override int SlowConsumerValueBytes => 4096;
+
+    protected override int IncrementsPerTask => 10;
+
+    protected override Task WhileConsumerPausedAsync() => Task.CompletedTask;
 }
