@@ -31,33 +31,40 @@ internal sealed class StoreBenchmark : IBenchmark
 
     public async Task<BenchmarkSection> RunAsync(CancellationToken cancellationToken)
     {
-        var rows = new List<string>
+        var rows = new List<(string Row, double Load)>
         {
             await MeasureEmbeddedAsync(cancellationToken),
             await MeasureEtcdAsync(cancellationToken),
             await MeasureConsulEmulatorAsync(cancellationToken),
         };
+        var busy = rows.Max(r => r.Load) > 2 * Environment.ProcessorCount;
 
         var md = new StringBuilder()
             .AppendLine(Inv, $"Each figure is one run on this machine ({Environment.ProcessorCount} cores, shared with other work: the 1-minute load average")
             .AppendLine("when each backend started is in the last column). Every write is durable before it returns (embedded: fsync per")
-            .AppendLine("commit, group commit across writers; etcd: its WAL). Values are 1-4 bytes; CAS increments read, then compare-and-set")
+            .AppendLine(Inv, $"commit, group commit across writers; etcd: its WAL fsync), on {new DriveInfo(Path.GetTempPath()).DriveFormat} under {Path.GetTempPath()}. Values are 1-4 bytes; CAS increments read, then compare-and-set")
             .AppendLine("one counter (retrying on conflict); watch latency is put → event with the watch already waiting, 200 samples.")
             .AppendLine()
             .AppendLine("| backend | puts/s, 1 writer | puts/s, 8 writers | CAS increments/s, 8 writers on 1 key | CAS conflicts | watch latency median | watch latency p95 | load |")
             .AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var row in rows)
+        foreach (var (row, _) in rows)
             md.AppendLine(row);
+        if (busy)
+        {
+            md.AppendLine()
+                .AppendLine("The machine was busy with other work (load average above twice the core count): throughput is lower and much")
+                .AppendLine("noisier than on an idle machine (repeated runs can differ several-fold). Compare rows of this run, not absolute figures.");
+        }
         md.AppendLine()
             .AppendLine("The **Consul emulator row is not Consul**: it is the in-test HTTP server (`tests/DockerNetPlugin.Store.Tests/Consul/Emulator`)")
-            .AppendLine("running in the benchmark's own process, with no Raft, no disk and no network hop. It measures our Consul client")
+            .AppendLine("running in the benchmark's own process on loopback, with no Raft, no disk and no fsync. It measures our Consul client")
             .AppendLine("(HTTP/JSON, `/v1/txn` writes, blocking-query watch) and nothing about a real Consul cluster. Its watch rate limit is")
             .AppendLine(Inv, $"raised to one query per {ConsulWatchRefill.TotalMilliseconds:0} ms (product default: a burst of 2, then one per 2 s), and its samples are spaced")
             .AppendLine("by that much so each put meets a waiting blocking query.");
         return new BenchmarkSection(md.ToString());
     }
 
-    private static async Task<string> MeasureEmbeddedAsync(CancellationToken ct)
+    private static async Task<(string Row, double Load)> MeasureEmbeddedAsync(CancellationToken ct)
     {
         var dir = Path.Combine(Path.GetTempPath(), $"dnpb-store-{Guid.NewGuid():N}"[..24]);
         try
@@ -72,7 +79,7 @@ internal sealed class StoreBenchmark : IBenchmark
         }
     }
 
-    private static async Task<string> MeasureEtcdAsync(CancellationToken ct)
+    private static async Task<(string Row, double Load)> MeasureEtcdAsync(CancellationToken ct)
     {
         var etcd = new LoopbackEtcd();
         await etcd.StartNewAsync();
@@ -87,7 +94,7 @@ internal sealed class StoreBenchmark : IBenchmark
         }
     }
 
-    private static async Task<string> MeasureConsulEmulatorAsync(CancellationToken ct)
+    private static async Task<(string Row, double Load)> MeasureConsulEmulatorAsync(CancellationToken ct)
     {
         await using var emulator = await ConsulEmulator.StartAsync();
         var options = new ConsulOptions { Address = emulator.Address, WatchRefillInterval = ConsulWatchRefill };
@@ -95,10 +102,10 @@ internal sealed class StoreBenchmark : IBenchmark
         return await MeasureAsync("Consul backend vs **emulator** (not a real Consul; in-process)", store, 1000, ConsulWatchRefill, ct);
     }
 
-    private static async Task<string> MeasureAsync(string label, IKvStore store, int operations, TimeSpan watchSpacing, CancellationToken ct)
+    private static async Task<(string Row, double Load)> MeasureAsync(string label, IKvStore store, int operations, TimeSpan watchSpacing, CancellationToken ct)
     {
-        var load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
-        Console.WriteLine($"  {label}: load average {load}");
+        var load = double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], Inv);
+        Console.WriteLine(string.Create(Inv, $"  {label}: load average {load:0.00}"));
 
         // Warm-up: JIT, connections, files.
         for (var i = 0; i < 50; i++)
@@ -119,7 +126,7 @@ internal sealed class StoreBenchmark : IBenchmark
         var (casRate, conflictShare) = await ContendedCasAsync(store, operations / 2, ct);
         var (median, p95) = await WatchLatencyAsync(store, watchSpacing, ct);
 
-        return string.Create(Inv, $"| {label} | {sequential:0} | {parallel:0} | {casRate:0} | {conflictShare:P0} | {median:0.00} ms | {p95:0.00} ms | {load} |");
+        return (string.Create(Inv, $"| {label} | {sequential:0} | {parallel:0} | {casRate:0} | {conflictShare:P0} | {median:0.00} ms | {p95:0.00} ms | {load:0.00} |"), load);
     }
 
     private static async Task<(double Rate, double ConflictShare)> ContendedCasAsync(IKvStore store, int increments, CancellationToken ct)
