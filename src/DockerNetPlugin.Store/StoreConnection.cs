@@ -7,7 +7,8 @@ namespace DockerNetPlugin.Store;
 
 /// <summary>
 /// A parsed <c>DNP_STORE</c> value: <c>file:///DIR</c> (embedded, the default),
-/// <c>etcd://H1:2379,H2:2379</c> (<c>etcds://</c> or <c>?tls=1</c> for TLS; <c>?cacert=&amp;cert=&amp;key=</c>;
+/// <c>etcd://H1:2379,H2:2379</c> (<c>etcds://</c>, <c>?tls=1</c> or any CA/client certificate for TLS; PEM files from
+/// <c>?cacert=&amp;cert=&amp;key=</c> or <c>DNP_ETCD_CACERT</c>/<c>DNP_ETCD_CERT</c>/<c>DNP_ETCD_KEY</c>;
 /// user and password from the URL or <c>DNP_ETCD_USERNAME</c>/<c>DNP_ETCD_PASSWORD</c>), or <c>consul://H:8500</c>.
 /// <see cref="ToString"/> is safe to log.
 /// </summary>
@@ -16,7 +17,7 @@ public sealed class StoreConnection
     public const string EnvironmentVariable = "DNP_STORE";
     public const string DefaultValue = "file:///var/lib/dnp";
     public const string ExpectedForms =
-        "file:///DIR, etcd://HOST:PORT[,HOST:PORT...] (etcds:// or ?tls=1 for TLS), or consul://HOST:PORT";
+        "file:///DIR, etcd://HOST:PORT[,HOST:PORT...] (etcds://...?cacert=&cert=&key= for TLS), or consul://HOST:PORT";
 
     private StoreConnection(StoreBackend backend, string display)
     {
@@ -79,8 +80,9 @@ public sealed class StoreConnection
         return new StoreConnection(StoreBackend.File, $"file://{dir}") { Directory = dir };
     }
 
-    private static StoreConnection ParseEtcd(string value, bool tls, string rest, IDictionary env)
+    private static StoreConnection ParseEtcd(string value, bool etcds, string rest, IDictionary env)
     {
+        bool? tls = etcds ? true : null;
         var query = "";
         var q = rest.IndexOf('?', StringComparison.Ordinal);
         if (q >= 0)
@@ -115,6 +117,8 @@ public sealed class StoreConnection
             {
                 case "tls":
                     tls = v is "" or "1" or "true" or "yes" || (v is "0" or "false" or "no" ? false : throw Bad(value, $"tls={v} is not a boolean"));
+                    if (etcds && tls == false)
+                        throw Bad(value, "etcds:// always uses TLS; tls=0 contradicts it");
                     break;
                 case "cacert":
                     caCert = v;
@@ -133,17 +137,25 @@ public sealed class StoreConnection
         password ??= env["DNP_ETCD_PASSWORD"] as string;
         if (string.IsNullOrEmpty(user))
             user = null;
+        caCert = NonEmpty(caCert) ?? NonEmpty(env["DNP_ETCD_CACERT"] as string);
+        cert = NonEmpty(cert) ?? NonEmpty(env["DNP_ETCD_CERT"] as string);
+        key = NonEmpty(key) ?? NonEmpty(env["DNP_ETCD_KEY"] as string);
+        if ((cert is null) != (key is null))
+            throw Bad(value, "a client certificate needs its key: give cert= and key= (or DNP_ETCD_CERT and DNP_ETCD_KEY) together");
+        var hasTlsFiles = caCert is not null || cert is not null;
+        if (tls == false && hasTlsFiles)
+            throw Bad(value, "tls=0 contradicts the CA or client certificate given (cacert=, cert=, DNP_ETCD_CACERT, DNP_ETCD_CERT)");
         var endpoints = new List<Uri>();
         foreach (var host in rest.Split(',', StringSplitOptions.TrimEntries))
-            endpoints.Add(ParseEndpoint(value, host, tls ? "https" : "http"));
+            endpoints.Add(ParseEndpoint(value, host, (tls ?? hasTlsFiles) ? "https" : "http"));
         var options = new EtcdOptions
         {
             Endpoints = endpoints,
             Username = user,
             Password = user is null ? null : password ?? "",
-            CaCertFile = caCert ?? env["DNP_ETCD_CACERT"] as string,
-            ClientCertFile = cert ?? env["DNP_ETCD_CERT"] as string,
-            ClientKeyFile = key ?? env["DNP_ETCD_KEY"] as string,
+            CaCertFile = caCert,
+            ClientCertFile = cert,
+            ClientKeyFile = key,
         };
         return new StoreConnection(StoreBackend.Etcd, options.ToString()) { Etcd = options };
     }
@@ -194,6 +206,8 @@ public sealed class StoreConnection
         }
         return new StoreConnection(StoreBackend.Consul, options.ToString()) { ConsulUri = uri, Consul = options };
     }
+
+    private static string? NonEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
     private static StoreException Bad(string value, string why) =>
         new($"DNP_STORE='{Redact(value)}' is not a valid store: {why}. Expected {ExpectedForms}");

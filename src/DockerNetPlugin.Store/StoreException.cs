@@ -36,3 +36,12 @@ public sealed class StoreLeaseLostException : StoreException
 {
     public StoreLeaseLostException(string message, Exception? inner = null) : base(message, inner) { }
 }
+
+/// <summary>
+/// The TLS handshake with the store failed: its certificate is not trusted, or it refused ours (or our lack of one).
+/// A configuration problem, not retried; the message names the store address and the cause.
+/// </summary>
+public sealed class StoreTlsException : StoreException
+{
+    public StoreTlsException(string message, Exception? inner = null) : base(message, inner) { }
+}

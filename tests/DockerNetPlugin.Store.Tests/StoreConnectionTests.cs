@@ -44,6 +44,28 @@ public sealed class StoreConnectionTests
     }
 
     [Fact]
+    public void Parse_EtcdTlsFilesFromEnvironment_AreUsedAndImplyHttps()
+    {
+        var c = StoreConnection.Parse("etcd://h:2379", new Hashtable
+        {
+            ["DNP_ETCD_CACERT"] = "/etc/dnp/ca.pem",
+            ["DNP_ETCD_CERT"] = "/etc/dnp/client.pem",
+            ["DNP_ETCD_KEY"] = "/etc/dnp/client-key.pem",
+        });
+
+        Assert.Equal("https", c.Etcd!.Endpoints[0].Scheme);
+        Assert.Equal(("/etc/dnp/ca.pem", "/etc/dnp/client.pem", "/etc/dnp/client-key.pem"), (c.Etcd.CaCertFile, c.Etcd.ClientCertFile, c.Etcd.ClientKeyFile));
+    }
+
+    [Fact]
+    public void Parse_EtcdTlsFileInUri_WinsOverEnvironment()
+    {
+        var c = StoreConnection.Parse("etcds://h:2379?cacert=%2Fsrv%2Fca.pem", new Hashtable { ["DNP_ETCD_CACERT"] = "/etc/dnp/ca.pem" });
+
+        Assert.Equal("/srv/ca.pem", c.Etcd!.CaCertFile);
+    }
+
+    [Fact]
     public void Parse_EtcdUserInfo_IsUsedButNeverShown()
     {
         var c = StoreConnection.Parse("etcd://alice:s3cr%40t@h:2379", NoEnv);
@@ -92,6 +114,10 @@ public sealed class StoreConnectionTests
     [InlineData("etcd://h:2379/some/path")]
     [InlineData("consul://")]
     [InlineData("consul://h:8500/prefix")]
+    [InlineData("etcds://h:2379?cert=/etc/dnp/client.pem")]
+    [InlineData("etcd://h:2379?key=/etc/dnp/client-key.pem")]
+    [InlineData("etcd://h:2379?tls=0&cacert=/etc/dnp/ca.pem")]
+    [InlineData("etcds://h:2379?tls=0")]
     public void Parse_Malformed_ThrowsNamingValueAndExpectedForms(string value)
     {
         var e = Assert.Throws<StoreException>(() => StoreConnection.Parse(value, NoEnv));

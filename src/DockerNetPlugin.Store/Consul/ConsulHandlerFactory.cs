@@ -1,7 +1,5 @@
-using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
+using DockerNetPlugin.Store.Tls;
 
 namespace DockerNetPlugin.Store.Consul;
 
@@ -11,7 +9,8 @@ namespace DockerNetPlugin.Store.Consul;
 /// </summary>
 internal static class ConsulHandlerFactory
 {
-    public static SocketsHttpHandler Create(ConsulOptions options)
+    /// <summary>The handler, and the TLS client that explains handshake failures (null for plain http and unix sockets).</summary>
+    public static (SocketsHttpHandler Handler, StoreTlsClient? Tls) Create(ConsulOptions options)
     {
         var handler = new SocketsHttpHandler
         {
@@ -39,63 +38,20 @@ internal static class ConsulHandlerFactory
                 }
             };
         }
-        if (options.ClientCertFile is not null && options.ClientKeyFile is not null)
-            handler.SslOptions.ClientCertificates = [LoadClientCertificate(options.ClientCertFile, options.ClientKeyFile)];
-        if (options.CaCertFile is not null || options.TlsServerName is not null || !options.VerifyServerCertificate)
-        {
-            var roots = options.CaCertFile is null ? null : LoadCa(options.CaCertFile);
-            handler.SslOptions.TargetHost = options.TlsServerName;
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                ValidateServer(options, roots, certificate as X509Certificate2, errors);
-        }
-        return handler;
-    }
-
-    private static bool ValidateServer(ConsulOptions options, X509Certificate2Collection? roots, X509Certificate2? certificate, SslPolicyErrors errors)
-    {
-        if (!options.VerifyServerCertificate)
-            return true;
-        if (certificate is null)
-            return false;
-        if (roots is null)
-            return errors == SslPolicyErrors.None;
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        if (!chain.Build(certificate))
-            return false;
-        // Name check: TargetHost (the TLS server name, or the dialled host) was checked by SslStream.
-        return (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0;
-    }
-
-    private static X509Certificate2Collection LoadCa(string path)
-    {
+        if (options.Address.Scheme != Uri.UriSchemeHttps)
+            return (handler, null);
         try
         {
-            var roots = new X509Certificate2Collection();
-            roots.ImportFromPemFile(path);
-            if (roots.Count == 0)
-                throw new StoreException($"CONSUL_CACERT '{path}' holds no PEM certificate");
-            return roots;
+            var tls = new StoreTlsClient(
+                new TlsFileSettings(options.CaCertFile, "CONSUL_CACERT", options.ClientCertFile, "CONSUL_CLIENT_CERT", options.ClientKeyFile, "CONSUL_CLIENT_KEY"),
+                options.VerifyServerCertificate);
+            tls.Apply(handler, options.TlsServerName);
+            return (handler, tls);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
+        catch
         {
-            throw new StoreException($"CONSUL_CACERT '{path}' cannot be loaded: {e.Message}", e);
-        }
-    }
-
-    private static X509Certificate2 LoadClientCertificate(string certPath, string keyPath)
-    {
-        try
-        {
-            using var pem = X509Certificate2.CreateFromPemFile(certPath, keyPath);
-            // Export/import gives a certificate whose key SslStream can use on every platform.
-            return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
-        {
-            throw new StoreException($"CONSUL_CLIENT_CERT '{certPath}' / CONSUL_CLIENT_KEY '{keyPath}' cannot be loaded: {e.Message}", e);
+            handler.Dispose();
+            throw;
         }
     }
 }

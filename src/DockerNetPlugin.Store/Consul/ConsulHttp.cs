@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using DockerNetPlugin.Store.Tls;
 using Microsoft.Extensions.Logging;
 
 namespace DockerNetPlugin.Store.Consul;
@@ -9,7 +10,8 @@ namespace DockerNetPlugin.Store.Consul;
 /// <summary>
 /// The HTTP side of the Consul backend: one long-lived HttpClient, the token header, <c>?dc=</c>, a per-attempt
 /// timeout, bounded retries with jittered backoff, and the mapping of statuses to store exceptions (kv.md §1.11).
-/// Callers get back only answers they interpret (2xx, 404, 409). No message ever contains the token.
+/// Callers get back only answers they interpret (2xx, 404, 409). A failed TLS handshake is a <see cref="StoreTlsException"/>
+/// at once (retrying cannot fix a certificate). No message ever contains the token.
 /// </summary>
 internal sealed class ConsulHttp : IDisposable
 {
@@ -17,12 +19,14 @@ internal sealed class ConsulHttp : IDisposable
 
     private readonly ConsulOptions _options;
     private readonly HttpClient _client;
+    private readonly StoreTlsClient? _tls;
     private readonly ILogger _logger;
     private readonly Uri _baseAddress;
 
-    public ConsulHttp(ConsulOptions options, HttpMessageHandler handler, ILogger logger)
+    public ConsulHttp(ConsulOptions options, HttpMessageHandler handler, StoreTlsClient? tls, ILogger logger)
     {
         _options = options;
+        _tls = tls;
         _logger = logger;
         _baseAddress = options.Address.Scheme == "unix" ? new Uri("http://localhost/") : new Uri(options.Address, "/");
         _client = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
@@ -73,6 +77,10 @@ internal sealed class ConsulHttp : IDisposable
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
                 (reason, surelyNotApplied) = ($"no answer within {timeout.TotalSeconds:0.#} s", false);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException && _tls?.Explain($"Consul at {Address}", e) is { } tls)
+            {
+                throw tls;
             }
             catch (HttpRequestException e)
             {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using DockerNetPlugin.Store.Tls;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -21,11 +22,11 @@ public sealed partial class ConsulKvStore : IKvStore
     private readonly ConcurrentDictionary<string, ConsulLease> _leases = new(StringComparer.Ordinal);
     private int _disposeStarted;
 
-    private ConsulKvStore(ConsulOptions options, HttpMessageHandler handler, ILoggerFactory? loggers)
+    private ConsulKvStore(ConsulOptions options, HttpMessageHandler handler, StoreTlsClient? tls, ILoggerFactory? loggers)
     {
         _loggers = loggers ?? NullLoggerFactory.Instance;
         _logger = _loggers.CreateLogger<ConsulKvStore>();
-        _http = new ConsulHttp(options, handler, _logger);
+        _http = new ConsulHttp(options, handler, tls, _logger);
     }
 
     /// <summary>
@@ -37,14 +38,15 @@ public sealed partial class ConsulKvStore : IKvStore
     {
         ArgumentNullException.ThrowIfNull(options);
         ct.ThrowIfCancellationRequested();
-        IKvStore store = Create(options, ConsulHandlerFactory.Create(options), loggers);
+        var (handler, tls) = ConsulHandlerFactory.Create(options);
+        IKvStore store = Create(options, handler, loggers, tls);
         return Task.FromResult(store);
     }
 
-    /// <summary>A store over a given handler (tests inject faults here).</summary>
-    internal static ConsulKvStore Create(ConsulOptions options, HttpMessageHandler handler, ILoggerFactory? loggers)
+    /// <summary>A store over a given handler (tests inject faults here); <paramref name="tls"/> explains handshake failures.</summary>
+    internal static ConsulKvStore Create(ConsulOptions options, HttpMessageHandler handler, ILoggerFactory? loggers, StoreTlsClient? tls = null)
     {
-        var store = new ConsulKvStore(options, handler, loggers);
+        var store = new ConsulKvStore(options, handler, tls, loggers);
         ConsulLog.Connected(store._logger, store._http.Address, options.Datacenter ?? "(agent default)",
             string.IsNullOrEmpty(options.Token) ? "none" : "set");
         return store;

@@ -1,12 +1,18 @@
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
+using DockerNetPlugin.Store.Tls;
 
 namespace DockerNetPlugin.Store.Etcd;
 
-/// <summary>Builds the one HTTP handler of an etcd client: pooled connections, and TLS with the cluster CA and an optional client certificate.</summary>
+/// <summary>Builds the one HTTP handler of an etcd client: pooled connections, and for https endpoints TLS with the cluster CA and an optional client certificate.</summary>
 internal static class EtcdHandlerFactory
 {
-    public static SocketsHttpHandler Create(EtcdOptions options)
+    /// <summary>How etcd's TLS files are named in errors: the DNP_STORE query option and its environment variable.</summary>
+    private static TlsFileSettings Files(EtcdOptions options) => new(
+        options.CaCertFile, "etcd CA file (cacert= / DNP_ETCD_CACERT)",
+        options.ClientCertFile, "etcd client certificate (cert= / DNP_ETCD_CERT)",
+        options.ClientKeyFile, "etcd client key (key= / DNP_ETCD_KEY)");
+
+    /// <summary>The handler, and the TLS client that explains handshake failures (null when no endpoint uses https).</summary>
+    public static (SocketsHttpHandler Handler, StoreTlsClient? Tls) Create(EtcdOptions options)
     {
         var handler = new SocketsHttpHandler
         {
@@ -14,25 +20,24 @@ internal static class EtcdHandlerFactory
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
             MaxConnectionsPerServer = 64,
         };
-        if (options.ClientCertFile is not null)
+        var usesTls = options.Endpoints.Any(e => e.Scheme == Uri.UriSchemeHttps);
+        if (!usesTls && (options.CaCertFile ?? options.ClientCertFile ?? options.ClientKeyFile) is not null)
         {
-            var cert = X509Certificate2.CreateFromPemFile(options.ClientCertFile, options.ClientKeyFile);
-            handler.SslOptions.ClientCertificates = [cert];
+            handler.Dispose();
+            throw new StoreException($"{options}: TLS files are set but the endpoints are plain http; use etcds:// (or ?tls=1)");
         }
-        if (options.CaCertFile is not null)
+        if (!usesTls)
+            return (handler, null);
+        try
         {
-            var ca = X509CertificateLoader.LoadCertificateFromFile(options.CaCertFile);
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-            {
-                if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
-                    return false;
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.Add(ca);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                return chain.Build(new X509Certificate2(certificate));
-            };
+            var tls = new StoreTlsClient(Files(options));
+            tls.Apply(handler);
+            return (handler, tls);
         }
-        return handler;
+        catch
+        {
+            handler.Dispose();
+            throw;
+        }
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using DockerNetPlugin.Store.Tls;
 using Microsoft.Extensions.Logging;
 
 namespace DockerNetPlugin.Store.Etcd;
@@ -10,13 +11,15 @@ namespace DockerNetPlugin.Store.Etcd;
 /// The one HTTP client of an etcd store: POSTs JSON to the gateway of the current endpoint, fails
 /// over to the next endpoint on transport errors, keeps the auth token (re-authenticating once when
 /// it expires), maps gateway errors to store exceptions (kv.md §2.10), and retries per
-/// <see cref="EtcdRetryMode"/> under the bounded <see cref="StoreRetryPolicy"/>.
+/// <see cref="EtcdRetryMode"/> under the bounded <see cref="StoreRetryPolicy"/>. A failed TLS handshake is a
+/// <see cref="StoreTlsException"/> at once: retrying cannot fix a certificate.
 /// </summary>
 internal sealed class EtcdHttp : IDisposable
 {
     private static readonly MediaTypeHeaderValue s_json = new("application/json");
     private readonly EtcdOptions _options;
     private readonly HttpClient _http;
+    private readonly StoreTlsClient? _tls;
     private readonly ILogger _log;
     private readonly SemaphoreSlim _authLock = new(1, 1);
     private volatile string? _token;
@@ -26,7 +29,9 @@ internal sealed class EtcdHttp : IDisposable
     {
         _options = options;
         _log = log;
-        _http = new HttpClient(EtcdHandlerFactory.Create(options), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        var (handler, tls) = EtcdHandlerFactory.Create(options);
+        _tls = tls;
+        _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
     public Uri CurrentEndpoint => _options.Endpoints[Volatile.Read(ref _current) % _options.Endpoints.Count];
@@ -168,16 +173,19 @@ internal sealed class EtcdHttp : IDisposable
     private static bool IsTransport(Exception e, CancellationToken ct) =>
         e is HttpRequestException or IOException || (e is OperationCanceledException && !ct.IsCancellationRequested);
 
-    private EtcdTransportException Transport(Uri endpoint, Exception e)
+    /// <summary>A <see cref="StoreTlsException"/> for a failed handshake, else an <see cref="EtcdTransportException"/>; either way the next call tries the next endpoint.</summary>
+    private Exception Transport(Uri endpoint, Exception e)
     {
+        var address = endpoint.GetLeftPart(UriPartial.Authority);
+        var tls = _tls?.Explain($"etcd at {address}", e);
         var refused = e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
-        var reason = e is OperationCanceledException ? $"no answer within {_options.RequestTimeout.TotalSeconds:0.#} s" : Innermost(e);
+        var reason = tls?.Message ?? (e is OperationCanceledException ? $"no answer within {_options.RequestTimeout.TotalSeconds:0.#} s" : Innermost(e));
         if (_options.Endpoints.Count > 1)
         {
             Interlocked.Increment(ref _current);
-            EtcdLog.EndpointFailed(_log, endpoint.GetLeftPart(UriPartial.Authority), reason);
+            EtcdLog.EndpointFailed(_log, address, reason);
         }
-        return new EtcdTransportException($"{endpoint.GetLeftPart(UriPartial.Authority)}: {reason}", requestMayHaveArrived: !refused, e);
+        return tls ?? (Exception)new EtcdTransportException($"{address}: {reason}", requestMayHaveArrived: !refused, e);
     }
 
     private static bool IsRetryable(Exception e, EtcdRetryMode mode) => mode switch

@@ -9,14 +9,26 @@ namespace DockerNetPlugin.Store.Tests.Conformance;
 /// </summary>
 public abstract class KvStoreConformanceTests : KvStoreTestBase
 {
-    /// <summary>How many writes the slow-consumer test makes without reading; must exceed the backend's watch buffer.</summary>
-    protected virtual int SlowConsumerWrites => 300;
+    /// <summary>How many writes the slow-consumer test makes while its watcher does not read; must exceed the backend's watch buffer.</summary>
+    protected virtual int SlowConsumerWrites => 600;
+
+    /// <summary>Value size of those writes: with <see cref="SlowConsumerWrites"/>, more than loopback sockets buffer, so a server-side backlog builds.</summary>
+    protected virtual int SlowConsumerValueBytes => 4096;
 
     /// <summary>Whether a watcher that stops reading is handed a <see cref="KvResync"/> (exact-history backends).</summary>
     protected virtual bool SlowConsumerGetsResync => true;
 
-    /// <summary>Whether a watch from a recent revision resumes with exactly the later events, no resync (etcd, embedded; not Consul).</summary>
+    /// <summary>
+    /// Whether the watch keeps exact history (etcd, embedded; not Consul): a watch from a recent revision resumes with exactly the
+    /// later events, and a slow watcher gets every write in order unless it is told to resync.
+    /// </summary>
     protected virtual bool ResumesExactly => false;
+
+    /// <summary>Increments each of the 16 tasks makes in the concurrent-CAS test.</summary>
+    protected virtual int IncrementsPerTask => 50;
+
+    /// <summary>Runs after the slow-consumer writes, before the paused watcher reads again: a backend can check there that it really fell behind.</summary>
+    protected virtual Task WhileConsumerPausedAsync() => Task.CompletedTask;
 
     // ---- basics (1-4) ----
 
@@ -192,7 +204,8 @@ public abstract class KvStoreConformanceTests : KvStoreTestBase
     [Fact]
     public async Task CompareAndSetAsync_SixteenConcurrentIncrementers_LoseNoUpdate()
     {
-        const int tasks = 16, increments = 50;
+        const int tasks = 16;
+        var increments = IncrementsPerTask;
         var conflicts = 0;
         await Store.PutAsync(K("counter"), Bytes("0"), null, Ct);
 
@@ -457,53 +470,43 @@ public abstract class KvStoreConformanceTests : KvStoreTestBase
     }
 
     [Fact]
-    public async Task WatchPrefixAsync_ConsumerStopsReading_WritersAreNotBlockedAndConsumerCatchesUp()
+    public async Task WatchPrefixAsync_ConsumerPausedDuringManyWrites_WritersNotBlockedAndEveryWriteArrivesInOrderOrAsResync()
     {
+        var history = new WriteHistory(K("h/"), SlowConsumerWrites, SlowConsumerValueBytes);
+        var start = await Store.ListAsync(K("h/"), Ct);
         using var cts = new CancellationTokenSource();
-        var snapshot = await Store.ListAsync(K("w/"), Ct);
-        await using var watch = Store.WatchPrefixAsync(K("w/"), snapshot.Revision, cts.Token).GetAsyncEnumerator(cts.Token);
-        var firstMove = watch.MoveNextAsync().AsTask(); // subscribes; then nobody reads for a while
-
-        var writers = Task.WhenAll(Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        var watch = Store.WatchPrefixAsync(K("h/"), start.Revision, cts.Token).GetAsyncEnumerator(cts.Token);
+        var pending = watch.MoveNextAsync().AsTask(); // subscribes; then nobody reads while the writes happen
+        try
         {
-            for (var i = 0; i < SlowConsumerWrites / 4; i++)
-                await Store.PutAsync(K($"w/k{w}-{i % 10}"), Bytes($"{i}"), null, Ct);
-        })));
-        var done = await Task.WhenAny(writers, Task.Delay(Patience * 4));
-        Assert.Same(writers, done);
-        await writers;
-        await Store.PutAsync(K("w/zz-done"), Bytes("done"), null, Ct);
-        var final = await Store.ListAsync(K("w/"), Ct);
+            var writes = history.ApplyAsync(Store, Ct);
+            Assert.Same(writes, await Task.WhenAny(writes, Task.Delay(Patience * 4))); // a watcher that does not read must not block writers
+            await writes;
+            await WhileConsumerPausedAsync();
 
-        var state = new Dictionary<string, KvEntry>(StringComparer.Ordinal);
-        var resyncs = 0;
-        var moved = await firstMove;
-        var deadline = DateTime.UtcNow + Patience;
-        while (moved)
-        {
-            switch (watch.Current)
+            var check = new WatchHistoryCheck(history, exact: ResumesExactly);
+            while (!check.CaughtUp)
             {
-                case KvResync r:
-                    resyncs++;
-                    state = r.Snapshot.Entries.ToDictionary(e => e.Key, StringComparer.Ordinal);
-                    break;
-                case KvPut p:
-                    state[p.Entry.Key] = p.Entry;
-                    break;
-                case KvDeleted d:
-                    state.Remove(d.Key);
-                    break;
+                Assert.True(await pending.WaitAsync(Patience), $"the watch ended after accounting for {check.Position} of {history.Writes.Count} writes");
+                check.Apply(watch.Current);
+                if (!check.CaughtUp)
+                    pending = watch.MoveNextAsync().AsTask();
             }
-            if (state.ContainsKey(K("w/zz-done")))
-                break;
-            Assert.True(DateTime.UtcNow < deadline, "the slow consumer never caught up");
-            moved = await watch.MoveNextAsync();
+            if (SlowConsumerGetsResync)
+                Assert.True(check.Resyncs > 0, "a consumer that fell behind was buffered without bound instead of being resynced");
         }
-
-        Assert.Equal(final.Entries.Select(e => (e.Key, e.Version)), state.Values.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => (e.Key, e.Version)));
-        if (SlowConsumerGetsResync)
-            Assert.True(resyncs > 0, "a consumer that fell behind was buffered without bound instead of being resynced");
-        await cts.CancelAsync();
+        finally
+        {
+            await cts.CancelAsync();
+            try
+            {
+                await pending.WaitAsync(Patience);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            await watch.DisposeAsync();
+        }
     }
 
     // ---- key validation (30) ----

@@ -1,9 +1,15 @@
+using DockerNetPlugin.Store.Consul;
 using DockerNetPlugin.Store.Tests.Consul.Emulator;
+using DockerNetPlugin.Store.Tests.Tls;
 
 namespace DockerNetPlugin.Store.Tests.Consul;
 
-/// <summary>One emulator per test class instance (started on first use) and stores opened against it.</summary>
-internal sealed class ConsulEmulatorHarness : IAsyncDisposable
+/// <summary>
+/// One emulator per test class instance (started on first use) and stores opened against it; with a
+/// <see cref="TestPki"/> the emulator serves HTTPS only, requires client certificates, and stores are configured
+/// through CONSUL_CACERT / CONSUL_CLIENT_CERT / CONSUL_CLIENT_KEY.
+/// </summary>
+internal sealed class ConsulEmulatorHarness(TestPki? pki = null) : IAsyncDisposable
 {
     private ConsulEmulator? _emulator;
 
@@ -11,8 +17,13 @@ internal sealed class ConsulEmulatorHarness : IAsyncDisposable
 
     public async Task<IKvStore> OpenStoreAsync()
     {
-        _emulator ??= await ConsulTestServer.StartEmulatorAsync();
-        return await ConsulTestServer.OpenAsync(_emulator.Address);
+        if (pki is null)
+        {
+            _emulator ??= await ConsulTestServer.StartEmulatorAsync();
+            return await ConsulTestServer.OpenAsync(_emulator.Address);
+        }
+        _emulator ??= await ConsulTestServer.StartTlsEmulatorAsync(pki);
+        return await ConsulKvStore.ConnectAsync(ConsulTestServer.TlsOptions(_emulator, pki), null, CancellationToken.None);
     }
 
     public async ValueTask DisposeAsync()

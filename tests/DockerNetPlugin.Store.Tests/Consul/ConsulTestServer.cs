@@ -1,25 +1,34 @@
+using System.Collections;
 using System.Net;
 using System.Net.Sockets;
 using DockerNetPlugin.Store.Consul;
 using DockerNetPlugin.Store.Tests.Consul.Emulator;
+using DockerNetPlugin.Store.Tests.Tls;
 
 namespace DockerNetPlugin.Store.Tests.Consul;
 
 /// <summary>Starts emulators with short TTLs and opens stores with fast timings, so the Consul tests stay quick.</summary>
 internal static class ConsulTestServer
 {
-    public static async Task<ConsulEmulator> StartEmulatorAsync()
+    public static async Task<ConsulEmulator> StartEmulatorAsync(EmulatorTls? tls = null)
     {
-        var emulator = await ConsulEmulator.StartAsync();
+        var emulator = await ConsulEmulator.StartAsync(tls);
         emulator.MinSessionTtl = TimeSpan.FromMilliseconds(200);
         return emulator;
     }
 
-    /// <summary>Fast retry, watch and session timings against <paramref name="address"/>.</summary>
-    public static ConsulOptions FastOptions(Uri address, string? token = null) => new()
+    /// <summary>An HTTPS-only emulator with <paramref name="pki"/>'s server certificate that requires a client certificate signed by its CA.</summary>
+    public static Task<ConsulEmulator> StartTlsEmulatorAsync(TestPki pki) =>
+        StartEmulatorAsync(new EmulatorTls(pki.LoadServerCertificate(), pki.IsSignedByCa));
+
+    /// <summary>Fast retry, watch and session timings against <paramref name="address"/>, with the TLS settings of <paramref name="tls"/> if given.</summary>
+    public static ConsulOptions FastOptions(Uri address, string? token = null, ConsulOptions? tls = null) => new()
     {
         Address = address,
         Token = token,
+        CaCertFile = tls?.CaCertFile,
+        ClientCertFile = tls?.ClientCertFile,
+        ClientKeyFile = tls?.ClientKeyFile,
         RequestTimeout = TimeSpan.FromSeconds(3),
         RetryBudget = TimeSpan.FromSeconds(4),
         RetryInitialDelay = TimeSpan.FromMilliseconds(20),
@@ -31,6 +40,23 @@ internal static class ConsulTestServer
         WatchErrorMaxDelay = TimeSpan.FromMilliseconds(500),
         MinSessionTtl = TimeSpan.FromMilliseconds(200),
     };
+
+    /// <summary>
+    /// Options for a TLS emulator as the product builds them: <c>consul://127.0.0.1:PORT</c> plus CONSUL_CACERT
+    /// (<paramref name="caFile"/>, default the PKI's CA) and, unless <paramref name="withClientCertificate"/> is false,
+    /// CONSUL_CLIENT_CERT and CONSUL_CLIENT_KEY; then the fast timings.
+    /// </summary>
+    public static ConsulOptions TlsOptions(ConsulEmulator emulator, TestPki pki, bool withClientCertificate = true, string? caFile = null, string? token = null)
+    {
+        var environment = new Hashtable { ["CONSUL_CACERT"] = caFile ?? pki.CaFile };
+        if (withClientCertificate)
+        {
+            environment["CONSUL_CLIENT_CERT"] = pki.ClientCertFile;
+            environment["CONSUL_CLIENT_KEY"] = pki.ClientKeyFile;
+        }
+        var parsed = ConsulOptions.FromUriAndEnvironment(new Uri($"consul://127.0.0.1:{emulator.Address.Port}"), environment);
+        return FastOptions(parsed.Address, token, parsed);
+    }
 
     public static Task<IKvStore> OpenAsync(Uri address, string? token = null) =>
         ConsulKvStore.ConnectAsync(FastOptions(address, token), null, CancellationToken.None);

@@ -8,8 +8,10 @@ namespace DockerNetPlugin.Store.Tests.Etcd;
 
 /// <summary>
 /// A real etcd (Debian etcd-server 3.4) on loopback with free ports and a temp data dir, quiet logs and
-/// fast elections. Restart keeps the data; wipe starts it empty. A missing etcd fails (never skips)
-/// with the command that installs it. No xunit here: the benchmarks compile this file too.
+/// fast elections. Restart keeps the data; wipe starts it empty. With <see cref="Tls"/> its client port speaks
+/// only TLS and requires a client certificate signed by the given CA. Health is probed on a separate plain
+/// metrics port. A missing etcd fails (never skips) with the command that installs it. No xunit here: the
+/// benchmarks compile this file too.
 /// </summary>
 public class LoopbackEtcd
 {
@@ -20,7 +22,15 @@ public class LoopbackEtcd
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), $"dnpt-etcd-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}");
     public int ClientPort { get; private set; }
     public int PeerPort { get; private set; }
-    public Uri ClientUrl => new($"http://127.0.0.1:{ClientPort}");
+    public int MetricsPort { get; private set; }
+
+    /// <summary>When set: https on the client port with this server certificate, and client certificates required.</summary>
+    public TlsFiles? Tls { get; init; }
+
+    public Uri ClientUrl => new($"{(Tls is null ? "http" : "https")}://127.0.0.1:{ClientPort}");
+
+    /// <summary>PEM files of etcd's TLS setup: <c>--cert-file</c>, <c>--key-file</c>, <c>--trusted-ca-file</c> (with <c>--client-cert-auth</c>).</summary>
+    public sealed record TlsFiles(string CertFile, string KeyFile, string TrustedCaFile);
 
     /// <summary>Picks free ports and starts etcd on a new, empty data dir.</summary>
     public async Task StartNewAsync()
@@ -29,6 +39,7 @@ public class LoopbackEtcd
             throw new InvalidOperationException("etcd is not installed: run `make deps-test` (installs the Debian etcd-server package); the etcd conformance tests need a real server");
         ClientPort = FreePort();
         PeerPort = FreePort();
+        MetricsPort = FreePort();
         await StartAsync();
     }
 
@@ -67,22 +78,26 @@ public class LoopbackEtcd
     public async Task StartAsync()
     {
         var peer = $"http://127.0.0.1:{PeerPort}";
-        var client = $"http://127.0.0.1:{ClientPort}";
+        var client = ClientUrl.GetLeftPart(UriPartial.Authority);
+        var metrics = new Uri($"http://127.0.0.1:{MetricsPort}");
         var info = new ProcessStartInfo(FindEtcd()!)
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
+        string[] tls = Tls is null ? [] :
+            ["--cert-file", Tls.CertFile, "--key-file", Tls.KeyFile, "--trusted-ca-file", Tls.TrustedCaFile, "--client-cert-auth"];
         foreach (var arg in new[]
         {
             "--name", Name, "--data-dir", DataDir,
             "--listen-client-urls", client, "--advertise-client-urls", client,
             "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
+            "--listen-metrics-urls", metrics.GetLeftPart(UriPartial.Authority),
             "--initial-cluster", $"{Name}={peer}", "--initial-cluster-state", "new",
             "--heartbeat-interval", "50", "--election-timeout", "500",
             "--logger", "zap", "--log-outputs", "stderr", "--log-level", "error",
-        })
+        }.Concat(tls))
         {
             info.ArgumentList.Add(arg);
         }
@@ -101,7 +116,7 @@ public class LoopbackEtcd
                 break;
             try
             {
-                var health = await http.GetStringAsync(new Uri(ClientUrl, "/health"));
+                var health = await http.GetStringAsync(new Uri(metrics, "/health"));
                 if (health.Contains("\"true\"", StringComparison.Ordinal))
                     return;
             }
@@ -115,6 +130,19 @@ public class LoopbackEtcd
         lock (_stderr)
             log = _stderr.ToString()[..Math.Min(_stderr.Length, 2000)];
         throw new InvalidOperationException($"etcd on {ClientUrl} did not become healthy; its log:\n{log}");
+    }
+
+    /// <summary>The current value of a Prometheus metric from etcd's plain metrics port (0 when absent), e.g. <c>etcd_debugging_mvcc_slow_watcher_total</c>.</summary>
+    public async Task<double> MetricAsync(string name)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{MetricsPort}/metrics"));
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.StartsWith(name + " ", StringComparison.Ordinal))
+                return double.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return 0;
     }
 
     /// <summary>Kills etcd (its data stays).</summary>

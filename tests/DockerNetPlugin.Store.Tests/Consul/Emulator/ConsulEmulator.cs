@@ -15,6 +15,7 @@ namespace DockerNetPlugin.Store.Tests.Consul.Emulator;
 /// release, blocking queries, /v1/txn, TTL sessions, /v1/status/leader, ACL tokens). It is not Consul and shares
 /// no code with it. Extras for tests: session TTLs below Consul's 10 s minimum (<see cref="MinSessionTtl"/>),
 /// and fault injection (failed or dropped requests, no leader, index reset, restart with or without data).
+/// With <see cref="EmulatorTls"/> it serves HTTPS only and can require client certificates (Consul's <c>verify_incoming</c>).
 /// </summary>
 public sealed partial class ConsulEmulator : IAsyncDisposable
 {
@@ -26,6 +27,7 @@ public sealed partial class ConsulEmulator : IAsyncDisposable
     private readonly ConcurrentQueue<EmulatorRequest> _requests = new();
     private readonly Timer _expiry;
     private WebApplication? _app;
+    private EmulatorTls? _tls;
     private CancellationTokenSource _dropAll = new();
 
     // Guarded by _gate.
@@ -40,7 +42,7 @@ public sealed partial class ConsulEmulator : IAsyncDisposable
         _expiry = new Timer(_ => ExpireSessions(), null, TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(20));
     }
 
-    /// <summary>http://127.0.0.1:port</summary>
+    /// <summary>http://127.0.0.1:port, or https:// when started with <see cref="EmulatorTls"/>.</summary>
     public Uri Address { get; private set; } = new("http://127.0.0.1/");
 
     /// <summary>When set, every request but /v1/status/leader needs this token (403 otherwise).</summary>
@@ -75,9 +77,9 @@ public sealed partial class ConsulEmulator : IAsyncDisposable
         }
     }
 
-    public static async Task<ConsulEmulator> StartAsync()
+    public static async Task<ConsulEmulator> StartAsync(EmulatorTls? tls = null)
     {
-        var emulator = new ConsulEmulator();
+        var emulator = new ConsulEmulator { _tls = tls };
         await emulator.ListenAsync(0);
         return emulator;
     }
@@ -158,17 +160,23 @@ public sealed partial class ConsulEmulator : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the server; also disposes the certificate of its <see cref="EmulatorTls"/>.</summary>
     public async ValueTask DisposeAsync()
     {
         await _expiry.DisposeAsync();
         await StopServerAsync();
         _dropAll.Dispose();
+        _tls?.ServerCertificate.Dispose();
     }
 
     private async Task ListenAsync(int port)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, listen =>
+        {
+            if (_tls is { } tls)
+                listen.UseHttps(tls.Configure);
+        }));
         var app = builder.Build();
         app.Run(HandleAsync);
         await app.StartAsync();
