@@ -24,6 +24,15 @@ internal static class StatusCommand
                 string.Join(",", n.Subnets), Cell.Number(n.LocalEndpoints), Cell.Number(n.RemotePeers));
         }
         table.Write(Console.Out);
+        if (status.Replication.Count > 0)
+        {
+            // Replication: networks created on some host and what this host did about them (present, removing, conflict...).
+            Console.WriteLine();
+            var replication = new TextTable("NAME", "LOGICAL", "REPLICATION", "DETAIL");
+            foreach (var r in status.Replication)
+                replication.Add(r.Name, Cell.Short(r.LogicalId), r.State, r.Detail);
+            replication.Write(Console.Out);
+        }
         return 0;
     }
 }
