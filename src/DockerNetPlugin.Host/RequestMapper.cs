@@ -20,9 +20,9 @@ internal static class RequestMapper
         var options = r.Options ?? new Dictionary<string, JsonElement>();
         var subnets = new List<SubnetSpec>();
         foreach (var data in r.IPv4Data ?? [])
-            subnets.Add(ToSubnet(data, "IPv4Data", System.Net.Sockets.AddressFamily.InterNetwork));
+            subnets.Add(ToSubnet(data ?? throw NullEntry("IPv4Data"), "IPv4Data", System.Net.Sockets.AddressFamily.InterNetwork));
         foreach (var data in r.IPv6Data ?? [])
-            subnets.Add(ToSubnet(data, "IPv6Data", System.Net.Sockets.AddressFamily.InterNetworkV6));
+            subnets.Add(ToSubnet(data ?? throw NullEntry("IPv6Data"), "IPv6Data", System.Net.Sockets.AddressFamily.InterNetworkV6));
         return new NetworkCreation(networkId, GenericOptions(options), ReadBool(options, InternalOption), ReadBool(options, IPv6Option), subnets);
     }
 
@@ -73,6 +73,9 @@ internal static class RequestMapper
             throw new BadRequestException($"{method}: {field} '{Truncate(id)}' is not a Docker ID (letters and digits, at most 128)");
         return id;
     }
+
+    private static BadRequestException NullEntry(string field) =>
+        new($"CreateNetwork: {field} has a null entry; each entry is an object with Pool and Gateway");
 
     private static SubnetSpec ToSubnet(IpamData data, string field, System.Net.Sockets.AddressFamily family)
     {
