@@ -110,6 +110,7 @@ internal sealed class PluginCall
     private string Describe(Exception e, string method) => e switch
     {
         BadRequestException or DriverException or IpamException or SettingsException => e.Message,
+        StoreTooLargeException => $"{method}: the request is too large to store ({e.Message}); use shorter -o / --ipam-opt values",
         StoreException => $"store unavailable: {e.Message}",
         NetlinkException or NetlinkBatchException => $"kernel refused the change: {e.Message}",
         OperationCanceledException => $"{method} did not finish within {_timeout.TotalSeconds:0} s (is the store reachable?)",

@@ -112,14 +112,31 @@ internal static class RequestMapper
             throw new BadRequestException($"CreateNetwork: Options.{GenericOption} must be an object of driver options, not {generic.ValueKind}");
         foreach (var property in generic.EnumerateObject())
         {
-            result[property.Name] = property.Value.ValueKind switch
+            var name = Text(() => property.Name, $"Options.{GenericOption}");
+            result[name] = property.Value.ValueKind switch
             {
-                JsonValueKind.String => property.Value.GetString()!,
+                JsonValueKind.String => Text(() => property.Value.GetString()!, $"driver option '{name}'"),
                 JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => property.Value.GetRawText(),
-                _ => throw new BadRequestException($"CreateNetwork: driver option '{property.Name}' must be a string, not {property.Value.ValueKind}"),
+                _ => throw new BadRequestException($"CreateNetwork: driver option '{name}' must be a string, not {property.Value.ValueKind}"),
             };
         }
         return result;
+    }
+
+    /// <summary>
+    /// Reads a string out of an options element. Options stay raw JSON until read, so an unpaired surrogate escape
+    /// ("\ud800") only fails here, as an <see cref="InvalidOperationException"/>: refuse it by name instead.
+    /// </summary>
+    private static string Text(Func<string> read, string what)
+    {
+        try
+        {
+            return read();
+        }
+        catch (InvalidOperationException)
+        {
+            throw new BadRequestException($"CreateNetwork: {what} is not valid Unicode text (an unpaired surrogate escape)");
+        }
     }
 
     private static bool ReadBool(IReadOnlyDictionary<string, JsonElement> options, string key)
@@ -130,7 +147,7 @@ internal static class RequestMapper
         {
             JsonValueKind.True => true,
             JsonValueKind.False or JsonValueKind.Null => false,
-            JsonValueKind.String when bool.TryParse(value.GetString(), out var b) => b,
+            JsonValueKind.String when bool.TryParse(Text(() => value.GetString()!, $"Options.{key}"), out var b) => b,
             _ => throw new BadRequestException($"CreateNetwork: Options.{key} must be a boolean, not {value.ValueKind}"),
         };
     }
