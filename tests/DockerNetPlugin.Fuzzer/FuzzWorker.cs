@@ -4,12 +4,12 @@ namespace DockerNetPlugin.Fuzzer;
 
 /// <summary>
 /// One sender: its own seeded <see cref="Random"/>, its own networks and subnets; 45 % of its requests are
-/// mutated, the rest structured. Worker 0 also checks the status API's invariants every 250 requests.
+/// mutated, the rest structured. Worker 0 also checks the status API's invariants every 50 requests.
 /// </summary>
 internal sealed class FuzzWorker(int worker, int count, FuzzOptions options, PluginClient client, ObjectLedger ledger, FuzzStats stats)
 {
     private const double MutatedShare = 0.45;
-    private const int ProbeEvery = 250;
+    private const int ProbeEvery = 50;
 
     /// <summary>Runs until <c>count</c> requests are sent; returns why it stopped early (socket gone), or null.</summary>
     public async Task<string?> RunAsync(CancellationToken ct)

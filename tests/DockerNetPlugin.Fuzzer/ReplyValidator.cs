@@ -13,6 +13,9 @@ public static class ReplyValidator
     /// <summary>The text <c>PluginCall</c> gives exceptions it did not anticipate.</summary>
     public const string InternalErrorMarker = "internal error in ";
 
+    /// <summary>The text of a store failure; the fuzzed plugin's store never fails, so the input caused it.</summary>
+    public const string StoreBlamed = "store unavailable";
+
     public static Verdict Judge(FuzzRequest request, PluginReply reply)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -50,6 +53,8 @@ public static class ReplyValidator
             var message = error.GetString()!;
             if (message.Contains(InternalErrorMarker, StringComparison.Ordinal))
                 return Verdict.Finding($"unhandled exception: {Excerpt.Of(message, 300)}");
+            if (message.Contains(StoreBlamed, StringComparison.Ordinal))
+                return Verdict.Finding($"blames the store, which is up for the whole run: {Excerpt.Of(message, 300)}");
             return new Verdict(Outcome.Error, message, root);
         }
         if (ReplyJson.String(root, other) is { Length: > 0 } misplaced)

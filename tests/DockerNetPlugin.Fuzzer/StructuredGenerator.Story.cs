@@ -52,6 +52,8 @@ internal sealed partial class StructuredGenerator
         if (s.Edgy && !v6 && _rng.Chance(0.3))
             subPool = _rng.Chance(0.7) ? SubnetPlan.Nth(subnet, 128) + "/25" : "192.0.2.0/28";
         var options = s.LogicalName is { } logical ? new JsonObject { ["dnp.network"] = logical } : new JsonObject();
+        if (s.Edgy && _rng.Chance(0.2))
+            options["user.ipam.option"] = new string('i', _rng.Pick([1000, 300_000, 600_000])); // --ipam-opt k=<huge>
         var body = RequestBodies.RequestPool(s.AddressSpace, subnet, subPool, options, v6);
         return Request(PluginApi.RequestPool, body, $"story pool {subnet}", v =>
         {

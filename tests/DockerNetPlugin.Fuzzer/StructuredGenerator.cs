@@ -54,7 +54,7 @@ internal sealed partial class StructuredGenerator
         var (v4, v6) = _subnets.Next();
         var networkId = edgy && _rng.Chance(0.3) ? EdgeValues.EdgeId(_rng) : EdgeValues.DockerId(_rng);
         var space = edgy && _rng.Chance(0.2) ? _rng.Pick(EdgeValues.EdgeAddressSpaces) : _rng.Pick(EdgeValues.AddressSpaces);
-        string? logical = _rng.Chance(0.1) ? LogicalName() : null;
+        string? logical = _rng.Chance(0.15) ? LogicalName() : null;
         var story = new Story(networkId, edgy && _rng.Chance(0.5) ? _subnets.EdgeV4(_rng, v4) : v4,
             _rng.Chance(0.2) ? (edgy && _rng.Chance(0.5) ? SubnetPlan.EdgeV6(_rng, v6) : v6) : null, space, logical, edgy);
         story.GenericOptions = GenericOptions(story);
@@ -66,9 +66,9 @@ internal sealed partial class StructuredGenerator
     private string LogicalName()
     {
         var n = _logicalNames++;
-        return _rng.Next(4) switch
+        return _rng.Next(5) switch
         {
-            0 => string.Create(CultureInfo.InvariantCulture, $"fuzz{_worker}-logical-net-{n}"),
+            0 or 4 => string.Create(CultureInfo.InvariantCulture, $"fuzz{_worker}-logical-net-{n}"),
             1 => string.Create(CultureInfo.InvariantCulture, $"w{_worker}.Net_{n}"),
             2 => string.Create(CultureInfo.InvariantCulture, $"w{_worker}net{n}"),
             _ => string.Create(CultureInfo.InvariantCulture, $"w{_worker}-{_rng.Alnum(120)}"),
@@ -82,8 +82,9 @@ internal sealed partial class StructuredGenerator
             generic["dnp.network"] = logical;
         if (story.Edgy)
         {
-            switch (_rng.Next(6))
+            switch (_rng.Next(7))
             {
+                case 6: generic["user.option"] = new string('o', _rng.Pick([1000, 300_000, 600_000])); break; // -o k=<huge>
                 case 0: generic["dnp.vni"] = _rng.Pick(EdgeValues.EdgeVnis); break;
                 case 1: generic["com.docker.network.driver.mtu"] = _rng.Pick(EdgeValues.EdgeMtus); break;
                 case 2: generic["com.docker.network.driver.mtu"] = 1400; break;
