@@ -6,7 +6,7 @@
 set -euo pipefail
 count=${1:-5000}
 seed=${2:-1}
-parallel=${3:-2}
+parallel=${3:-4}
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 dnp=${DNP_BINARY:-$repo/bin/dnp}
 fuzzer=(dotnet "$repo/tests/DockerNetPlugin.Fuzzer/bin/Release/net10.0/DockerNetPlugin.Fuzzer.dll")
