@@ -15,5 +15,7 @@ internal static class Excerpt
         return sb.ToString();
     }
 
-    public static string Of(byte[] body, int max) => body.Length == 0 ? "(empty)" : Of(Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, max * 4)), max);
+    public static string Of(byte[] body, int max) => body.Length == 0
+        ? "(empty)"
+        : Of(Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, max)), max) + (body.Length > max ? $"…({body.Length} bytes)" : string.Empty);
 }
