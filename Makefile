@@ -60,6 +60,20 @@ bench: deps-test build
 demo: deps-test build
 	$(DOTNET) run --project tests/DockerNetPlugin.Demo -c $(CONFIG)
 
+# Fuzz the plugin API on a throwaway socket and network namespace (`make fuzz COUNT=20000 SEED=7`):
+# non-zero exit on a finding or on anything left behind (namespaces, devices, store records).
+.PHONY: fuzz reliability
+COUNT ?= 5000
+SEED ?= 1
+PARALLEL ?= 4
+fuzz: build
+	$(DOTNET) build tests/DockerNetPlugin.Fuzzer $(DOTNET_FLAGS) -v q
+	tests/DockerNetPlugin.Fuzzer/fuzz-local.sh $(COUNT) $(SEED) $(PARALLEL)
+
+# The scenarios of RELIABILITY.md, end to end on simulated hosts with real dockerd.
+reliability: deps-test build
+	$(DOTNET) test tests/DockerNetPlugin.Integration.Tests $(DOTNET_FLAGS) --filter Category=Reliability
+
 clean:
 	rm -rf bin TestResults TestResults.log plugin/rootfs
 	find src tests -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +

@@ -10,8 +10,18 @@ public static class DeviceNames
     public const string Bridge = "br0";
     public const string Vxlan = "vxlan0";
 
-    /// <summary>The overlay namespace of a logical network: <c>dnp-&lt;12 chars of its id&gt;</c>.</summary>
-    public static string Sandbox(string logicalNetworkId) => "dnp-" + Fragment(logicalNetworkId, 12);
+    /// <summary>
+    /// The overlay namespace of a logical network: <c>dnp-&lt;12 chars of its id&gt;</c> for a Docker ID or a short plain
+    /// name; a name that would lose characters (<c>prod-net-a</c>, <c>prod-net-b</c>) keeps 6 and adds 6 of its hash.
+    /// </summary>
+    public static string Sandbox(string logicalNetworkId)
+    {
+        var fragment = Fragment(logicalNetworkId, 12);
+        if (fragment == logicalNetworkId || (logicalNetworkId.Length == 64 && logicalNetworkId.All(char.IsAsciiHexDigitLower)))
+            return "dnp-" + fragment;
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(logicalNetworkId));
+        return "dnp-" + fragment[..Math.Min(6, fragment.Length)] + Convert.ToHexStringLower(hash, 0, 3);
+    }
 
     /// <summary>The vxlan device while it is still in the host namespace: <c>vx-&lt;vni hex&gt;-&lt;id 5&gt;</c>.</summary>
     public static string HostVxlan(uint vni, string logicalNetworkId) => $"vx-{vni:x6}-{Fragment(logicalNetworkId, 5)}";

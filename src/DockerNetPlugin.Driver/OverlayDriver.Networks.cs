@@ -100,7 +100,17 @@ public sealed partial class OverlayDriver
             await _vnis.ReserveAsync(vni, logicalId, ct).ConfigureAwait(false);
         var record = new NetworkRecord(logicalId, null, vni, subnets, request.Internal, request.EnableIPv6, mtu,
             request.DriverOptions, _options.HostId, DateTimeOffset.UtcNow);
-        var (created, raced) = await _cluster.CreateAsync(key, record, DriverJsonContext.Default.NetworkRecord, null, ct).ConfigureAwait(false);
+        bool created;
+        Versioned<NetworkRecord>? raced;
+        try
+        {
+            (created, raced) = await _cluster.CreateAsync(key, record, DriverJsonContext.Default.NetworkRecord, null, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            await _vnis.ReleaseAsync(vni, logicalId, CancellationToken.None).ConfigureAwait(false); // no record: the VNI must not stay taken
+            throw;
+        }
         if (created)
             return (record, true);
         await _vnis.ReleaseAsync(vni, logicalId, ct).ConfigureAwait(false);

@@ -70,8 +70,9 @@ internal static class NetworkDriverEndpoints
             J.Default.JoinRequest, J.Default.JoinResponse, async (request, ct) =>
             {
                 var r = RequestMapper.Require(request, "Join");
-                var ids = RequestMapper.EndpointIds(r.NetworkId, r.EndpointId, "Join")!.Value;
-                var joined = await (await runtime.DriverAsync(ct).ConfigureAwait(false)).JoinAsync(ids.NetworkId, ids.EndpointId, ct).ConfigureAwait(false);
+                var networkId = RequestMapper.RequireId(r.NetworkId, "Join", "NetworkID");
+                var endpointId = RequestMapper.RequireId(r.EndpointId, "Join", "EndpointID");
+                var joined = await (await runtime.DriverAsync(ct).ConfigureAwait(false)).JoinAsync(networkId, endpointId, ct).ConfigureAwait(false);
                 return new JoinResponse(new InterfaceName(joined.SourceInterfaceName, joined.DestinationPrefix), null, null, null, DisableGatewayService: false);
             }));
 

@@ -78,11 +78,15 @@ internal sealed class PluginCall
     {
         using var buffer = new MemoryStream();
         await http.Request.Body.CopyToAsync(buffer, ct).ConfigureAwait(false);
-        if (buffer.Length == 0 || buffer.ToArray().All(b => b is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t'))
+        var body = buffer.ToArray();
+        if (body.All(b => b is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t'))
             return null;
+        // The reader leaves string contents unchecked until they are read; refuse bad bytes here, not deep in a handler.
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+            throw new BadRequestException($"{method}: the request body is not valid UTF-8 JSON");
         try
         {
-            return JsonSerializer.Deserialize(buffer.ToArray(), type)
+            return JsonSerializer.Deserialize(body, type)
                 ?? throw new BadRequestException($"{method}: the request body is JSON null; a JSON object was expected");
         }
         catch (JsonException e)
@@ -106,6 +110,7 @@ internal sealed class PluginCall
     private string Describe(Exception e, string method) => e switch
     {
         BadRequestException or DriverException or IpamException or SettingsException => e.Message,
+        StoreTooLargeException => $"{method}: the request is too large to store ({e.Message}); use shorter -o / --ipam-opt values",
         StoreException => $"store unavailable: {e.Message}",
         NetlinkException or NetlinkBatchException => $"kernel refused the change: {e.Message}",
         OperationCanceledException => $"{method} did not finish within {_timeout.TotalSeconds:0} s (is the store reachable?)",

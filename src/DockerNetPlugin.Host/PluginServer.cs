@@ -36,7 +36,9 @@ public static class PluginServer
         app.MapNetworkDriver(call, runtime);
         app.MapIpamDriver(call, runtime);
         app.MapOperator(runtime);
-        app.MapFallback(async (HttpContext http) =>
+        // "{*path}", not the default "{*path:nonfile}": every method name ("/NetworkDriver.Nope") looks like a file name,
+        // and a wrong verb on a known path must get this JSON answer too, not an empty 404/405.
+        app.MapFallback("{*path}", async (HttpContext http) =>
         {
             http.Response.StatusCode = StatusCodes.Status404NotFound;
             await JsonSerializer.SerializeAsync(http.Response.Body,

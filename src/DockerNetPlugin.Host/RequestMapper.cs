@@ -20,9 +20,9 @@ internal static class RequestMapper
         var options = r.Options ?? new Dictionary<string, JsonElement>();
         var subnets = new List<SubnetSpec>();
         foreach (var data in r.IPv4Data ?? [])
-            subnets.Add(ToSubnet(data, "IPv4Data", System.Net.Sockets.AddressFamily.InterNetwork));
+            subnets.Add(ToSubnet(data ?? throw NullEntry("IPv4Data"), "IPv4Data", System.Net.Sockets.AddressFamily.InterNetwork));
         foreach (var data in r.IPv6Data ?? [])
-            subnets.Add(ToSubnet(data, "IPv6Data", System.Net.Sockets.AddressFamily.InterNetworkV6));
+            subnets.Add(ToSubnet(data ?? throw NullEntry("IPv6Data"), "IPv6Data", System.Net.Sockets.AddressFamily.InterNetworkV6));
         return new NetworkCreation(networkId, GenericOptions(options), ReadBool(options, InternalOption), ReadBool(options, IPv6Option), subnets);
     }
 
@@ -74,6 +74,9 @@ internal static class RequestMapper
         return id;
     }
 
+    private static BadRequestException NullEntry(string field) =>
+        new($"CreateNetwork: {field} has a null entry; each entry is an object with Pool and Gateway");
+
     private static SubnetSpec ToSubnet(IpamData data, string field, System.Net.Sockets.AddressFamily family)
     {
         if (string.IsNullOrEmpty(data.Pool))
@@ -109,14 +112,31 @@ internal static class RequestMapper
             throw new BadRequestException($"CreateNetwork: Options.{GenericOption} must be an object of driver options, not {generic.ValueKind}");
         foreach (var property in generic.EnumerateObject())
         {
-            result[property.Name] = property.Value.ValueKind switch
+            var name = Text(() => property.Name, $"Options.{GenericOption}");
+            result[name] = property.Value.ValueKind switch
             {
-                JsonValueKind.String => property.Value.GetString()!,
+                JsonValueKind.String => Text(() => property.Value.GetString()!, $"driver option '{name}'"),
                 JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => property.Value.GetRawText(),
-                _ => throw new BadRequestException($"CreateNetwork: driver option '{property.Name}' must be a string, not {property.Value.ValueKind}"),
+                _ => throw new BadRequestException($"CreateNetwork: driver option '{name}' must be a string, not {property.Value.ValueKind}"),
             };
         }
         return result;
+    }
+
+    /// <summary>
+    /// Reads a string out of an options element. Options stay raw JSON until read, so an unpaired surrogate escape
+    /// ("\ud800") only fails here, as an <see cref="InvalidOperationException"/>: refuse it by name instead.
+    /// </summary>
+    private static string Text(Func<string> read, string what)
+    {
+        try
+        {
+            return read();
+        }
+        catch (InvalidOperationException)
+        {
+            throw new BadRequestException($"CreateNetwork: {what} is not valid Unicode text (an unpaired surrogate escape)");
+        }
     }
 
     private static bool ReadBool(IReadOnlyDictionary<string, JsonElement> options, string key)
@@ -127,7 +147,7 @@ internal static class RequestMapper
         {
             JsonValueKind.True => true,
             JsonValueKind.False or JsonValueKind.Null => false,
-            JsonValueKind.String when bool.TryParse(value.GetString(), out var b) => b,
+            JsonValueKind.String when bool.TryParse(Text(() => value.GetString()!, $"Options.{key}"), out var b) => b,
             _ => throw new BadRequestException($"CreateNetwork: Options.{key} must be a boolean, not {value.ValueKind}"),
         };
     }
