@@ -49,7 +49,7 @@ public sealed partial class RtnlHandle
     internal static void WriteFdb(ref NetlinkWriter w, uint seq, ushort type, ushort flags, FdbEntry entry)
     {
         w.BeginMessage(type, flags, seq);
-        w.WriteNdMsg(Af.AF_BRIDGE, entry.LinkIndex, FdbState, Ntf.NTF_SELF);
+        w.WriteNdMsg(Af.AF_BRIDGE, entry.LinkIndex, FdbState, entry.Master ? Ntf.NTF_MASTER : Ntf.NTF_SELF);
         w.PutMac(Nda.NDA_LLADDR, entry.Mac);
         if (entry.Vtep is { } vtep)
         {

@@ -82,11 +82,29 @@ public sealed class OverlaySandbox : IDisposable
             Handle.LinkSetMtu(peer.Index, Spec.Mtu);
             Handle.LinkSetMaster(peer.Index, BridgeIndex);
             Handle.LinkSetUp(peer.Index);
+            ForgetLearnedRemote(mac);
         }
         catch (NetlinkException e)
         {
             DetachEndpoint(containerSide, sandboxSide);
             throw new DataPathException($"cannot create veth pair {containerSide}/{sandboxSide}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Addresses (and so MACs, 02:42 + IP) are reused: a MAC that lived on another host may now be local. br0 may still
+    /// hold what it learned for it on the vxlan0 port and would send the new local container's frames into the tunnel
+    /// until that entry ages out, so it is dropped now (learned state must never beat the store).
+    /// </summary>
+    private void ForgetLearnedRemote(PhysicalAddress mac)
+    {
+        try
+        {
+            Handle.FdbDelete(new FdbEntry(VxlanIndex, mac, null, Master: true));
+        }
+        catch (NetlinkException e) when (e.IsNotFound)
+        {
+            // nothing learned: the usual case
         }
     }
 

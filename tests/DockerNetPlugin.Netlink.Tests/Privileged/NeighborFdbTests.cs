@@ -181,4 +181,21 @@ public sealed class NeighborFdbTests : NamespaceTest
 
     private static int CountLines(string output, string marker) =>
         output.Split('\n').Count(line => line.Contains(marker, StringComparison.Ordinal));
+
+    [PrivilegedFact]
+    public void FdbDelete_Master_RemovesTheBridgesEntryForThePortAndKeepsTheDevicesOwn()
+    {
+        Tool.Ip(Ns, "link", "add", "br0", "type", "bridge");
+        Tool.Ip(Ns, "link", "set", "vxlan0", "master", "br0");
+        var mac = PhysicalAddress.Parse("02-42-0a-00-00-09");
+        Rtnl.FdbReplace(new FdbEntry(_vxlan, mac, IPAddress.Parse("192.0.2.10")));
+        Tool.Bridge(Ns, "fdb", "add", "02:42:0a:00:00:09", "dev", "vxlan0", "master", "static");
+        Assert.Contains("02:42:0a:00:00:09 master br0", Tool.Bridge(Ns, "fdb", "show", "dev", "vxlan0"), StringComparison.Ordinal);
+
+        Rtnl.FdbDelete(new FdbEntry(_vxlan, mac, null, Master: true));
+
+        var shown = Tool.Bridge(Ns, "fdb", "show", "dev", "vxlan0");
+        Assert.DoesNotContain("02:42:0a:00:00:09 master br0", shown, StringComparison.Ordinal);
+        Assert.Contains("02:42:0a:00:00:09 dst 192.0.2.10", shown, StringComparison.Ordinal);
+    }
 }
