@@ -83,12 +83,13 @@ plugin: publish-self-contained
 	cp config.json $(PLUGIN_DIR)/config.json
 	@# Proof the rootfs is complete: run dnp inside it, with only a /proc (as runc gives it), in a throwaway mount namespace.
 	unshare --mount --propagation private sh -c 'mount -t proc proc $(PLUGIN_DIR)/rootfs/proc && chroot $(PLUGIN_DIR)/rootfs /usr/bin/dnp help >/dev/null'
-	@echo "built $(PLUGIN_DIR)/ (rootfs $$(du -sh $(PLUGIN_DIR)/rootfs | cut -f1)); install: docker plugin create $(PLUGIN_NAME) $(PLUGIN_DIR) && docker plugin enable $(PLUGIN_NAME)"
+	@echo "built $(PLUGIN_DIR)/ (rootfs $$(du -sh $(PLUGIN_DIR)/rootfs | cut -f1)); install: mkdir -p /run/netns; docker plugin create $(PLUGIN_NAME) $(PLUGIN_DIR) && docker plugin enable $(PLUGIN_NAME)"
 
 # Creates and enables the managed plugin on the local engine (refuses to replace an installed one).
 plugin-install: plugin
 	@if $(DOCKER) plugin inspect $(PLUGIN_NAME) >/dev/null 2>&1; then \
 	  echo "$(PLUGIN_NAME) is already installed: docker plugin disable $(PLUGIN_NAME) && docker plugin rm $(PLUGIN_NAME) first" >&2; exit 1; fi
+	mkdir -p /run/netns
 	$(DOCKER) plugin create $(PLUGIN_NAME) $(PLUGIN_DIR)
 	$(DOCKER) plugin enable $(PLUGIN_NAME)
 	@echo "use it: docker network create -d $(PLUGIN_NAME):latest --ipam-driver $(PLUGIN_NAME):latest --subnet 10.20.0.0/24 net1"

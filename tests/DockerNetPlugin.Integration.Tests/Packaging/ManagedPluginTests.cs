@@ -7,6 +7,7 @@ namespace DockerNetPlugin.Integration.Tests.Packaging;
 /// dnp shipped the Docker way: the bundle <c>make plugin</c> builds, installed with <c>docker plugin create/enable</c>
 /// into a real dockerd, used with <c>-d dnp:latest --ipam-driver dnp:latest</c>, reconfigured with <c>docker plugin set</c>,
 /// disabled and enabled under a live network, logging into dockerd's log, its namespaces visible on the host.
+/// (The netns mount makes them survive the plugin's restarts: Docker unmounts a plugin's propagated mount when it stops.)
 /// </summary>
 [Trait("Category", "EndToEnd")]
 public sealed class ManagedPluginTests(ManagedPluginFixture plugin) : IClassFixture<ManagedPluginFixture>
@@ -25,15 +26,15 @@ public sealed class ManagedPluginTests(ManagedPluginFixture plugin) : IClassFixt
 
             var ping = await PingAsync("pk-a", ipB);
             var dockerdLog = await File.ReadAllTextAsync(plugin.Host.DockerdLogPath);
-            var overlay = Path.Combine(plugin.PropagatedMount, "netns", "dnp-" + networkId[..12]);
+            var overlay = Path.Combine(plugin.NetnsDirectory, "dnp-" + networkId[..12]);
             var vxlan = await plugin.Host.ExecAsync("nsenter", "--net=" + overlay, "ip", "-d", "link", "show", "vxlan0");
-            var netns = await plugin.Host.ExecAsync("env", "DNP_SOCKET=" + plugin.SocketPath, PluginBinary.Path, "netns", "--json");
+            var netns = await plugin.Host.ExecAsync(PluginBinary.Path, "netns", "--json"); // finds the managed plugin's socket by itself
 
             Assert.True(ping.Succeeded, "containers on a managed-plugin network ping each other: " + ping);
             var pluginLines = dockerdLog.Split('\n').Where(l => l.Contains("plugin=" + plugin.PluginId, StringComparison.Ordinal)).ToList();
             Assert.Contains(pluginLines, l => l.Contains("listening on /run/docker/plugins/dnp.sock", StringComparison.Ordinal));
             Assert.Contains(pluginLines, l => l.Contains("ready: driver and IPAM started", StringComparison.Ordinal));
-            Assert.True(vxlan.Succeeded, "the overlay namespace is visible on the host through the propagated mount: " + vxlan);
+            Assert.True(vxlan.Succeeded, "the overlay namespace is visible on the host through the netns mount: " + vxlan);
             Assert.Contains("vxlan id", vxlan.StdOut, StringComparison.Ordinal);
             Assert.True(netns.Succeeded, netns.ToString());
             using var doc = JsonDocument.Parse(netns.StdOut);
@@ -57,6 +58,7 @@ public sealed class ManagedPluginTests(ManagedPluginFixture plugin) : IClassFixt
             var ipD = await IpOfAsync("pk-d", "pk2");
             (await PingAsync("pk-c", ipD)).EnsureSuccess();
 
+            var refused = await plugin.Docker("plugin", "disable", ManagedPluginFixture.Plugin);
             var disable = await plugin.Docker("plugin", "disable", "-f", ManagedPluginFixture.Plugin);
             var set = await plugin.Docker("plugin", "set", ManagedPluginFixture.Plugin, "DNP_VXLAN_PORT=4790");
             var enable = await plugin.Docker("plugin", "enable", ManagedPluginFixture.Plugin);
@@ -64,9 +66,11 @@ public sealed class ManagedPluginTests(ManagedPluginFixture plugin) : IClassFixt
             var pingAfter = await PingAsync("pk-c", ipD);
             var pk3 = await CreateNetworkAsync("pk3", "10.43.0.0/24");
             await RunAsync("pk-e", "pk3");
-            var vxlan = await plugin.Host.ExecAsync("nsenter", "--net=" + Path.Combine(plugin.PropagatedMount, "netns", "dnp-" + pk3[..12]),
+            var vxlan = await plugin.Host.ExecAsync("nsenter", "--net=" + Path.Combine(plugin.NetnsDirectory, "dnp-" + pk3[..12]),
                 "ip", "-d", "link", "show", "vxlan0");
 
+            Assert.False(refused.Succeeded, "Docker keeps a plugin its networks use unless -f: " + refused);
+            Assert.Contains("in use", refused.StdErr, StringComparison.Ordinal);
             Assert.True(disable.Succeeded, disable.ToString());
             Assert.True(set.Succeeded, set.ToString());
             Assert.True(enable.Succeeded, enable.ToString());
