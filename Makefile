@@ -70,11 +70,14 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 SYSTEMD_UNIT_DIR ?= /etc/systemd/system
 ENV_FILE ?= /etc/default/dnp
+# ReadyToRun doubles the executable (22 → 43 MB) but binds the socket in about a third of the time (JIT skipped):
+# dockerd first probes a managed plugin's socket 0.5 s after starting it and, if it is not there yet, waits 3 s more.
+READY_TO_RUN ?= true
 
 # One trimmed, self-contained executable (no .NET on the target host): what both the plugin and `make install` ship.
 publish-self-contained:
 	$(DOTNET) publish src/DockerNetPlugin.Cli $(DOTNET_FLAGS) -r $(RID) --self-contained \
-	  -p:PublishTrimmed=true -p:PublishSingleFile=true -o $(SELF_CONTAINED_DIR)
+	  -p:PublishTrimmed=true -p:PublishSingleFile=true -p:PublishReadyToRun=$(READY_TO_RUN) -o $(SELF_CONTAINED_DIR)
 	@echo "built $(SELF_CONTAINED_DIR)/dnp ($$(du -h $(SELF_CONTAINED_DIR)/dnp | cut -f1))"
 
 # plugin/ = config.json + rootfs/ (dnp, the libraries it loads, the loader): `docker plugin create NAME plugin/`.

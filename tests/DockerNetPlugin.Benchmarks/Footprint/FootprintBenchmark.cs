@@ -45,7 +45,7 @@ internal sealed class FootprintBenchmark : IBenchmark
             .AppendLine(Inv, $"| shared libraries + loader | {size.LibraryCount} | {Mb(size.Libraries)} |")
             .AppendLine(Inv, $"| **total** | {size.Files} | **{Mb(size.Total)}** |")
             .AppendLine()
-            .AppendLine(Inv, $"Start to socket: `dnp serve` started {Repetitions} times with an empty embedded store (temp dirs, advertise 127.0.0.1); time from process start until the socket accepts a connection, and until the log says the driver and IPAM are ready. Medians, min–max in brackets, milliseconds.")
+            .AppendLine(Inv, $"Start to socket: `dnp serve` started {Repetitions} times from `/` with an empty embedded store (temp dirs, advertise 127.0.0.1); time from process start until the socket accepts a connection, and until the log says the driver and IPAM are ready. Medians, min–max in brackets, milliseconds.")
             .AppendLine()
             .AppendLine("| executable | to socket | to ready |")
             .AppendLine("|---|---:|---:|")

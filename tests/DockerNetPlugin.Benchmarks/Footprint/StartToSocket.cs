@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace DockerNetPlugin.Benchmarks.Footprint;
 
 /// <summary>
-/// Starts <c>dnp serve</c> with throwaway directories and an empty embedded store, and times process start → socket
+/// Starts <c>dnp serve</c> (working directory <c>/</c>) with throwaway directories and an empty embedded store, and times process start → socket
 /// accepts a connection, and → the "ready" log line (driver and IPAM up). One warm-up run (disk cache) first.
 /// </summary>
 internal static class StartToSocket
@@ -30,7 +30,8 @@ internal static class StartToSocket
     {
         var dir = Directory.CreateTempSubdirectory("dnpb-start-").FullName;
         var socketPath = Path.Combine(dir, "dnp.sock");
-        var psi = new ProcessStartInfo(executable, ["serve"]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        // Working directory "/", as under systemd and in a managed plugin's container.
+        var psi = new ProcessStartInfo(executable, ["serve"]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false, WorkingDirectory = "/" };
         psi.Environment["DNP_SOCKET"] = socketPath;
         psi.Environment["DNP_STATE_DIR"] = Path.Combine(dir, "state");
         psi.Environment["DNP_STORE"] = "file://" + Path.Combine(dir, "store");
