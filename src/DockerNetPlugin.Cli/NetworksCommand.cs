@@ -5,15 +5,14 @@ namespace DockerNetPlugin.Cli;
 /// <summary><c>dnp networks</c>: every logical network in the store, the hosts that joined it and its endpoints.</summary>
 internal static class NetworksCommand
 {
-    public static async Task<int> RunAsync(CliArguments args, PluginClient plugin, CancellationToken ct)
+    public static Task<int> RunAsync(CliArguments args, PluginClient plugin, CancellationToken ct)
     {
         args.None("networks");
-        var (view, json) = await plugin.GetAsync(OperatorEndpoints.Prefix + "/networks", OperatorJsonContext.Default.NetworksView, ct).ConfigureAwait(false);
-        if (args.Json)
-        {
-            Console.WriteLine(json);
-            return 0;
-        }
+        return plugin.ShowAsync(OperatorEndpoints.Prefix + "/networks", OperatorJsonContext.Default.NetworksView, args.Json, Print, ct);
+    }
+
+    private static void Print(NetworksView view)
+    {
         var table = new TextTable("LOGICAL", "NAME", "VNI", "SUBNETS", "HOSTS", "ENDPOINTS", "HERE", "FLAGS");
         foreach (var n in view.Networks)
         {
@@ -24,6 +23,5 @@ internal static class NetworksCommand
         table.Write(Console.Out);
         if (table.Count == 0)
             Console.WriteLine("(no networks: create one with `docker network create -d dnp --ipam-driver dnp --subnet CIDR NAME`)");
-        return 0;
     }
 }

@@ -8,22 +8,19 @@ namespace DockerNetPlugin.Cli;
 /// </summary>
 internal static class PeersCommand
 {
-    public static async Task<int> RunAsync(CliArguments args, PluginClient plugin, CancellationToken ct)
+    public static Task<int> RunAsync(CliArguments args, PluginClient plugin, CancellationToken ct)
     {
         var net = args.Single("peers", "NET");
-        var path = $"{OperatorEndpoints.Prefix}/networks/{Uri.EscapeDataString(net)}/peers";
-        var (view, json) = await plugin.GetAsync(path, OperatorJsonContext.Default.PeersView, ct).ConfigureAwait(false);
-        if (args.Json)
-        {
-            Console.WriteLine(json);
-            return 0;
-        }
+        return plugin.ShowAsync($"{OperatorEndpoints.Prefix}/networks/{Uri.EscapeDataString(net)}/peers", OperatorJsonContext.Default.PeersView, args.Json, Print, ct);
+    }
+
+    private static void Print(PeersView view)
+    {
         Console.WriteLine($"network   {view.LogicalId}{(view.Name is null ? "" : $" ({view.Name})")}, VNI {Cell.Number(view.Vni)}, here {Cell.Short(view.LocalDockerNetworkId)}");
         Console.WriteLine();
         var table = new TextTable("ENDPOINT", "HOST", "IPV4", "IPV6", "MAC", "VTEP", "WHERE");
         foreach (var p in view.Peers)
             table.Add(Cell.Short(p.EndpointId), Cell.Short(p.HostId), p.IPv4, p.IPv6, p.Mac, p.Vtep, p.Local ? "local" : "remote");
         table.Write(Console.Out);
-        return 0;
     }
 }

@@ -74,6 +74,17 @@ internal sealed class PluginClient : IDisposable
         }
     }
 
+    /// <summary>GET, then print the plugin's JSON as it is (<c>--json</c>) or hand the decoded answer to <paramref name="print"/>.</summary>
+    public async Task<int> ShowAsync<T>(string path, JsonTypeInfo<T> type, bool json, Action<T> print, CancellationToken ct)
+    {
+        var (value, body) = await GetAsync(path, type, ct).ConfigureAwait(false);
+        if (json)
+            Console.WriteLine(body);
+        else
+            print(value);
+        return 0;
+    }
+
     public void Dispose() => _http.Dispose();
 
     private static string ResolveSocket(IDictionary environment)

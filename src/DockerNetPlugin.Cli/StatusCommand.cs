@@ -1,3 +1,4 @@
+using DockerNetPlugin.Driver;
 using DockerNetPlugin.Host;
 
 namespace DockerNetPlugin.Cli;
@@ -5,15 +6,14 @@ namespace DockerNetPlugin.Cli;
 /// <summary><c>dnp status</c>: this host as the running plugin sees it (store, underlay, networks), as a table or the JSON.</summary>
 internal static class StatusCommand
 {
-    public static async Task<int> RunAsync(CliArguments args, PluginClient plugin, CancellationToken ct)
+    public static Task<int> RunAsync(CliArguments args, PluginClient plugin, CancellationToken ct)
     {
         args.None("status");
-        var (status, json) = await plugin.GetAsync(OperatorEndpoints.Prefix + "/status", HostJsonContext.Default.DriverStatus, ct).ConfigureAwait(false);
-        if (args.Json)
-        {
-            Console.WriteLine(json);
-            return 0;
-        }
+        return plugin.ShowAsync(OperatorEndpoints.Prefix + "/status", HostJsonContext.Default.DriverStatus, args.Json, Print, ct);
+    }
+
+    private static void Print(DriverStatus status)
+    {
         Console.WriteLine($"host      {status.HostId}");
         Console.WriteLine($"locator   {status.Locator} ({status.UnderlayInterface}, overlay MTU {status.OverlayMtu})");
         Console.WriteLine();
@@ -24,15 +24,13 @@ internal static class StatusCommand
                 string.Join(",", n.Subnets), Cell.Number(n.LocalEndpoints), Cell.Number(n.RemotePeers));
         }
         table.Write(Console.Out);
-        if (status.Replication.Count > 0)
-        {
-            // Replication: networks created on some host and what this host did about them (present, removing, conflict...).
-            Console.WriteLine();
-            var replication = new TextTable("NAME", "LOGICAL", "REPLICATION", "DETAIL");
-            foreach (var r in status.Replication)
-                replication.Add(r.Name, Cell.Short(r.LogicalId), r.State, r.Detail);
-            replication.Write(Console.Out);
-        }
-        return 0;
+        if (status.Replication.Count == 0)
+            return;
+        // Replication: networks created on some host and what this host did about them (present, removing, conflict...).
+        Console.WriteLine();
+        var replication = new TextTable("NAME", "LOGICAL", "REPLICATION", "DETAIL");
+        foreach (var r in status.Replication)
+            replication.Add(r.Name, Cell.Short(r.LogicalId), r.State, r.Detail);
+        replication.Write(Console.Out);
     }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace DockerNetPlugin.Host;
 
 /// <summary>
@@ -28,7 +30,14 @@ public sealed record NetworkHostView(string HostId, string DockerNetworkId, stri
 public sealed record PeersView(string LogicalId, string? Name, uint? Vni, string? LocalDockerNetworkId, IReadOnlyList<PeerView> Peers);
 
 /// <summary>One endpoint: where it lives (host, VTEP) and its addresses. <c>Local</c> = on this host.</summary>
-public sealed record PeerView(string EndpointId, string HostId, string? IPv4, string? IPv6, string Mac, string Vtep, bool Local);
+public sealed record PeerView(
+    string EndpointId,
+    string HostId,
+    [property: JsonPropertyName("ipv4")] string? IPv4,
+    [property: JsonPropertyName("ipv6")] string? IPv6,
+    string Mac,
+    string Vtep,
+    bool Local);
 
 /// <summary>The overlay namespaces this plugin owns and the directory it mounts them in (as the plugin process sees it).</summary>
 public sealed record NetnsView(string Directory, IReadOnlyList<NetnsEntryView> Namespaces);

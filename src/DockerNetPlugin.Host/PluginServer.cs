@@ -22,7 +22,9 @@ public static class PluginServer
         using var loggers = LoggerFactory.Create(b => b.AddSerilog(serilog));
         var log = loggers.CreateLogger("DockerNetPlugin.Host");
 
-        var builder = WebApplication.CreateSlimBuilder();
+        // No config-file reload: it watches the content root (the working directory, "/" under systemd and in a
+        // managed plugin) recursively, which took ~18 s before the socket was bound.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         builder.Logging.AddSerilog(serilog);
         builder.Services.AddSingleton(settings);

@@ -1,3 +1,4 @@
+using DockerNetPlugin.Benchmarks.Footprint;
 using DockerNetPlugin.Benchmarks.Netlink;
 using DockerNetPlugin.Benchmarks.Store;
 
@@ -10,6 +11,7 @@ internal static class BenchmarkRegistry
     [
         new NetlinkPeersBenchmark(),
         new StoreBenchmark(),
+        new FootprintBenchmark(),
     ];
 
     /// <summary>The benchmarks named on the command line (all when none); throws naming unknown names.</summary>
