@@ -93,7 +93,7 @@ public sealed class NetworkReplicator : IAsyncDisposable
         var here = local.Select(n => n.LogicalId).ToHashSet(StringComparer.Ordinal);
         foreach (var record in records.Values.Select(r => r.Value))
         {
-            if (record is { Name: not null, Docker: not null, Removing: false } && !here.Contains(record.Id))
+            if (record is { Name: not null, Docker: not null, Removing: false } && !here.Contains(record.Id) && !_driver.RecentlyDeletedHere(record.Id))
                 await CreateLocalAsync(record, record.Docker, ct).ConfigureAwait(false);
         }
         _driver.Replication.Retain(records.Keys.ToHashSet(StringComparer.Ordinal));

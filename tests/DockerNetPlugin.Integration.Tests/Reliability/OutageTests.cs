@@ -159,6 +159,69 @@ public sealed class OutageTests(TwoHostOutageFixture fixture, ITestOutputHelper 
         }
     }
 
+    [Fact]
+    public async Task DockerdRestartedWithLiveRestore_ContainerKeepsRunningAndEveryPingIsAnswered()
+    {
+        var host = fixture.Bed.Hosts[0];
+        var config = Path.Combine(host.EtcDockerDir, "daemon.json");
+        await File.WriteAllTextAsync(config, "{\"live-restore\": true}\n");
+        await host.RestartDockerdAsync();
+        try
+        {
+            var (ip1, ip2) = await TwoContainersAsync("live", "10.54.0.0/24");
+            var pings = H1.ExecAsync("live-1", "ping", "-i", "0.05", "-c", "300", "-W", "5", ip2); // 15 s of pings
+            await Task.Delay(1500);
+            await host.RestartDockerdAsync();
+            var result = await pings;
+
+            Assert.True(result.StdOut.Contains("300 packets transmitted, 300 packets received, 0% packet loss", StringComparison.Ordinal), "every reply arrives: " + Summary(result));
+            Assert.Equal(ip1, await H1.IpOfAsync("live-1", "live"));
+            Assert.True((await H2.PingAsync("live-2", ip1)).Succeeded, "h2 still reaches the live-restored container");
+            Assert.True(await Eventually.HoldsAsync(async () => (await DoctorAsync(H1)).Succeeded, TimeSpan.FromSeconds(30)), "no drift: " + await DoctorTextAsync(H1));
+        }
+        finally
+        {
+            await RemoveAsync("live");
+            await File.WriteAllTextAsync(config, "{}\n");
+            await host.RestartDockerdAsync();
+        }
+    }
+
+    [Fact]
+    public async Task PluginKilledWhileDockerCallsIt_NoStuckContainer_NoLeakAfterRepair()
+    {
+        string[] options = ["--subnet", "10.55.0.0/24", "-o", "dnp.network=midcall", "--ipam-opt", "dnp.network=midcall"];
+        await H1.CreateNetworkAsync("midcall", options);
+        var names = Enumerable.Range(1, 6).Select(i => $"midcall-{i}").ToArray();
+        try
+        {
+            var runs = names.Select(n => fixture.Bed.Hosts[0].DockerAsync(["run", "-d", "--name", n, "--network", "midcall", HostScenario.Image, "sleep", "3600"],
+                CancellationToken.None, TimeSpan.FromSeconds(120))).ToList();
+            await Task.Delay(700);
+            await fixture.Bed.Hosts[0].StopPluginAsync(kill9: true);
+            await Task.Delay(1000);
+            await fixture.Bed.Hosts[0].StartPluginAsync(PluginBinary.Path, fixture.Bed.Options.PluginEnvironment);
+            var results = await Task.WhenAll(runs);
+            output.WriteLine($"{results.Count(r => r.Succeeded)} of {names.Length} docker run calls succeeded across the crash");
+
+            // Nothing is stuck: every container can be removed, and what did start has a working network.
+            foreach (var (name, run) in names.Zip(results))
+            {
+                if (run.Succeeded && (await fixture.Bed.Hosts[0].DockerAsync("inspect", "-f", "{{.State.Running}}", name)).StdOut.Trim() == "true")
+                    Assert.True((await H1.PingEventuallyAsync(name, "10.55.0.1")).Succeeded, $"{name} started across the crash and reaches its gateway");
+            }
+            foreach (var name in names)
+                Assert.True((await fixture.Bed.Hosts[0].DockerAsync(["rm", "-f", name], CancellationToken.None, TimeSpan.FromSeconds(60))).ExitCode is 0 or 1, $"docker rm -f {name} returns");
+            Assert.True(await Eventually.HoldsAsync(async () => (await DoctorAsync(H1, "--repair")).Succeeded, TimeSpan.FromSeconds(40)), "no drift after repair: " + await DoctorTextAsync(H1));
+            Assert.Empty(await H1.PluginDevicesInHostAsync());
+            Assert.Empty(Directory.GetFiles(fixture.Bed.Hosts[0].NetnsDir, "dnp-*"));
+        }
+        finally
+        {
+            await H1.RemoveAsync(names, "midcall");
+        }
+    }
+
     /// <summary>A manual-mode network on both hosts with one container on each; their IPv4 addresses.</summary>
     private async Task<(string Ip1, string Ip2)> TwoContainersAsync(string name, string subnet)
     {
