@@ -1,4 +1,8 @@
+using DockerNetPlugin.Benchmarks.Attach;
+using DockerNetPlugin.Benchmarks.Convergence;
+using DockerNetPlugin.Benchmarks.Dataplane;
 using DockerNetPlugin.Benchmarks.Netlink;
+using DockerNetPlugin.Benchmarks.Scale;
 using DockerNetPlugin.Benchmarks.Store;
 
 namespace DockerNetPlugin.Benchmarks;
@@ -10,6 +14,10 @@ internal static class BenchmarkRegistry
     [
         new NetlinkPeersBenchmark(),
         new StoreBenchmark(),
+        new AttachBenchmark(),
+        new ConvergenceBenchmark(),
+        new DataplaneBenchmark(),
+        new ScaleBenchmark(),
     ];
 
     /// <summary>The benchmarks named on the command line (all when none); throws naming unknown names.</summary>
