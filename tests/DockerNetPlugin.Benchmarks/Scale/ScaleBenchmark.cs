@@ -110,7 +110,7 @@ internal sealed class ScaleBenchmark : IBenchmark
         text.Append(Inv, $"""
 
             - Linear? Per added peer, the {middle.Added:N0}-peer step cost {middle.MicrosecondsPerPeer:F0} µs and the {last.Added:N0}-peer step {last.MicrosecondsPerPeer:F0} µs
-              ({growth:F2}×; 1.00× is perfectly linear): {(growth <= 1.5 ? "linear within noise" : "**worse than linear**")}.
+              ({growth:F2}×; 1.00× is exactly linear, below it the fixed cost of a step is being spread): {(growth <= 1.5 ? "linear or better" : "**worse than linear**")}.
             - Plugin RSS with {steps.Single(s => s.Peers == 1_000).Peers:N0} remote peers: {steps.Single(s => s.Peers == 1_000).Memory.RssMb:F1} MB; with {last.Peers:N0}: {last.Memory.RssMb:F1} MB.
             - Target idle RSS ≤ {IdleTargetMb:F0} MB: {Verdict.Of(idle.RssMb <= IdleTargetMb)} ({idle.RssMb:F1} MB{(idle.RssMb <= IdleTargetMb ? string.Empty : string.Create(Inv, $", over by {idle.RssMb - IdleTargetMb:F1} MB"))}).
 
