@@ -150,11 +150,12 @@ internal sealed class ConvergenceBenchmark : IBenchmark
                 dnp's control plane alone (the part a faster container start would expose): from `NetworkDriver.Join` returning on h1
                 (its log line) to the PERMANENT neighbour entry for the new IP in h2's overlay namespace (`ip -ts monitor neigh`):
                 p50 {Stats.Median(propagation):F1} ms, p99 {Stats.Percentile(propagation, 99):F1} ms, max {propagation.Max():F1} ms ({propagation.Count} of {dnp.Count} trials matched).
-                Swarm's overlay has no such log line, so this row is dnp's only.
+                Swarm's overlay writes no such log line, so this figure is dnp's only.
                 """);
         }
 
         text.Append("""
+
 
             "First echo answered" counts trials whose reply was to echo request 1: B could already reach the new container when the
             CLI returned (dnp publishes the endpoint record in Join, before Docker starts the container), so what remains is the
