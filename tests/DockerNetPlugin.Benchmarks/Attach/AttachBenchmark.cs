@@ -177,17 +177,21 @@ internal sealed class AttachBenchmark : IBenchmark
         AttachContender bridge, AttachContender userBridge, AttachContender internalDnp, AttachContender dnp, AttachContender warm,
         Dictionary<AttachContender, IReadOnlyList<PluginLogEvent>> calls) => string.Create(Inv, $"""
 
-        Where dnp's extra {dnp.Median - bridge.Median:F0} ms over the default bridge go (differences of medians; each step adds one thing):
-        - {userBridge.Median - bridge.Median:F0} ms: Docker's own cost of any user-defined network (user-defined bridge − default bridge; no plugin involved).
-        - {internalDnp.Median - userBridge.Median:F0} ms: a remote driver instead of the built-in bridge (dnp `--internal` − user-defined bridge); our plugin's
-          six calls take {OurShare(calls[internalDnp]):F0} ms of it (sum of their medians), dockerd's side of the remote-driver protocol the rest.
-        - {dnp.Median - internalDnp.Median:F0} ms: the second interface Docker adds on docker_gwbridge for a non-internal overlay network
+        Where dnp's extra {Diff(dnp, bridge)} over the default bridge go (differences of medians, ± an approximate 95% interval;
+        each step adds one thing):
+        - {Diff(userBridge, bridge)}: Docker's own cost of any user-defined network (user-defined bridge − default bridge; no plugin involved).
+        - {Diff(internalDnp, userBridge)}: a remote driver instead of the built-in bridge (dnp `--internal` − user-defined bridge); our plugin's
+          six calls take {OurShare(calls[internalDnp]):F0} ms (sum of their medians), dockerd's side of the remote-driver protocol the rest.
+        - {Diff(dnp, internalDnp)}: the second interface Docker adds on docker_gwbridge for a non-internal overlay network
           (dnp − dnp `--internal`), which Docker's swarm overlay pays as well.
         - Of dnp's own calls ({OurShare(calls[dnp]):F0} ms), building and removing the overlay namespace for a lone container costs
           {OurShare(calls[dnp]) - OurShare(calls[warm]):F0} ms per run: with another container keeping the namespace alive the six calls take
-          {OurShare(calls[warm]):F0} ms and the whole run {warm.Median:F0} ms ({dnp.Median - warm.Median:F0} ms less).
+          {OurShare(calls[warm]):F0} ms (whole run: {Diff(warm, dnp)} against the lone container).
 
         """);
+
+    private static string Diff(AttachContender a, AttachContender b) => string.Create(Inv,
+        $"{a.Median - b.Median:+0;−0;0} ± {Math.Sqrt(Math.Pow(Stats.MedianHalfWidth(a.Milliseconds), 2) + Math.Pow(Stats.MedianHalfWidth(b.Milliseconds), 2)):F0} ms");
 
     private static double OurShare(IReadOnlyList<PluginLogEvent> log) =>
         s_attachCalls.Sum(m => Durations(log, m) is { Count: > 0 } t ? Stats.Median(t) : 0);
