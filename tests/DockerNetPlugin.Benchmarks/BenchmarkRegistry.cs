@@ -1,5 +1,9 @@
+using DockerNetPlugin.Benchmarks.Attach;
+using DockerNetPlugin.Benchmarks.Convergence;
+using DockerNetPlugin.Benchmarks.Dataplane;
 using DockerNetPlugin.Benchmarks.Footprint;
 using DockerNetPlugin.Benchmarks.Netlink;
+using DockerNetPlugin.Benchmarks.Scale;
 using DockerNetPlugin.Benchmarks.Store;
 
 namespace DockerNetPlugin.Benchmarks;
@@ -11,6 +15,10 @@ internal static class BenchmarkRegistry
     [
         new NetlinkPeersBenchmark(),
         new StoreBenchmark(),
+        new AttachBenchmark(),
+        new ConvergenceBenchmark(),
+        new DataplaneBenchmark(),
+        new ScaleBenchmark(),
         new FootprintBenchmark(),
     ];
 

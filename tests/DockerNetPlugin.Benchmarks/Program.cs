@@ -1,8 +1,15 @@
 using System.Globalization;
 using DockerNetPlugin.Benchmarks;
+using DockerNetPlugin.Benchmarks.Scale;
 
 // Usage: dotnet run --project tests/DockerNetPlugin.Benchmarks -c Release -- [--output PATH] [names...]
 // Runs all benchmarks (or the named ones) and rewrites only their sections of BENCHMARKS.md.
+// The scale benchmark re-runs this program inside etcd's network namespace to write endpoint records.
+if (args.Length > 0 && args[0] == EndpointInjector.Command)
+{
+    return await EndpointInjector.RunAsync(args[1..]);
+}
+
 var names = new List<string>();
 string? output = null;
 for (var i = 0; i < args.Length; i++)
@@ -17,7 +24,7 @@ for (var i = 0; i < args.Length; i++)
     }
 }
 
-output ??= Path.Combine(FindRepositoryRoot(), "BENCHMARKS.md");
+output ??= Path.Combine(RepositoryRoot.Find(), "BENCHMARKS.md");
 var selected = BenchmarkRegistry.Select(names);
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
@@ -44,16 +51,3 @@ var existing = File.Exists(output) ? await File.ReadAllTextAsync(output, cancel.
 await File.WriteAllTextAsync(output, BenchmarksFile.Update(existing, header, stamp, results), cancel.Token);
 Console.WriteLine($"updated {output}");
 return 0;
-
-static string FindRepositoryRoot()
-{
-    for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-    {
-        if (File.Exists(Path.Combine(dir.FullName, "DockerNetPlugin.sln")))
-        {
-            return dir.FullName;
-        }
-    }
-
-    throw new InvalidOperationException("run from inside the repository (no DockerNetPlugin.sln above the current directory), or pass --output PATH");
-}

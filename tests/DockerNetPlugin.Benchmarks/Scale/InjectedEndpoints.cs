@@ -1,0 +1,39 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using DockerNetPlugin.Driver.Cluster;
+using DockerNetPlugin.Store;
+
+namespace DockerNetPlugin.Benchmarks.Scale;
+
+/// <summary>
+/// The remote endpoints the scale benchmark pretends other hosts published: endpoint <c>i</c> has IPv4 10.40.(1 + i / 250).(1 + i % 250)/16,
+/// the driver's MAC convention (02:42 + the IPv4 bytes), one of 100 fake hosts, and that host's locator: an unused address
+/// (.100–.199) of the bed's underlay, so no traffic ever leaves for it.
+/// </summary>
+internal static class InjectedEndpoints
+{
+    public const string Subnet = "10.40.0.0/16";
+    public const int FakeHosts = 100;
+
+    /// <summary>The key the driver keeps a record under (<c>ClusterKeys.Endpoint</c>, which is internal to the driver).</summary>
+    public static string Key(EndpointRecord record) => KeyLayout.Key("endpoints", record.NetworkId, record.EndpointId);
+
+    public static EndpointRecord Record(string network, int i, string underlayPrefix)
+    {
+        byte[] ip = [10, 40, checked((byte)(1 + (i / 250))), (byte)(1 + (i % 250))];
+        var host = i % FakeHosts;
+        return new EndpointRecord(
+            network,
+            string.Create(CultureInfo.InvariantCulture, $"bench{i:x8}"),
+            string.Create(CultureInfo.InvariantCulture, $"bench-host-{host:D3}"),
+            string.Join('.', ip) + "/16",
+            null,
+            "02:42:" + string.Join(':', ip.Select(b => b.ToString("x2", CultureInfo.InvariantCulture))),
+            underlayPrefix + (100 + host).ToString(CultureInfo.InvariantCulture));
+    }
+}
+
+/// <summary>Endpoint records as the driver serialises them (its own context is internal): camelCase, nulls left out.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(EndpointRecord))]
+internal sealed partial class InjectedJsonContext : JsonSerializerContext;
