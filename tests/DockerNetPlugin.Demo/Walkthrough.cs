@@ -79,7 +79,8 @@ internal static class Walkthrough
     private static void Print(TextWriter output, string command, CommandResult result)
     {
         output.WriteLine("$ " + command);
-        foreach (var line in (result.StdOut + result.StdErr).TrimEnd().Split('\n'))
+        // iproute2's warnings on success (e.g. about peer namespaces it cannot name) are noise here.
+        foreach (var line in (result.Succeeded ? result.StdOut : result.StdOut + result.StdErr).TrimEnd().Split('\n'))
             output.WriteLine("    " + line);
     }
 }
