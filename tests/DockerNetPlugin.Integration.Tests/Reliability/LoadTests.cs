@@ -64,7 +64,8 @@ public sealed class LoadTests(ThreeHostReplicationFixture fixture, ITestOutputHe
         var addresses = (await etcd.EtcdctlAsync("get", "--prefix", "--keys-only", "dnp/v1/ipam/")).EnsureSuccess().StdOut
             .Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(k => k.Contains("/addr/", StringComparison.Ordinal)).ToList();
         Assert.True(addresses.Count <= 1, "only the gateway may stay allocated: " + string.Join(", ", addresses));
-        await hosts[0].RemoveAsync([], "load");
+        var rm = await hosts[0].Host.DockerAsync("network", "rm", "load");
+        Assert.True(rm.Succeeded, "docker network rm load on h1 after the churn: " + rm.StdErr + rm.StdOut);
         foreach (var h in hosts)
             Assert.True(await Eventually.HoldsAsync(async () => !await h.NetworkExistsAsync("load"), TimeSpan.FromSeconds(30)), $"load removed on {h.Host.Name}");
         Assert.True(await Eventually.HoldsAsync(async () =>

@@ -193,6 +193,29 @@ public sealed class ReplicatedNetworkTests(ThreeHostReplicationFixture fixture) 
         }
     }
 
+    [Fact]
+    public async Task NetworkRemovedOnTheHostThatCreatedIt_IsRemovedEverywhere()
+    {
+        var (h1, h2, h3) = (Hosts[0], Hosts[1], Hosts[2]);
+        await h1.CreateNetworkAsync("origin", "--subnet", "10.37.0.0/24");
+        try
+        {
+            foreach (var h in new[] { h2, h3 })
+                Assert.True(await Eventually.HoldsAsync(() => h.NetworkExistsAsync("origin"), s_converge), $"origin must appear on {h.Host.Name}");
+            await h2.RunAsync("origin-2", "origin");
+            await h2.RemoveAsync(["origin-2"]);
+
+            (await h1.Host.DockerAsync("network", "rm", "origin")).EnsureSuccess();
+            foreach (var h in Hosts)
+                Assert.True(await Eventually.HoldsAsync(async () => !await h.NetworkExistsAsync("origin"), s_converge), $"origin must be removed on {h.Host.Name}");
+        }
+        finally
+        {
+            foreach (var h in Hosts)
+                await h.RemoveAsync([], "origin");
+        }
+    }
+
     private const string Image = HostScenario.Image;
 
     private async Task<Testbed.CommandResult> CaptureDuringPingAsync(HostScenario h, string container, string ip, params string[] filter)
