@@ -54,6 +54,7 @@ test-summary:
 	echo "tests: $$passed passed, $$failed failed"
 
 # The benchmark suite: rewrites its sections of BENCHMARKS.md (`make bench BENCH=netlink-peers` runs one).
+# No --nologo here: `dotnet run` does not know it and would pass it to the program as a benchmark name.
 bench: deps-test build plugin
 	$(DOTNET) run --project tests/DockerNetPlugin.Benchmarks -c $(CONFIG) -- $(BENCH)
 

@@ -37,7 +37,9 @@ var results = new List<(IBenchmark, BenchmarkSection)>();
 foreach (var benchmark in selected)
 {
     Console.WriteLine($"running {benchmark.Name}: {benchmark.Title}");
+    var clock = System.Diagnostics.Stopwatch.StartNew();
     var section = await benchmark.RunAsync(cancel.Token);
+    Console.WriteLine($"{benchmark.Name} took {clock.Elapsed:m\\:ss}");
     Console.WriteLine(section.Markdown);
     results.Add((benchmark, section));
 }

@@ -8,7 +8,14 @@ namespace DockerNetPlugin.Benchmarks.Dataplane;
 /// </summary>
 internal sealed record DataPath(string Label, (SimHost Host, string[] Prefix) Client, (SimHost Host, string[] Prefix) Server, string Target)
 {
-    public Dictionary<int, IperfResult> Throughput { get; } = [];
+    /// <summary>Every iperf3 test, by number of streams.</summary>
+    public Dictionary<int, List<IperfResult>> Tests { get; } = [];
+
+    /// <summary>The fastest test with <paramref name="streams"/> streams (the one a passing spike of load hurt least).</summary>
+    public IperfResult Best(int streams) => Tests[streams].MaxBy(t => t.BitsPerSecond)!;
+
+    /// <summary>"best / other" in Gbit/s, so the spread between repetitions stays visible.</summary>
+    public string Cell(int streams) => string.Join(" / ", Tests[streams].OrderByDescending(t => t.BitsPerSecond).Select(t => t.Gbps.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)));
 
     public List<double> PingMs { get; set; } = [];
 }
