@@ -68,6 +68,9 @@ public sealed partial class OverlayDriver
     private async Task DeleteNetworkLockedAsync(NetworkRuntime runtime, CancellationToken ct)
     {
         var dockerNetworkId = runtime.Network.DockerNetworkId;
+        // First: Docker removes the network even when this call fails (it only logs a driver's error), and the removal
+        // must still reach the other hosts and must not be undone by replication here.
+        RememberDeleted(dockerNetworkId, runtime.Network.LogicalId);
         foreach (var endpoint in runtime.Endpoints.Values.ToList())
             await RemoveEndpointAsync(runtime, endpoint, ct).ConfigureAwait(false);
         DestroySandbox(runtime);
@@ -83,7 +86,6 @@ public sealed partial class OverlayDriver
         }
         await _local.DeleteAsync(ClusterKeys.LocalNetwork(dockerNetworkId), ct).ConfigureAwait(false);
         _networks.TryRemove(dockerNetworkId, out _);
-        RememberDeleted(dockerNetworkId, logicalId);
         DriverLog.NetworkDeleted(_logger, dockerNetworkId, logicalId, last);
     }
 

@@ -72,8 +72,11 @@ public sealed class NetworkReplicator : IAsyncDisposable
     private async Task PassAsync(CancellationToken ct)
     {
         var cluster = _driver.ClusterRecords;
-        while (_removedHere.TryDequeue(out var removed))
-            await MarkRemovingAsync(removed, ct).ConfigureAwait(false);
+        while (_removedHere.TryPeek(out var removed))
+        {
+            await MarkRemovingAsync(removed, ct).ConfigureAwait(false); // on failure it stays queued for the next pass
+            _removedHere.TryDequeue(out _);
+        }
 
         var records = (await cluster.ListAsync(ClusterKeys.NetworksPrefix, DriverJsonContext.Default.NetworkRecord, ct).ConfigureAwait(false))
             .ToDictionary(r => r.Value.Id, StringComparer.Ordinal);
