@@ -200,4 +200,22 @@ public sealed partial class OverlayDriver
     /// <summary>Every endpoint record in the store, read fresh for a reconciliation.</summary>
     internal async Task<IReadOnlyList<EndpointRecord>> ReadEndpointRecordsAsync(CancellationToken ct) =>
         (await _cluster.ListAsync(ClusterKeys.EndpointsPrefix, DriverJsonContext.Default.EndpointRecord, ct).ConfigureAwait(false)).Select(v => v.Value).ToList();
+
+    /// <summary>The IPv4 and IPv6 addresses of every endpoint this host's driver holds (created, joined or not).</summary>
+    public async Task<IReadOnlySet<string>> EndpointAddressesAsync(CancellationToken ct)
+    {
+        var addresses = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in _networks.Keys.ToList())
+        {
+            var locked = await LockNetworkAsync(id, ct).ConfigureAwait(false);
+            if (locked is not { } l)
+                continue;
+            using (l.Release)
+            {
+                foreach (var endpoint in l.Runtime.Endpoints.Values)
+                    addresses.UnionWith(new[] { endpoint.IPv4, endpoint.IPv6 }.OfType<string>().Select(a => a.Split('/')[0]));
+            }
+        }
+        return addresses;
+    }
 }

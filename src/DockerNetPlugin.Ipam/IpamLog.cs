@@ -35,6 +35,9 @@ internal static partial class IpamLog
     [LoggerMessage(3014, LogLevel.Warning, "ReleaseAddress {Address} in pool {Pool} ignored: it is held by host {Owner}, not by this host")]
     public static partial void ReleaseByNonOwnerIgnored(ILogger logger, string address, string pool, string owner);
 
+    [LoggerMessage(3015, LogLevel.Warning, "Released {Address} in pool {Pool}: this host held it but no endpoint of its Docker uses it (a ReleaseAddress was lost)")]
+    public static partial void LeakedAddressReleased(ILogger logger, string address, string pool);
+
     [LoggerMessage(3020, LogLevel.Warning, "Could not delete leftover address records under {Prefix}; they are harmless and removed when the CIDR is next created")]
     public static partial void CleanupFailed(ILogger logger, string prefix, Exception exception);
 

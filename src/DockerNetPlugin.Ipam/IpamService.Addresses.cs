@@ -26,7 +26,7 @@ public sealed partial class IpamService
             : requested is not null && _options.EndpointRequestsCarryMac
                 && !options.ContainsKey(IpamLabels.EndpointName) && !options.ContainsKey(IpamLabels.MacAddress) ? AddressKind.Aux
             : AddressKind.Endpoint;
-        var record = new AddressRecord(KindName(kind), _options.HostId, new Dictionary<string, string>(options));
+        var record = new AddressRecord(KindName(kind), _options.HostId, new Dictionary<string, string>(options), DateTimeOffset.UtcNow);
 
         var allocated = kind == AddressKind.Gateway
             ? await RequestGatewayAsync(cidr, pool, requested, record, ct).ConfigureAwait(false)

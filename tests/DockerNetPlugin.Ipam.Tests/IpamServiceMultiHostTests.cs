@@ -3,26 +3,15 @@ using static DockerNetPlugin.Ipam.Tests.Requests;
 
 namespace DockerNetPlugin.Ipam.Tests;
 
-/// <summary>Two services with different host ids on one store: two hosts sharing the cluster store.</summary>
-public sealed class IpamServiceMultiHostTests : IpamStoreTestBase
+/// <summary>Pools and addresses shared by two hosts.</summary>
+public sealed class IpamServiceMultiHostTests : TwoHostIpamTestBase
 {
-    private IpamService _h1 = null!;
-    private IpamService _h2 = null!;
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        var options = new IpamOptions { EndpointRequestsCarryMac = true };
-        _h1 = Env.Host("h1", options);
-        _h2 = Env.Host("h2", options);
-    }
-
     /// <summary>What replication does: the same network (subnet, gateway request) created on both hosts.</summary>
     private async Task<string> ReplicatedPoolAsync(string cidr = "10.30.0.0/24")
     {
-        var p1 = await _h1.RequestPoolAsync(Pool(cidr, options: Network("net-a")), Ct);
-        await _h1.RequestAddressAsync(p1.PoolId, null, Gateway, Ct);
-        var p2 = await _h2.RequestPoolAsync(Pool(cidr, options: Network("net-a")), Ct);
+        var p1 = await H1.RequestPoolAsync(Pool(cidr, options: Network("net-a")), Ct);
+        await H1.RequestAddressAsync(p1.PoolId, null, Gateway, Ct);
+        var p2 = await H2.RequestPoolAsync(Pool(cidr, options: Network("net-a")), Ct);
         Assert.Equal(p1.PoolId, p2.PoolId);
         return p1.PoolId;
     }
@@ -32,7 +21,7 @@ public sealed class IpamServiceMultiHostTests : IpamStoreTestBase
     {
         var poolId = await ReplicatedPoolAsync();
 
-        var info = (await _h2.GetPoolAsync(poolId, Ct))!;
+        var info = (await H2.GetPoolAsync(poolId, Ct))!;
         Assert.Equal(new Dictionary<string, int> { ["h1"] = 1, ["h2"] = 1 }, info.Holders);
     }
 
@@ -41,8 +30,8 @@ public sealed class IpamServiceMultiHostTests : IpamStoreTestBase
     {
         var poolId = await ReplicatedPoolAsync();
 
-        var gw2 = await _h2.RequestAddressAsync(poolId, null, Gateway, Ct);
-        var gw2Explicit = await _h2.RequestAddressAsync(poolId, "10.30.0.1", Gateway, Ct);
+        var gw2 = await H2.RequestAddressAsync(poolId, null, Gateway, Ct);
+        var gw2Explicit = await H2.RequestAddressAsync(poolId, "10.30.0.1", Gateway, Ct);
         Assert.Equal(IPAddress.Parse("10.30.0.1"), gw2.Address);
         Assert.Equal(gw2.Address, gw2Explicit.Address);
         Assert.Equal(24, gw2.PrefixLength);
@@ -52,13 +41,13 @@ public sealed class IpamServiceMultiHostTests : IpamStoreTestBase
     public async Task RequestAddress_BothHostsDynamic_NeverTheSameAddress()
     {
         var poolId = await ReplicatedPoolAsync();
-        var a1 = await _h1.RequestAddressAsync(poolId, null, Endpoint("a1"), Ct);
-        var b1 = await _h2.RequestAddressAsync(poolId, null, Endpoint("b1"), Ct); // h2's view was empty: it collides once, then moves on
-        var a2 = await _h1.RequestAddressAsync(poolId, null, Endpoint("a2"), Ct);
-        var b2 = await _h2.RequestAddressAsync(poolId, null, Endpoint("b2"), Ct);
+        var a1 = await H1.RequestAddressAsync(poolId, null, Endpoint("a1"), Ct);
+        var b1 = await H2.RequestAddressAsync(poolId, null, Endpoint("b1"), Ct); // h2's view was empty: it collides once, then moves on
+        var a2 = await H1.RequestAddressAsync(poolId, null, Endpoint("a2"), Ct);
+        var b2 = await H2.RequestAddressAsync(poolId, null, Endpoint("b2"), Ct);
 
         Assert.Equal(["10.30.0.2", "10.30.0.3", "10.30.0.4", "10.30.0.5"], new[] { a1, b1, a2, b2 }.Select(a => a.Address.ToString()));
-        var owners = (await _h1.ListAddressesAsync(poolId, Ct)).Where(a => a.Kind == AddressKind.Endpoint).Select(a => a.HostId);
+        var owners = (await H1.ListAddressesAsync(poolId, Ct)).Where(a => a.Kind == AddressKind.Endpoint).Select(a => a.HostId);
         Assert.Equal(["h1", "h2", "h1", "h2"], owners);
     }
 
@@ -66,9 +55,9 @@ public sealed class IpamServiceMultiHostTests : IpamStoreTestBase
     public async Task RequestAddress_ExplicitTakenOnOtherHost_ThrowsInUseNamingThatHost()
     {
         var poolId = await ReplicatedPoolAsync();
-        await _h1.RequestAddressAsync(poolId, "10.30.0.5", Endpoint("web"), Ct);
+        await H1.RequestAddressAsync(poolId, "10.30.0.5", Endpoint("web"), Ct);
 
-        var e = await Assert.ThrowsAsync<AddressInUseException>(() => _h2.RequestAddressAsync(poolId, "10.30.0.5", Endpoint("web"), Ct));
+        var e = await Assert.ThrowsAsync<AddressInUseException>(() => H2.RequestAddressAsync(poolId, "10.30.0.5", Endpoint("web"), Ct));
         Assert.Contains("held by host h1", e.Message, StringComparison.Ordinal);
     }
 
@@ -76,8 +65,8 @@ public sealed class IpamServiceMultiHostTests : IpamStoreTestBase
     public async Task RequestAddress_AuxOnBothHosts_SharedNotInUse()
     {
         var poolId = await ReplicatedPoolAsync();
-        await _h1.RequestAddressAsync(poolId, "10.30.0.250", None, Ct);
-        var again = await _h2.RequestAddressAsync(poolId, "10.30.0.250", None, Ct);
+        await H1.RequestAddressAsync(poolId, "10.30.0.250", None, Ct);
+        var again = await H2.RequestAddressAsync(poolId, "10.30.0.250", None, Ct);
         Assert.Equal(IPAddress.Parse("10.30.0.250"), again.Address);
     }
 
@@ -85,26 +74,26 @@ public sealed class IpamServiceMultiHostTests : IpamStoreTestBase
     public async Task ReleaseAddress_GatewayOnOneHost_StaysForTheOther()
     {
         var poolId = await ReplicatedPoolAsync();
-        await _h1.ReleaseAddressAsync(poolId, "10.30.0.1", Ct);
-        await _h1.ReleasePoolAsync(poolId, Ct);
+        await H1.ReleaseAddressAsync(poolId, "10.30.0.1", Ct);
+        await H1.ReleasePoolAsync(poolId, Ct);
 
-        var info = (await _h2.GetPoolAsync(poolId, Ct))!;
+        var info = (await H2.GetPoolAsync(poolId, Ct))!;
         Assert.Equal(IPAddress.Parse("10.30.0.1"), info.Gateway);
         Assert.Equal(new Dictionary<string, int> { ["h2"] = 1 }, info.Holders);
-        Assert.Equal(IPAddress.Parse("10.30.0.2"), (await _h2.RequestAddressAsync(poolId, null, Endpoint("c"), Ct)).Address);
-        await Assert.ThrowsAsync<AddressInUseException>(() => _h2.RequestAddressAsync(poolId, "10.30.0.1", Endpoint("d"), Ct));
+        Assert.Equal(IPAddress.Parse("10.30.0.2"), (await H2.RequestAddressAsync(poolId, null, Endpoint("c"), Ct)).Address);
+        await Assert.ThrowsAsync<AddressInUseException>(() => H2.RequestAddressAsync(poolId, "10.30.0.1", Endpoint("d"), Ct));
     }
 
     [Fact]
     public async Task ReleasePool_BothHostsRelease_PoolAndAddressesGone()
     {
         var poolId = await ReplicatedPoolAsync();
-        await _h2.RequestAddressAsync(poolId, null, Endpoint("c"), Ct);
-        await _h1.ReleasePoolAsync(poolId, Ct);
-        await _h2.ReleasePoolAsync(poolId, Ct);
+        await H2.RequestAddressAsync(poolId, null, Endpoint("c"), Ct);
+        await H1.ReleasePoolAsync(poolId, Ct);
+        await H2.ReleasePoolAsync(poolId, Ct);
 
-        Assert.Null(await _h1.GetPoolAsync(poolId, Ct));
-        Assert.Empty(await _h1.ListPoolsAsync(Ct));
+        Assert.Null(await H1.GetPoolAsync(poolId, Ct));
+        Assert.Empty(await H1.ListPoolsAsync(Ct));
         Assert.Equal([Store.KeyLayout.Key("ipam", "index")], await Env.IpamKeysAsync());
     }
 
@@ -112,10 +101,10 @@ public sealed class IpamServiceMultiHostTests : IpamStoreTestBase
     public async Task ReleaseAddress_OtherHostsEndpoint_Ignored()
     {
         var poolId = await ReplicatedPoolAsync();
-        var mine = await _h1.RequestAddressAsync(poolId, null, Endpoint("c"), Ct);
-        await _h2.ReleaseAddressAsync(poolId, mine.Address.ToString(), Ct);
+        var mine = await H1.RequestAddressAsync(poolId, null, Endpoint("c"), Ct);
+        await H2.ReleaseAddressAsync(poolId, mine.Address.ToString(), Ct);
 
-        Assert.Contains(await _h1.ListAddressesAsync(poolId, Ct), a => a.Address.Equals(mine.Address) && a.HostId == "h1");
+        Assert.Contains(await H1.ListAddressesAsync(poolId, Ct), a => a.Address.Equals(mine.Address) && a.HostId == "h1");
     }
 
     [Fact]
@@ -124,24 +113,24 @@ public sealed class IpamServiceMultiHostTests : IpamStoreTestBase
         var poolId = await ReplicatedPoolAsync("10.30.0.0/29");
         var taken = new List<IPAddress>();
         for (var i = 0; i < 5; i++)
-            taken.Add((await _h1.RequestAddressAsync(poolId, null, Endpoint($"c{i}"), Ct)).Address);
-        await Assert.ThrowsAsync<PoolExhaustedException>(() => _h2.RequestAddressAsync(poolId, null, Endpoint("x"), Ct));
+            taken.Add((await H1.RequestAddressAsync(poolId, null, Endpoint($"c{i}"), Ct)).Address);
+        await Assert.ThrowsAsync<PoolExhaustedException>(() => H2.RequestAddressAsync(poolId, null, Endpoint("x"), Ct));
 
-        await _h1.ReleaseAddressAsync(poolId, taken[2].ToString(), Ct);
-        Assert.Equal(taken[2], (await _h2.RequestAddressAsync(poolId, null, Endpoint("x"), Ct)).Address);
+        await H1.ReleaseAddressAsync(poolId, taken[2].ToString(), Ct);
+        Assert.Equal(taken[2], (await H2.RequestAddressAsync(poolId, null, Endpoint("x"), Ct)).Address);
     }
 
     [Fact]
     public async Task RequestPool_ReleasedAndRecreatedElsewhere_StaleCacheOfFirstHostRecovers()
     {
-        var p1 = await _h1.RequestPoolAsync(Pool("10.30.0.0/24"), Ct);
-        await _h1.RequestAddressAsync(p1.PoolId, null, Endpoint("c"), Ct);
-        await _h1.ReleasePoolAsync(p1.PoolId, Ct);
+        var p1 = await H1.RequestPoolAsync(Pool("10.30.0.0/24"), Ct);
+        await H1.RequestAddressAsync(p1.PoolId, null, Endpoint("c"), Ct);
+        await H1.ReleasePoolAsync(p1.PoolId, Ct);
 
-        var p2 = await _h2.RequestPoolAsync(Pool("10.30.0.0/24"), Ct);
+        var p2 = await H2.RequestPoolAsync(Pool("10.30.0.0/24"), Ct);
         await Assert.ThrowsAsync<UnknownPoolException>(() => Env.Host("h3").RequestAddressAsync("dnp-local/10.31.0.0/24", null, None, Ct));
-        var a = await _h2.RequestAddressAsync(p2.PoolId, null, Endpoint("d"), Ct);
-        var b = await _h1.RequestAddressAsync(p2.PoolId, null, Endpoint("e"), Ct);
+        var a = await H2.RequestAddressAsync(p2.PoolId, null, Endpoint("d"), Ct);
+        var b = await H1.RequestAddressAsync(p2.PoolId, null, Endpoint("e"), Ct);
         Assert.Equal(IPAddress.Parse("10.30.0.1"), a.Address);
         Assert.Equal(IPAddress.Parse("10.30.0.2"), b.Address);
     }

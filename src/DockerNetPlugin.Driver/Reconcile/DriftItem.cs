@@ -25,6 +25,7 @@ public static class DriftKinds
     public const string NetworkStale = "network-stale";
     public const string NamespaceStale = "namespace-stale";
     public const string DeviceStale = "device-stale";
+    public const string AddressLeaked = "address-leaked";
 }
 
 /// <summary>What a check found and, with repair, what it fixed and what remains.</summary>

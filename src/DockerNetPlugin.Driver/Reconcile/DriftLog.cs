@@ -1,7 +1,7 @@
 namespace DockerNetPlugin.Driver.Reconcile;
 
 /// <summary>Collects the drift one reconciliation pass finds, and which items it goes on to repair.</summary>
-internal sealed class DriftLog
+public sealed class DriftLog
 {
     private readonly List<DriftItem> _found = [];
     private readonly List<DriftItem> _repairing = [];

@@ -16,17 +16,19 @@ public sealed class Reconciler : IAsyncDisposable
     private readonly OverlayDriver _driver;
     private readonly IDockerEngine? _engine;
     private readonly ILogger _logger;
+    private readonly IReadOnlyList<IDriftCheck> _checks;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private readonly DockerView _docker = new();
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
 
-    public Reconciler(OverlayDriver driver, IDockerEngine? engine, ILogger logger)
+    public Reconciler(OverlayDriver driver, IDockerEngine? engine, ILogger logger, IReadOnlyList<IDriftCheck>? checks = null)
     {
         ArgumentNullException.ThrowIfNull(driver);
         _driver = driver;
         _engine = engine;
         _logger = logger;
+        _checks = checks ?? [];
     }
 
     /// <summary>Repairs now and then every <paramref name="interval"/> (none when zero).</summary>
@@ -106,6 +108,17 @@ public sealed class Reconciler : IAsyncDisposable
             }
         }
         await _driver.ReconcileHostAsync(records, repair, drift, ct).ConfigureAwait(false);
+        foreach (var check in _checks)
+        {
+            try
+            {
+                await check.CheckAsync(drift, repair, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is StoreException or DriverException or DockerEngineException or HttpRequestException or IOException)
+            {
+                drift.Note($"{check.GetType().Name}: {e.Message}");
+            }
+        }
         return drift;
     }
 

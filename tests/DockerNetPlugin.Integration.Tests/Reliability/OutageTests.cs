@@ -223,6 +223,58 @@ public sealed class OutageTests(TwoHostOutageFixture fixture, ITestOutputHelper 
         }
     }
 
+    [Fact]
+    public async Task PluginDownWhileAContainerIsRemoved_ItsLeakedAddressIsFoundAndReleased()
+    {
+        const string ip = "10.57.0.20";
+        string[] options = ["--subnet", "10.57.0.0/24", "-o", "dnp.network=leak", "--ipam-opt", "dnp.network=leak"];
+        await H1.CreateNetworkAsync("leak", options);
+        await H2.CreateNetworkAsync("leak", options);
+        var h1 = fixture.Bed.Hosts[0];
+        var pluginDown = false;
+        try
+        {
+            (await h1.DockerAsync("run", "-d", "--name", "leak-1", "--network", "leak", "--ip", ip, HostScenario.Image, "sleep", "3600")).EnsureSuccess();
+            await h1.StopPluginAsync(kill9: true);
+            pluginDown = true;
+            var removal = Stopwatch.StartNew();
+            var rm = await h1.DockerAsync(["rm", "-f", "leak-1"], CancellationToken.None, TimeSpan.FromSeconds(300));
+            output.WriteLine($"docker rm -f with the plugin down: exit {rm.ExitCode} after {removal.Elapsed.TotalSeconds:F0} s");
+            Assert.True(rm.Succeeded, "Docker removes the container without the plugin: " + rm.StdErr);
+
+            // Docker's ReleaseAddress never reached the plugin: the address stays held by h1, so no host can use it.
+            var refused = await H2.Host.DockerAsync("run", "-d", "--name", "leak-2", "--network", "leak", "--ip", ip, HostScenario.Image, "sleep", "3600");
+            Assert.False(refused.Succeeded, "the leaked address is still allocated while h1's plugin is down");
+            Assert.Contains($"{ip} is already allocated", refused.StdErr, StringComparison.Ordinal);
+            await H2.RemoveAsync(["leak-2"]);
+
+            // The restarted plugin's reconciliation (or doctor --repair) finds it unused by any endpoint of h1's Docker and releases it.
+            await h1.StartPluginAsync(PluginBinary.Path, fixture.Bed.Options.PluginEnvironment);
+            pluginDown = false;
+            Assert.True(await AddressHeldAsync(ip), $"{ip} is held in the IPAM after the lost ReleaseAddress");
+            Assert.True(await Eventually.HoldsAsync(async () => (await DoctorAsync(H1, "--repair")).Succeeded && !await AddressHeldAsync(ip), TimeSpan.FromSeconds(90)),
+                "the leaked address is released: " + await DoctorTextAsync(H1));
+            var log = await File.ReadAllTextAsync(h1.LogPath(SimHost.PluginProcessName));
+            Assert.Contains($"Released {ip} in pool 10.57.0.0/24: this host held it but no endpoint of its Docker uses it", log, StringComparison.Ordinal);
+
+            (await H2.Host.DockerAsync("run", "-d", "--name", "leak-2", "--network", "leak", "--ip", ip, HostScenario.Image, "sleep", "3600")).EnsureSuccess();
+            Assert.Equal(ip, await H2.IpOfAsync("leak-2", "leak"));
+            Assert.True((await DoctorAsync(H1)).Succeeded, "h1 clean after the address moved to h2: " + await DoctorTextAsync(H1));
+        }
+        finally
+        {
+            if (pluginDown)
+                await h1.StartPluginAsync(PluginBinary.Path, fixture.Bed.Options.PluginEnvironment);
+            await H1.RemoveAsync(["leak-1"], "leak");
+            await H2.RemoveAsync(["leak-2"], "leak");
+        }
+    }
+
+    /// <summary>Whether any host holds IPv4 <paramref name="ip"/> in the IPAM (its address record in etcd; keys escape '.' as _2e).</summary>
+    private async Task<bool> AddressHeldAsync(string ip) =>
+        (await fixture.Bed.Etcd!.EtcdctlAsync("get", "--prefix", "--keys-only", "dnp/v1/ipam/addr/")).EnsureSuccess().StdOut
+            .Split('\n').Any(k => k.EndsWith("/" + ip.Replace(".", "_2e", StringComparison.Ordinal), StringComparison.Ordinal));
+
     /// <summary>A manual-mode network on both hosts with one container on each; their IPv4 addresses.</summary>
     private async Task<(string Ip1, string Ip2)> TwoContainersAsync(string name, string subnet)
     {

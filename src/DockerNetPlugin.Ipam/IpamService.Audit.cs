@@ -1,0 +1,44 @@
+namespace DockerNetPlugin.Ipam;
+
+/// <summary>
+/// What this host holds, for reconciliation (<c>dnp doctor</c>): Docker's ReleaseAddress is lost when it arrives
+/// while the plugin is down, and only a comparison with Docker's endpoints finds the address again.
+/// </summary>
+public sealed partial class IpamService
+{
+    /// <summary>Every endpoint address this host holds, in every pool (the pool's current generation).</summary>
+    public async Task<IReadOnlyList<HeldAddress>> ListHeldEndpointAddressesAsync(CancellationToken ct)
+    {
+        var held = new List<HeldAddress>();
+        var pools = await _store.ListAsync(IpamKeys.PoolsPrefix, ct).ConfigureAwait(false);
+        foreach (var poolEntry in pools.Entries)
+        {
+            var pool = Decode(poolEntry, IpamJsonContext.Default.PoolRecord);
+            var cidr = Cidr.Parse(pool.Cidr, $"stored pool at {poolEntry.Key}");
+            var addresses = await _store.ListAsync(IpamKeys.AddressesPrefix(cidr, pool.Generation), ct).ConfigureAwait(false);
+            foreach (var entry in addresses.Entries)
+            {
+                var record = Decode(entry, IpamJsonContext.Default.AddressRecord);
+                if (KindOf(record) == AddressKind.Endpoint && record.Host == _options.HostId)
+                    held.Add(new HeldAddress(cidr.ToString(), IpNumber.ToAddress(AddressOfKey(entry.Key, cidr), cidr.V6), record.At, entry.Key, entry.Version));
+            }
+        }
+        return held;
+    }
+
+    /// <summary>
+    /// Releases an address an audit found unused, unless its record changed since it was read (released and taken
+    /// again meanwhile): false then, and nothing is touched.
+    /// </summary>
+    public async Task<bool> ReleaseHeldAsync(HeldAddress held, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(held);
+        if (!await _store.CompareAndDeleteAsync(held.Key, held.Version, ct).ConfigureAwait(false))
+            return false;
+        var cidr = Cidr.Parse(held.Pool, "audited pool");
+        if (_views.TryGetValue(cidr, out var view))
+            view.MarkFree(IpNumber.From(held.Address));
+        IpamLog.LeakedAddressReleased(_logger, held.Address.ToString(), held.Pool);
+        return true;
+    }
+}
