@@ -30,6 +30,14 @@ public sealed partial class OverlayDriver
             _networks.TryAdd(request.DockerNetworkId, new NetworkRuntime(existingLocal.Value));
             return; // a repeated CreateNetwork
         }
+        if (_networks.Values.FirstOrDefault(r => r.Network.LogicalId == logicalId) is { } other)
+        {
+            // One namespace, one membership and one set of endpoint records per logical network and host: a second
+            // Docker network would share them, and removing either would tear them down under the other.
+            throw new ConflictException(
+                $"logical network {logicalId} is already on this host as Docker network {other.Network.DockerNetworkId[..Math.Min(12, other.Network.DockerNetworkId.Length)]}; " +
+                "a host joins a logical network through one Docker network (use that one, or remove it first)");
+        }
 
         var (record, createdHere) = await EnsureLogicalNetworkAsync(logicalId, request, subnets, requestedVni, ParseMtu(request.DriverOptions), ct).ConfigureAwait(false);
         try

@@ -174,6 +174,7 @@ public sealed class SingleHostOverlayTests(SingleHostPluginFixture fixture) : IC
             var overlap = await _h.TryCreateNetworkAsync("e2e-bad2", "--subnet", "10.28.0.0/25");
             var badVni = await _h.TryCreateNetworkAsync("e2e-bad3", "--subnet", "10.29.0.0/24", "-o", "dnp.vni=12");
             var badMtu = await _h.TryCreateNetworkAsync("e2e-bad4", "--subnet", "10.29.1.0/24", "-o", "com.docker.network.driver.mtu=abc");
+            var sameLogical = await _h.TryCreateNetworkAsync("e2e-bad5", "--subnet", "10.28.0.0/24", "-o", "dnp.network=" + id, "--ipam-opt", "dnp.network=" + id);
             (await fixture.Host.DockerAsync("run", "-d", "--name", "bad-a", "--network", "e2e-bad", "--ip", "10.28.0.50", HostScenario.Image, "sleep", "600")).EnsureSuccess();
             var duplicateIp = await fixture.Host.DockerAsync("run", "-d", "--name", "bad-b", "--network", "e2e-bad", "--ip", "10.28.0.50", HostScenario.Image, "sleep", "60");
             var stillServing = await fixture.Host.DockerAsync("network", "ls");
@@ -184,6 +185,8 @@ public sealed class SingleHostOverlayTests(SingleHostPluginFixture fixture) : IC
             Assert.Contains("dnp.vni", badVni.StdErr, StringComparison.Ordinal);
             Assert.False(badMtu.Succeeded);
             Assert.Contains("com.docker.network.driver.mtu", badMtu.StdErr, StringComparison.Ordinal);
+            Assert.False(sameLogical.Succeeded, "a second Docker network for the same logical network on one host is refused");
+            Assert.Contains($"logical network {id} is already on this host as Docker network {id[..12]}", sameLogical.StdErr, StringComparison.Ordinal);
             Assert.False(duplicateIp.Succeeded);
             Assert.Contains("10.28.0.50", duplicateIp.StdErr, StringComparison.Ordinal);
             Assert.True(stillServing.Succeeded);
@@ -192,7 +195,7 @@ public sealed class SingleHostOverlayTests(SingleHostPluginFixture fixture) : IC
         }
         finally
         {
-            await _h.RemoveAsync(["bad-a", "bad-b"], "e2e-bad", "e2e-bad2", "e2e-bad3", "e2e-bad4");
+            await _h.RemoveAsync(["bad-a", "bad-b"], "e2e-bad", "e2e-bad2", "e2e-bad3", "e2e-bad4", "e2e-bad5");
         }
         await AssertNothingLeftAsync(id);
     }
