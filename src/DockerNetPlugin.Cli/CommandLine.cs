@@ -19,6 +19,7 @@ internal static class CommandLine
           netns              overlay namespaces: state, interfaces, the VNI and port vxlan0 really has
           links IFINDEX      which namespace holds interface IFINDEX (host, overlay, Docker sandboxes) and its veth peer
           doctor [--repair]  drift between the kernel, the store and Docker; --repair fixes it (exit 1 while drift remains)
+          forget-host HOST   release what a dead host still holds: addresses, pool holds, network memberships
         --json prints JSON for scripts. Settings come from DNP_* variables (see README); the CLI also reads
         DNP_SOCKET (else /run/docker/plugins/dnp.sock, else the managed plugin's socket), DNP_NETNS_DIR,
         DOCKER_NETNS_DIR (default /var/run/docker/netns) and DOCKER_HOST.
@@ -35,6 +36,7 @@ internal static class CommandLine
         ["netns"] = NetnsCommand.RunAsync,
         ["links"] = LinksCommand.RunAsync,
         ["doctor"] = (a, p, _, ct) => DoctorCommand.RunAsync(a, p, ct),
+        ["forget-host"] = (a, p, _, ct) => ForgetHostCommand.RunAsync(a, p, ct),
     };
 
     public static async Task<int> RunAsync(string[] args)

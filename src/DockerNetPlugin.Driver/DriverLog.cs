@@ -76,4 +76,7 @@ internal static partial class DriverLog
 
     [LoggerMessage(2024, LogLevel.Warning, "reconciliation failed (retried next interval): {Error}")]
     public static partial void ReconcileFailed(ILogger logger, string error);
+
+    [LoggerMessage(2025, LogLevel.Warning, "forgot host {HostId}: {Endpoints} endpoint record(s), {Memberships} membership(s), {Removed} logical network(s) it was the last member of")]
+    public static partial void HostForgotten(ILogger logger, string hostId, int endpoints, int memberships, int removed);
 }

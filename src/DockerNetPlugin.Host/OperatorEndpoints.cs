@@ -14,8 +14,9 @@ namespace DockerNetPlugin.Host;
 /// The read-only operator API on the plugin socket, for the <c>dnp</c> CLI and scripts: <c>GET /dnp/v1/status</c>,
 /// <c>/dnp/v1/networks</c>, <c>/dnp/v1/networks/{net}/peers</c>, <c>/dnp/v1/netns</c>, and <c>dnp doctor</c>'s
 /// <c>GET /dnp/v1/doctor</c> (drift between kernel, store and Docker) and <c>POST /dnp/v1/doctor/repair</c> (repair,
-/// then check again). Errors are <c>{"error": …}</c> with 503 while the driver starts, 404 for an unknown network
-/// and 502 when the store cannot be read.
+/// then check again), and <c>dnp forget-host</c>'s <c>POST /dnp/v1/hosts/{host}/forget</c>. Errors are
+/// <c>{"error": …}</c> with 503 while the driver starts, 404 for an unknown network, 400/409 for a request refused
+/// (e.g. forgetting a live host) and 502 when the store cannot be read.
 /// </summary>
 public static class OperatorEndpoints
 {
@@ -29,6 +30,7 @@ public static class OperatorEndpoints
         app.MapGet(Prefix + "/netns", http => AnswerAsync(http, runtime, OperatorJsonContext.Default.NetnsView, NetnsAsync));
         app.MapGet(Prefix + "/doctor", http => AnswerAsync(http, runtime, HostJsonContext.Default.DriftReport, Doctor(runtime, repair: false)));
         app.MapPost(Prefix + "/doctor/repair", http => AnswerAsync(http, runtime, HostJsonContext.Default.DriftReport, Doctor(runtime, repair: true)));
+        app.MapPost(Prefix + "/hosts/{host}/forget", http => AnswerAsync(http, runtime, OperatorJsonContext.Default.ForgetHostView, ForgetHost(runtime)));
     }
 
     /// <summary>Runs <paramref name="build"/> once the driver is up and writes its answer; null means "no such network" (404).</summary>
@@ -51,6 +53,16 @@ public static class OperatorEndpoints
             await ErrorAsync(http, StatusCodes.Status502BadGateway, $"the store cannot be read: {e.Message}").ConfigureAwait(false);
             return;
         }
+        catch (Exception e) when (e is InvalidRequestException or Ipam.InvalidIpamRequestException)
+        {
+            await ErrorAsync(http, StatusCodes.Status400BadRequest, e.Message).ConfigureAwait(false);
+            return;
+        }
+        catch (ConflictException e)
+        {
+            await ErrorAsync(http, StatusCodes.Status409Conflict, e.Message).ConfigureAwait(false);
+            return;
+        }
         if (value is null)
         {
             await ErrorAsync(http, StatusCodes.Status404NotFound,
@@ -70,6 +82,17 @@ public static class OperatorEndpoints
 
     private static Func<HttpContext, OverlayDriver, CancellationToken, Task<Driver.Reconcile.DriftReport?>> Doctor(PluginRuntime runtime, bool repair) =>
         async (_, _, ct) => await (await runtime.ReconcilerAsync(ct).ConfigureAwait(false)).RunAsync(repair, ct).ConfigureAwait(false);
+
+    /// <summary>The driver refuses a live host before anything is touched; then the IPAM releases what the host held.</summary>
+    private static Func<HttpContext, OverlayDriver, CancellationToken, Task<ForgetHostView?>> ForgetHost(PluginRuntime runtime) =>
+        async (http, driver, ct) =>
+        {
+            var host = http.Request.RouteValues["host"] as string ?? "";
+            var records = await driver.ForgetHostAsync(host, ct).ConfigureAwait(false);
+            var addresses = await (await runtime.IpamAsync(ct).ConfigureAwait(false)).ForgetHostAsync(host, ct).ConfigureAwait(false);
+            return new ForgetHostView(host, records.EndpointRecords, records.Memberships, records.NetworksRemoved,
+                addresses.Addresses, addresses.PoolHolds, addresses.PoolsRemoved);
+        };
 
     private static Task<DriverStatus?> StatusAsync(HttpContext http, OverlayDriver driver, CancellationToken ct) => Task.FromResult<DriverStatus?>(driver.GetStatus());
 

@@ -7,4 +7,5 @@ namespace DockerNetPlugin.Host;
 [JsonSerializable(typeof(NetworksView))]
 [JsonSerializable(typeof(PeersView))]
 [JsonSerializable(typeof(NetnsView))]
+[JsonSerializable(typeof(ForgetHostView))]
 public sealed partial class OperatorJsonContext : JsonSerializerContext;

@@ -44,3 +44,13 @@ public sealed record NetnsView(string Directory, IReadOnlyList<NetnsEntryView> N
 
 /// <summary>An overlay namespace: its logical network, VNI, the Docker networks mapped to it and whether it is open now.</summary>
 public sealed record NetnsEntryView(string Name, string LogicalId, uint Vni, IReadOnlyList<string> DockerNetworkIds, bool Open);
+
+/// <summary>What <c>dnp forget-host</c> removed: the driver's store records and the IPAM's addresses and pool holds of a dead host.</summary>
+public sealed record ForgetHostView(
+    string HostId,
+    int EndpointRecords,
+    int Memberships,
+    IReadOnlyList<string> NetworksRemoved,
+    int Addresses,
+    int PoolHolds,
+    int PoolsRemoved);

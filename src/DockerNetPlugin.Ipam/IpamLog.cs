@@ -38,6 +38,9 @@ internal static partial class IpamLog
     [LoggerMessage(3015, LogLevel.Warning, "Released {Address} in pool {Pool}: this host held it but no endpoint of its Docker uses it (a ReleaseAddress was lost)")]
     public static partial void LeakedAddressReleased(ILogger logger, string address, string pool);
 
+    [LoggerMessage(3016, LogLevel.Warning, "Forgot host {HostId}: released {Addresses} endpoint address(es) and its holds on {Pools} pool(s), {Removed} of which went with it")]
+    public static partial void HostForgotten(ILogger logger, string hostId, int addresses, int pools, int removed);
+
     [LoggerMessage(3020, LogLevel.Warning, "Could not delete leftover address records under {Prefix}; they are harmless and removed when the CIDR is next created")]
     public static partial void CleanupFailed(ILogger logger, string prefix, Exception exception);
 

@@ -7,7 +7,10 @@ namespace DockerNetPlugin.Ipam;
 public sealed partial class IpamService
 {
     /// <summary>Every endpoint address this host holds, in every pool (the pool's current generation).</summary>
-    public async Task<IReadOnlyList<HeldAddress>> ListHeldEndpointAddressesAsync(CancellationToken ct)
+    public Task<IReadOnlyList<HeldAddress>> ListHeldEndpointAddressesAsync(CancellationToken ct) => ListEndpointAddressesOfAsync(_options.HostId, ct);
+
+    /// <summary>Every endpoint address <paramref name="hostId"/> holds, in every pool (the pool's current generation).</summary>
+    private async Task<IReadOnlyList<HeldAddress>> ListEndpointAddressesOfAsync(string hostId, CancellationToken ct)
     {
         var held = new List<HeldAddress>();
         var pools = await _store.ListAsync(IpamKeys.PoolsPrefix, ct).ConfigureAwait(false);
@@ -19,7 +22,7 @@ public sealed partial class IpamService
             foreach (var entry in addresses.Entries)
             {
                 var record = Decode(entry, IpamJsonContext.Default.AddressRecord);
-                if (KindOf(record) == AddressKind.Endpoint && record.Host == _options.HostId)
+                if (KindOf(record) == AddressKind.Endpoint && record.Host == hostId)
                     held.Add(new HeldAddress(cidr.ToString(), IpNumber.ToAddress(AddressOfKey(entry.Key, cidr), cidr.V6), record.At, entry.Key, entry.Version));
             }
         }
@@ -33,12 +36,18 @@ public sealed partial class IpamService
     public async Task<bool> ReleaseHeldAsync(HeldAddress held, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(held);
+        if (!await DeleteHeldAsync(held, ct).ConfigureAwait(false))
+            return false;
+        IpamLog.LeakedAddressReleased(_logger, held.Address.ToString(), held.Pool);
+        return true;
+    }
+
+    private async Task<bool> DeleteHeldAsync(HeldAddress held, CancellationToken ct)
+    {
         if (!await _store.CompareAndDeleteAsync(held.Key, held.Version, ct).ConfigureAwait(false))
             return false;
-        var cidr = Cidr.Parse(held.Pool, "audited pool");
-        if (_views.TryGetValue(cidr, out var view))
+        if (_views.TryGetValue(Cidr.Parse(held.Pool, "audited pool"), out var view))
             view.MarkFree(IpNumber.From(held.Address));
-        IpamLog.LeakedAddressReleased(_logger, held.Address.ToString(), held.Pool);
         return true;
     }
 }

@@ -47,25 +47,28 @@ public sealed partial class IpamService
     /// <summary>Drops one hold of this host; the last hold of the last host removes the pool and all its addresses. Unknown pools are fine.</summary>
     public async Task ReleasePoolAsync(string poolId, CancellationToken ct)
     {
-        if (!PoolId.TryParse(poolId, _spaces, out _, out var cidr))
-        {
+        if (!PoolId.TryParse(poolId, _spaces, out _, out var cidr) || await DropHoldsAsync(cidr, _options.HostId, all: false, ct).ConfigureAwait(false) is null)
             IpamLog.PoolReleaseNoop(_logger, poolId, _options.HostId);
-            return;
-        }
+    }
+
+    /// <summary>
+    /// Drops one hold (or <paramref name="all"/> holds) of <paramref name="hostId"/> on a pool; the last hold of the last
+    /// host removes the pool and all its addresses. Null when the host holds nothing there, else whether the pool went.
+    /// </summary>
+    private async Task<bool?> DropHoldsAsync(Cidr cidr, string hostId, bool all, CancellationToken ct)
+    {
         var key = IpamKeys.Pool(cidr);
         for (var attempt = 1; attempt <= _options.CasAttempts; attempt++)
         {
             var pool = await ReadPoolAsync(cidr, ct).ConfigureAwait(false);
-            if (pool is null || !pool.Record.Holders.TryGetValue(_options.HostId, out var count))
-            {
-                IpamLog.PoolReleaseNoop(_logger, poolId, _options.HostId);
-                return;
-            }
+            if (pool is null || !pool.Record.Holders.TryGetValue(hostId, out var count))
+                return null;
             var holders = new Dictionary<string, int>(pool.Record.Holders);
-            if (count > 1)
-                holders[_options.HostId] = count - 1;
+            var remaining = all ? 0 : count - 1;
+            if (remaining > 0)
+                holders[hostId] = remaining;
             else
-                holders.Remove(_options.HostId);
+                holders.Remove(hostId);
 
             if (holders.Count > 0)
             {
@@ -75,8 +78,8 @@ public sealed partial class IpamService
                 if (result.Succeeded)
                 {
                     _pools[cidr] = new StoredPool(updated, result.NewVersion);
-                    IpamLog.PoolReleased(_logger, _options.HostId, cidr.ToString(), count - 1);
-                    return;
+                    IpamLog.PoolReleased(_logger, hostId, cidr.ToString(), remaining);
+                    return false;
                 }
             }
             else
@@ -91,7 +94,7 @@ public sealed partial class IpamService
                     _views.TryRemove(cidr, out _);
                     IpamLog.PoolRemoved(_logger, cidr.ToString());
                     await DeleteAddressKeysAsync(IpamKeys.AddressesPrefix(cidr, pool.Record.Generation), keep: null, ct).ConfigureAwait(false);
-                    return;
+                    return true;
                 }
             }
             IpamLog.CasRetry(_logger, key, attempt);

@@ -7,6 +7,7 @@ namespace DockerNetPlugin.Integration.Tests.Replication;
 /// <summary>
 /// A host that dies entirely (plugin and dockerd killed, its underlay link gone) stops renewing its lease: its
 /// endpoint records expire and every other host drops its neighbour and FDB entries, while the survivors keep talking.
+/// What it held in the store (its addresses, its membership) stays until an operator runs <c>dnp forget-host</c>.
 /// </summary>
 [Trait("Category", "EndToEnd")]
 public sealed class DeadHostTests(ThreeHostReplicationFixture fixture, ITestOutputHelper output) : IClassFixture<ThreeHostReplicationFixture>
@@ -40,12 +41,43 @@ public sealed class DeadHostTests(ThreeHostReplicationFixture fixture, ITestOutp
             output.WriteLine($"h3's entries left h1 and h2 {watch.Elapsed.TotalSeconds:F1} s after it died (lease TTL {ThreeHostReplicationFixture.LeaseTtl.TotalSeconds} s)");
             var survivors = await h1.PingAsync("life-1", ip2);
             Assert.True(survivors.Succeeded, "h1 still reaches h2: " + survivors);
+
+            // h3 is gone for good: its address and membership stay in the store until an operator forgets it.
+            var members = await MembersAsync(h1, logicalId);
+            var dead = Assert.Single(members, m => !m.Live).HostId;
+            var live = members.First(m => m.Live && m.HostId != members.First(x => x.Local).HostId).HostId;
+            var refused = await h1.Host.ExecAsync(PluginBinary.Path, "forget-host", live);
+            Assert.Equal(1, refused.ExitCode);
+            Assert.Contains($"host {live} is alive", refused.StdErr, StringComparison.Ordinal);
+            var taken = await h1.Host.DockerAsync("run", "-d", "--name", "life-4", "--network", "life", "--ip", ip3, HostScenario.Image, "sleep", "600");
+            Assert.False(taken.Succeeded, $"{ip3} is still held by the dead host");
+            await h1.RemoveAsync(["life-4"]);
+
+            var forget = await h1.Host.ExecAsync(PluginBinary.Path, "forget-host", dead);
+            output.WriteLine(forget.StdOut);
+            Assert.True(forget.Succeeded, forget.StdErr);
+            Assert.Contains("endpoint addresses released  1", forget.StdOut, StringComparison.Ordinal);
+            Assert.Contains("network memberships removed  1", forget.StdOut, StringComparison.Ordinal);
+            Assert.DoesNotContain(await MembersAsync(h1, logicalId), m => m.HostId == dead);
+            (await h1.Host.DockerAsync("run", "-d", "--name", "life-4", "--network", "life", "--ip", ip3, HostScenario.Image, "sleep", "600")).EnsureSuccess();
+            Assert.True((await h2.PingEventuallyAsync("life-2", ip3)).Succeeded, $"h2 reaches {ip3}, now on h1");
         }
         finally
         {
-            await h1.RemoveAsync(["life-1"]);
+            await h1.RemoveAsync(["life-1", "life-4"]);
             await h2.RemoveAsync(["life-2"]);
         }
+    }
+
+    /// <summary>The hosts of a logical network as <c>dnp networks --json</c> on <paramref name="h"/> shows them.</summary>
+    private static async Task<List<(string HostId, bool Live, bool Local)>> MembersAsync(HostScenario h, string logicalId)
+    {
+        var json = (await h.Host.ExecAsync(PluginBinary.Path, "networks", "--json")).EnsureSuccess().StdOut;
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        var self = doc.RootElement.GetProperty("hostId").GetString();
+        var network = doc.RootElement.GetProperty("networks").EnumerateArray().Single(n => n.GetProperty("id").GetString() == logicalId);
+        return network.GetProperty("hosts").EnumerateArray()
+            .Select(m => (m.GetProperty("hostId").GetString()!, m.GetProperty("live").GetBoolean(), m.GetProperty("hostId").GetString() == self)).ToList();
     }
 
     private static async Task<bool> HasEntriesOfAsync(HostScenario h, string logicalId, string mac, string ip) =>

@@ -1,0 +1,50 @@
+using DockerNetPlugin.Driver.Cluster;
+
+namespace DockerNetPlugin.Driver;
+
+public sealed partial class OverlayDriver
+{
+    /// <summary>
+    /// Forgets a host that is gone for good (<c>dnp forget-host</c>): its memberships (a logical network it was the last
+    /// member of is removed, freeing its VNI) and any endpoint records left. Refused for this host and for a host whose
+    /// lease is current: only a dead host's records can be taken away without its containers losing their network.
+    /// </summary>
+    public async Task<ForgottenHost> ForgetHostAsync(string hostId, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(hostId))
+            throw new InvalidRequestException("give the id of the host to forget (see the HOSTS column of `dnp networks`)");
+        if (hostId == _options.HostId)
+            throw new InvalidRequestException($"host {hostId} is this host: a host cannot forget itself");
+        if ((await ListHostsAsync(ct).ConfigureAwait(false)).FirstOrDefault(h => h.HostId == hostId) is { } alive)
+        {
+            throw new ConflictException(
+                $"host {hostId} is alive (its lease is current, locator {alive.Locator}): stop its plugin, wait for its lease to expire, then forget it");
+        }
+
+        var endpoints = 0;
+        foreach (var record in await ReadEndpointRecordsAsync(ct).ConfigureAwait(false))
+        {
+            if (record.HostId != hostId)
+                continue;
+            await _cluster.DeleteAsync(ClusterKeys.Endpoint(record.NetworkId, record.EndpointId), ct).ConfigureAwait(false);
+            endpoints++;
+        }
+        var memberships = 0;
+        var removed = new List<string>();
+        foreach (var network in await ListLogicalNetworksAsync(ct).ConfigureAwait(false))
+        {
+            var members = await ListMembersAsync(network.Id, ct).ConfigureAwait(false);
+            if (!members.Any(m => m.HostId == hostId))
+                continue;
+            await _cluster.DeleteAsync(ClusterKeys.Membership(network.Id, hostId), ct).ConfigureAwait(false);
+            memberships++;
+            if (members.Count == 1)
+            {
+                await RemoveLogicalNetworkAsync(network, ct).ConfigureAwait(false);
+                removed.Add(network.Name ?? network.Id);
+            }
+        }
+        DriverLog.HostForgotten(_logger, hostId, endpoints, memberships, removed.Count);
+        return new ForgottenHost(hostId, endpoints, memberships, removed);
+    }
+}
