@@ -13,7 +13,9 @@ namespace DockerNetPlugin.Testbed;
 /// </summary>
 public sealed partial class SimHost : IAsyncDisposable
 {
-    private static readonly TimeSpan s_readyTimeout = TimeSpan.FromSeconds(30);
+    // dockerd answers in seconds, but when several fixtures start theirs at once on a 2-core machine (xUnit runs test
+    // classes in parallel) one took over 30 s.
+    private static readonly TimeSpan s_readyTimeout = TimeSpan.FromSeconds(120);
 
     private readonly Dictionary<string, ManagedProcess> _processes = new(StringComparer.Ordinal);
     private readonly Lock _processesLock = new();

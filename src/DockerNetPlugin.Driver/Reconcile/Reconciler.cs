@@ -41,11 +41,7 @@ public sealed class Reconciler : IAsyncDisposable
             {
                 try
                 {
-                    var report = await RunAsync(repair: true, ct).ConfigureAwait(false);
-                    foreach (var item in report.Repaired)
-                        DriverLog.DriftRepaired(_logger, item.Network, item.Kind, item.Object, item.Detail);
-                    foreach (var item in report.Remaining)
-                        DriverLog.DriftRemains(_logger, item.Network, item.Kind, item.Object, item.Detail);
+                    await RunAsync(repair: true, ct).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
@@ -78,14 +74,27 @@ public sealed class Reconciler : IAsyncDisposable
         {
             var first = await PassAsync(repair, ct).ConfigureAwait(false);
             if (!repair || first.Repairing.Count == 0)
-                return new DriftReport(first.Found, [], first.Found, first.Notes);
+                return Logged(repair, new DriftReport(first.Found, [], first.Found, first.Notes));
             var after = await PassAsync(repair: false, ct).ConfigureAwait(false);
-            return new DriftReport(first.Found, first.Repairing.Where(r => !after.Found.Contains(r)).ToList(), after.Found, first.Notes.Concat(after.Notes).Distinct().ToList());
+            return Logged(repair, new DriftReport(first.Found, first.Repairing.Where(r => !after.Found.Contains(r)).ToList(), after.Found,
+                first.Notes.Concat(after.Notes).Distinct().ToList()));
         }
         finally
         {
             _oneAtATime.Release();
         }
+    }
+
+    /// <summary>Every repairing run is logged item by item, whether the timer or <c>dnp doctor --repair</c> asked for it.</summary>
+    private DriftReport Logged(bool repair, DriftReport report)
+    {
+        if (!repair)
+            return report;
+        foreach (var item in report.Repaired)
+            DriverLog.DriftRepaired(_logger, item.Network, item.Kind, item.Object, item.Detail);
+        foreach (var item in report.Remaining)
+            DriverLog.DriftRemains(_logger, item.Network, item.Kind, item.Object, item.Detail);
+        return report;
     }
 
     private async Task<DriftLog> PassAsync(bool repair, CancellationToken ct)

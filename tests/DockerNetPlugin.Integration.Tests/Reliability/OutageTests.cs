@@ -256,6 +256,7 @@ public sealed class OutageTests(TwoHostOutageFixture fixture, ITestOutputHelper 
                 "the leaked address is released: " + await DoctorTextAsync(H1));
             var log = await File.ReadAllTextAsync(h1.LogPath(SimHost.PluginProcessName));
             Assert.Contains($"Released {ip} in pool 10.57.0.0/24: this host held it but no endpoint of its Docker uses it", log, StringComparison.Ordinal);
+            Assert.Contains($"reconciliation repaired 10.57.0.0/24 address-leaked {ip}", log, StringComparison.Ordinal);
 
             (await H2.Host.DockerAsync("run", "-d", "--name", "leak-2", "--network", "leak", "--ip", ip, HostScenario.Image, "sleep", "3600")).EnsureSuccess();
             Assert.Equal(ip, await H2.IpOfAsync("leak-2", "leak"));
