@@ -25,7 +25,7 @@ public sealed class LoadTests(ThreeHostReplicationFixture fixture, ITestOutputHe
         try
         {
             foreach (var h in hosts.Skip(1))
-                Assert.True(await Eventually.HoldsAsync(() => h.NetworkExistsAsync("load"), TimeSpan.FromSeconds(30)), $"load must appear on {h.Host.Name}");
+                await h.AssertNetworkAppearsAsync("load", TimeSpan.FromSeconds(30));
             // One long-lived container per host answers for its host's peers.
             await Task.WhenAll(hosts.Select((h, i) => h.RunAsync($"beacon-{i + 1}", "load")));
             for (var round = 1; round <= Rounds; round++)

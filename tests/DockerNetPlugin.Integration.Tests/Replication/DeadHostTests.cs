@@ -21,7 +21,7 @@ public sealed class DeadHostTests(ThreeHostReplicationFixture fixture, ITestOutp
         try
         {
             foreach (var h in new[] { h2, h3 })
-                Assert.True(await Eventually.HoldsAsync(() => h.NetworkExistsAsync("life"), TimeSpan.FromSeconds(30)), $"life must appear on {h.Host.Name}");
+                await h.AssertNetworkAppearsAsync("life", TimeSpan.FromSeconds(30));
             await Task.WhenAll(hosts.Select((h, i) => h.RunAsync($"life-{i + 1}", "life")));
             var ip2 = await h2.IpOfAsync("life-2", "life");
             var ip3 = await h3.IpOfAsync("life-3", "life");

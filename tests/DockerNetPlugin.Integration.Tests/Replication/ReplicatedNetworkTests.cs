@@ -22,7 +22,7 @@ public sealed class ReplicatedNetworkTests(ThreeHostReplicationFixture fixture) 
         try
         {
             foreach (var h in new[] { h2, h3 })
-                Assert.True(await Eventually.HoldsAsync(() => h.NetworkExistsAsync("web"), s_converge), $"web must appear on {h.Host.Name}");
+                await h.AssertNetworkAppearsAsync("web", s_converge);
             var pools = await Task.WhenAll(Hosts.Select(h => h.InspectNetworkAsync("web", "{{.Driver}} {{range .IPAM.Config}}{{.Subnet}}={{.Gateway}} {{end}}")));
             Assert.All(pools, p => Assert.Equal(pools[0], p));
             Assert.StartsWith("dnp 10.31.0.0/24", pools[0], StringComparison.Ordinal);
@@ -115,7 +115,7 @@ public sealed class ReplicatedNetworkTests(ThreeHostReplicationFixture fixture) 
         var logicalId = await h1.CreateNetworkAsync("wire", "--subnet", "10.34.0.0/24");
         try
         {
-            Assert.True(await Eventually.HoldsAsync(() => h2.NetworkExistsAsync("wire"), s_converge), "wire must appear on h2");
+            await h2.AssertNetworkAppearsAsync("wire", s_converge);
             await Task.WhenAll(h1.RunAsync("wire-1", "wire"), h2.RunAsync("wire-2", "wire"));
             var ip2 = await h2.IpOfAsync("wire-2", "wire");
             var ip1 = await h1.IpOfAsync("wire-1", "wire");
@@ -149,7 +149,7 @@ public sealed class ReplicatedNetworkTests(ThreeHostReplicationFixture fixture) 
         try
         {
             foreach (var h in new[] { h2, h3 })
-                Assert.True(await Eventually.HoldsAsync(() => h.NetworkExistsAsync("fixed"), s_converge), $"fixed must appear on {h.Host.Name}");
+                await h.AssertNetworkAppearsAsync("fixed", s_converge);
             (await h2.Host.DockerAsync("run", "-d", "--name", "fixed-2", "--network", "fixed", "--ip", "10.33.0.50", Image, "sleep", "3600")).EnsureSuccess();
             var second = await h3.Host.DockerAsync("run", "-d", "--name", "fixed-3", "--network", "fixed", "--ip", "10.33.0.50", Image, "sleep", "3600");
 
@@ -174,7 +174,7 @@ public sealed class ReplicatedNetworkTests(ThreeHostReplicationFixture fixture) 
         try
         {
             foreach (var h in Hosts.Skip(1))
-                Assert.True(await Eventually.HoldsAsync(() => h.NetworkExistsAsync("crowd"), s_converge), $"crowd must appear on {h.Host.Name}");
+                await h.AssertNetworkAppearsAsync("crowd", s_converge);
             await Task.WhenAll(Hosts.SelectMany((h, i) => names[i].Select(n => h.RunAsync(n, "crowd"))));
             var ips = (await Task.WhenAll(Hosts.SelectMany((h, i) => names[i].Select(n => h.IpOfAsync(n, "crowd"))))).ToList();
 
@@ -201,7 +201,7 @@ public sealed class ReplicatedNetworkTests(ThreeHostReplicationFixture fixture) 
         try
         {
             foreach (var h in new[] { h2, h3 })
-                Assert.True(await Eventually.HoldsAsync(() => h.NetworkExistsAsync("origin"), s_converge), $"origin must appear on {h.Host.Name}");
+                await h.AssertNetworkAppearsAsync("origin", s_converge);
             await h2.RunAsync("origin-2", "origin");
             await h2.RemoveAsync(["origin-2"]);
 

@@ -32,6 +32,10 @@ internal sealed class HostScenario(SimHost host)
 
     public async Task<bool> NetworkExistsAsync(string name) => (await Docker(["network", "inspect", name])).Succeeded;
 
+    /// <summary>Asserts that network <paramref name="name"/> exists here within <paramref name="within"/> (replicated from another host).</summary>
+    public async Task AssertNetworkAppearsAsync(string name, TimeSpan within) =>
+        Assert.True(await Eventually.HoldsAsync(() => NetworkExistsAsync(name), within), $"{name} must appear on {host.Name}");
+
     /// <summary><c>docker network inspect -f FORMAT NAME</c>.</summary>
     public async Task<string> InspectNetworkAsync(string name, string format) =>
         (await Docker(["network", "inspect", "-f", format, name])).EnsureSuccess().StdOut.Trim();
