@@ -156,8 +156,8 @@ internal sealed class NftTransaction
     {
         w.BeginMessage(Nfnl.Type(NftMsg.NFT_MSG_DELSETELEM), DeleteFlags, seq);
         w.WriteNfGenMsg((byte)family);
+        w.PutString(Nfta.NFTA_SET_ELEM_LIST_SET, set); // nft's order
         w.PutString(Nfta.NFTA_SET_ELEM_LIST_TABLE, table);
-        w.PutString(Nfta.NFTA_SET_ELEM_LIST_SET, set);
         w.EndMessage();
     }
 
