@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using DockerNetPlugin.Netlink.Nftables;
 
 namespace DockerNetPlugin.Netlink.Tests.Privileged;
@@ -64,6 +65,27 @@ internal sealed class GuardFabric : IDisposable
         });
         socket.ReceiveTimeout = 10_000;
         return socket;
+    }
+
+    /// <summary>`nft list table inet dnp_vxlan_guard` (or one of its sets) in the guarded namespace.</summary>
+    internal string ListGuard(string? set = null) => set is null
+        ? NftTool("list", "table", "inet", VxlanGuardTable.DefaultTableName)
+        : NftTool("list", "set", "inet", VxlanGuardTable.DefaultTableName, set);
+
+    /// <summary>Sends one datagram of <paramref name="text"/> from a fresh socket inside <paramref name="from"/>.</summary>
+    internal static void SendUdp(TestNamespace from, IPAddress to, int port, string text)
+    {
+        using var sender = Udp(from, to.AddressFamily);
+        sender.SendTo(Encoding.ASCII.GetBytes(text), new IPEndPoint(to, port));
+    }
+
+    /// <summary>Receives one datagram (the socket's timeout applies): its text and source address.</summary>
+    internal static (string Text, IPAddress From) Receive(Socket socket)
+    {
+        var buffer = new byte[2048];
+        EndPoint from = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0);
+        var n = socket.ReceiveFrom(buffer, ref from);
+        return (Encoding.ASCII.GetString(buffer, 0, n), ((IPEndPoint)from).Address);
     }
 
     /// <summary>Waits (never asserts on time) until <paramref name="condition"/> holds or 10 s passed; returns whether it held.</summary>

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
-using System.Text;
 using DockerNetPlugin.Netlink.Model;
 using DockerNetPlugin.Netlink.Nftables;
 
@@ -87,17 +86,7 @@ public sealed class VxlanGuardDataplaneTests : IDisposable
         ns.Rtnl.NeighborReplace(new Neighbor(vxlan, ContainerIp, ContainerMac));
     }
 
-    private static void SendOverlay(TestNamespace from, string text)
-    {
-        using var sender = GuardFabric.Udp(from, AddressFamily.InterNetwork);
-        sender.SendTo(Encoding.ASCII.GetBytes(text), new IPEndPoint(ContainerIp, AppPort));
-    }
+    private static void SendOverlay(TestNamespace from, string text) => GuardFabric.SendUdp(from, ContainerIp, AppPort, text);
 
-    private static (string Text, IPAddress From) Receive(Socket socket)
-    {
-        var buffer = new byte[2048];
-        EndPoint from = new IPEndPoint(IPAddress.Any, 0);
-        var n = socket.ReceiveFrom(buffer, ref from);
-        return (Encoding.ASCII.GetString(buffer, 0, n), ((IPEndPoint)from).Address);
-    }
+    private static (string Text, IPAddress From) Receive(Socket socket) => GuardFabric.Receive(socket);
 }

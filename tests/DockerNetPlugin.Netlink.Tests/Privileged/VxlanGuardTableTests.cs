@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using DockerNetPlugin.Netlink.Nftables;
 
 namespace DockerNetPlugin.Netlink.Tests.Privileged;
@@ -61,9 +60,9 @@ public sealed class VxlanGuardTableTests : IDisposable
 
         _guard.UpdateVteps([GuardFabric.Stranger4, GuardFabric.Stranger6]);
 
-        var listed = _fabric.NftTool("list", "set", "inet", VxlanGuardTable.DefaultTableName, VxlanGuardTable.Ipv4SetName);
+        var listed = _fabric.ListGuard(VxlanGuardTable.Ipv4SetName);
         Assert.Contains("elements = { 10.99.0.3 }", listed, StringComparison.Ordinal);
-        Assert.Contains("elements = { fd99::3 }", _fabric.NftTool("list", "set", "inet", VxlanGuardTable.DefaultTableName, VxlanGuardTable.Ipv6SetName), StringComparison.Ordinal);
+        Assert.Contains("elements = { fd99::3 }", _fabric.ListGuard(VxlanGuardTable.Ipv6SetName), StringComparison.Ordinal);
         SendFrom(_fabric.Peer, GuardFabric.Guarded4, "old peer");
         Assert.True(GuardFabric.Eventually(() => _guard.ReadDropped()!.Ipv4Packets == 1));
         SendFrom(_fabric.Stranger, GuardFabric.Guarded4, "now allowed");
@@ -81,7 +80,7 @@ public sealed class VxlanGuardTableTests : IDisposable
         _guard.Ensure(Port, [GuardFabric.Peer4, IPAddress.Parse("10.99.0.77")]);
 
         Assert.Equal(1UL, _guard.ReadDropped()!.Packets);
-        Assert.Contains("elements = { 10.99.0.2, 10.99.0.77 }", _fabric.NftTool("list", "set", "inet", VxlanGuardTable.DefaultTableName, VxlanGuardTable.Ipv4SetName), StringComparison.Ordinal);
+        Assert.Contains("elements = { 10.99.0.2, 10.99.0.77 }", _fabric.ListGuard(VxlanGuardTable.Ipv4SetName), StringComparison.Ordinal);
     }
 
     [PrivilegedFact]
@@ -89,7 +88,7 @@ public sealed class VxlanGuardTableTests : IDisposable
     {
         _guard.Ensure(Port, [GuardFabric.Peer4, GuardFabric.Peer6]);
 
-        var listed = _fabric.NftTool("list", "table", "inet", VxlanGuardTable.DefaultTableName);
+        var listed = _fabric.ListGuard();
 
         Assert.Contains("comment \"dnp vxlan guard v1 owner=host-a port=4789\"", listed, StringComparison.Ordinal);
         Assert.Contains("type filter hook input priority -200; policy accept;", listed, StringComparison.Ordinal);
@@ -106,7 +105,7 @@ public sealed class VxlanGuardTableTests : IDisposable
 
         _guard.Ensure(8472, [GuardFabric.Peer4]);
 
-        var listed = _fabric.NftTool("list", "table", "inet", VxlanGuardTable.DefaultTableName);
+        var listed = _fabric.ListGuard();
         Assert.Contains("port=8472", listed, StringComparison.Ordinal);
         Assert.Contains("udp dport 8472 ip saddr", listed, StringComparison.Ordinal);
         Assert.DoesNotContain("4789", listed, StringComparison.Ordinal);
@@ -151,7 +150,7 @@ public sealed class VxlanGuardTableTests : IDisposable
         Assert.Throws<NftTableNotOursException>(() => _guard.UpdateVteps([GuardFabric.Peer4]));
 
         Assert.Contains($"table inet {VxlanGuardTable.DefaultTableName}", _fabric.NftTool("list", "tables"), StringComparison.Ordinal);
-        Assert.DoesNotContain("chain", _fabric.NftTool("list", "table", "inet", VxlanGuardTable.DefaultTableName), StringComparison.Ordinal);
+        Assert.DoesNotContain("chain", _fabric.ListGuard(), StringComparison.Ordinal);
     }
 
     [PrivilegedFact]
@@ -162,7 +161,7 @@ public sealed class VxlanGuardTableTests : IDisposable
 
         Assert.Throws<NftTableNotOursException>(() => _guard.Remove());
 
-        Assert.Contains("owner=host-b", _fabric.NftTool("list", "table", "inet", VxlanGuardTable.DefaultTableName), StringComparison.Ordinal);
+        Assert.Contains("owner=host-b", _fabric.ListGuard(), StringComparison.Ordinal);
         Assert.True(other.Remove());
     }
 
@@ -189,17 +188,7 @@ public sealed class VxlanGuardTableTests : IDisposable
         Assert.True(e.IsNotFound);
     }
 
-    private static void SendFrom(TestNamespace ns, IPAddress to, string text, int port = Port)
-    {
-        using var sender = GuardFabric.Udp(ns, to.AddressFamily);
-        sender.SendTo(Encoding.ASCII.GetBytes(text), new IPEndPoint(to, port));
-    }
+    private static void SendFrom(TestNamespace ns, IPAddress to, string text, int port = Port) => GuardFabric.SendUdp(ns, to, port, text);
 
-    private static (string Text, IPAddress From) Receive(Socket socket)
-    {
-        var buffer = new byte[2048];
-        EndPoint from = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0);
-        var n = socket.ReceiveFrom(buffer, ref from);
-        return (Encoding.ASCII.GetString(buffer, 0, n), ((IPEndPoint)from).Address);
-    }
+    private static (string Text, IPAddress From) Receive(Socket socket) => GuardFabric.Receive(socket);
 }
