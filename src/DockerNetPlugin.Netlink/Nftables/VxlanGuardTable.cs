@@ -24,6 +24,8 @@ namespace DockerNetPlugin.Netlink.Nftables;
 /// so a spray leaves no conntrack entries. Other tables are never read or changed: a drop in any table is final and an
 /// accept is not, so the guard composes with Docker's rules. The table comment is the ownership marker; every change is
 /// one transaction bound to the ruleset generation in which ownership was checked (ERESTART → read again).
+/// The table is deliberately not NFT_TABLE_F_OWNER (freed with our socket): the port must stay guarded while the
+/// plugin restarts or after it crashes, so the guard lives until <see cref="Remove"/>.
 /// </summary>
 public sealed class VxlanGuardTable
 {

@@ -71,6 +71,46 @@ public sealed class VxlanGuardTableTests : IDisposable
     }
 
     [PrivilegedFact]
+    public void UpdateVteps_HostJoinsLater_BothPeersArrive()
+    {
+        _guard.Ensure(Port, [GuardFabric.Peer4]);
+        using var receiver = GuardFabric.Udp(_fabric.Guarded, AddressFamily.InterNetwork, Port);
+
+        _guard.UpdateVteps([GuardFabric.Peer4, GuardFabric.Stranger4]);
+
+        SendFrom(_fabric.Peer, GuardFabric.Guarded4, "first");
+        Assert.Equal(("first", GuardFabric.Peer4), Receive(receiver));
+        SendFrom(_fabric.Stranger, GuardFabric.Guarded4, "joined");
+        Assert.Equal(("joined", GuardFabric.Stranger4), Receive(receiver));
+        Assert.Equal(0UL, _guard.ReadDropped()!.Packets);
+    }
+
+    [PrivilegedFact]
+    public void Ensure_ContainerSendsVxlanToItsOwnHost_DroppedAndCounted()
+    {
+        // A container behind a local bridge (as on docker_gwbridge) reaches its host's own VTEP address by routing.
+        using var container = new TestNamespace("ctr");
+        var g = _fabric.Guarded.Rtnl;
+        var bridge = g.BridgeAdd("gw0");
+        g.AddressAdd(bridge, IPAddress.Parse("172.31.0.1"), 24);
+        var (port, _) = g.VethAdd("gwc", "eth0", peerNamespace: container.Ns);
+        g.LinkSetMaster(port, bridge);
+        g.LinkSetUp(bridge);
+        g.LinkSetUp(port);
+        var eth0 = container.Rtnl.LinkByName("eth0")!.Index;
+        container.Rtnl.AddressAdd(eth0, IPAddress.Parse("172.31.0.2"), 24);
+        container.Rtnl.LinkSetUp(eth0);
+        container.Rtnl.RouteAdd(new Model.RouteSpec(IPNetwork.Parse("0.0.0.0/0"), IPAddress.Parse("172.31.0.1"), eth0));
+        _guard.Ensure(Port, [GuardFabric.Peer4]);
+        using var receiver = GuardFabric.Udp(_fabric.Guarded, AddressFamily.InterNetwork, Port);
+
+        SendFrom(container, GuardFabric.Guarded4, "from a container");
+
+        Assert.True(GuardFabric.Eventually(() => _guard.ReadDropped()!.Ipv4Packets == 1), $"container's datagram counted: {_guard.ReadDropped()}");
+        Assert.False(receiver.Poll(0, SelectMode.SelectRead), "a container's datagram reached the VXLAN port");
+    }
+
+    [PrivilegedFact]
     public void Ensure_Twice_KeepsCountersAndReplacesVteps()
     {
         _guard.Ensure(Port, [GuardFabric.Peer4]);
