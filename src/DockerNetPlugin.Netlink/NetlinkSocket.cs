@@ -28,6 +28,9 @@ internal sealed class NetlinkSocket : IDisposable
     /// <summary>Kernel send buffer; a batch datagram must stay below it.</summary>
     private const int KernelSendBufferSize = 1024 * 1024;
 
+    /// <summary>A datagram this large always fits the send buffer (SO_SNDBUF is capped by net.core.wmem_max, 212992 by default).</summary>
+    private const int MinimumKernelSendBuffer = 64 * 1024;
+
     /// <summary>Bytes of one batch datagram.</summary>
     private const int BatchDatagramSize = 128 * 1024;
 
@@ -70,7 +73,7 @@ internal sealed class NetlinkSocket : IDisposable
     {
         var fd = SafeFdHandle.FromResult(
             Libc.socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, protocol),
-            $"socket(AF_NETLINK, {(protocol == Libc.NETLINK_ROUTE ? "NETLINK_ROUTE" : protocol == Libc.NETLINK_NETFILTER ? "NETLINK_NETFILTER" : protocol.ToString(System.Globalization.CultureInfo.InvariantCulture))})");
+            $"socket(AF_NETLINK, {(protocol == Libc.NETLINK_NETFILTER ? "NETLINK_NETFILTER" : "NETLINK_ROUTE")})");
         try
         {
             SetInt(fd, Libc.SOL_SOCKET, Libc.SO_SNDBUF, KernelSendBufferSize, "SO_SNDBUF");
@@ -371,7 +374,7 @@ internal sealed class NetlinkSocket : IDisposable
     /// <summary>Raises the kernel send buffer (SO_SNDBUFFORCE, as root may) so one datagram of <paramref name="bytes"/> fits.</summary>
     private void EnsureSendBuffer(int bytes)
     {
-        if (bytes <= KernelSendBufferSize / 4)
+        if (bytes <= MinimumKernelSendBuffer)
         {
             return;
         }
