@@ -71,8 +71,7 @@ public sealed class VxlanGuardTable
         Commit(tx =>
         {
             var existing = Owned();
-            if (existing is not null && existing.Comment == _plan.Marker(port)
-                && VxlanGuardPlan.IsComplete(_handle.RuleList(NftFamily.Inet, TableName, ChainName)))
+            if (existing is not null && existing.Comment == _plan.Marker(port) && ChainRules() is { } rules && VxlanGuardPlan.IsComplete(rules))
             {
                 _plan.ReplaceElements(tx, v4, v6);
                 return;
@@ -120,6 +119,19 @@ public sealed class VxlanGuardTable
             }
         });
         return removed;
+    }
+
+    /// <summary>The rules of our chain, or null when the chain is gone (deleted by hand: Ensure rebuilds).</summary>
+    private IReadOnlyList<NftRuleInfo>? ChainRules()
+    {
+        try
+        {
+            return _handle.RuleList(NftFamily.Inet, TableName, ChainName);
+        }
+        catch (NetlinkException e) when (e.IsNotFound)
+        {
+            return null;
+        }
     }
 
     /// <summary>The table when it is ours, null when absent; throws when it exists without our marker.</summary>

@@ -163,6 +163,19 @@ public sealed class VxlanGuardTableTests : IDisposable
     }
 
     [PrivilegedFact]
+    public void Ensure_ChainDeletedByHand_IsRebuilt()
+    {
+        _guard.Ensure(Port, [GuardFabric.Peer4]);
+        _fabric.NftTool("flush", "chain", "inet", VxlanGuardTable.DefaultTableName, VxlanGuardTable.ChainName);
+        _fabric.NftTool("delete", "chain", "inet", VxlanGuardTable.DefaultTableName, VxlanGuardTable.ChainName);
+
+        _guard.Ensure(Port, [GuardFabric.Peer4]);
+
+        Assert.Contains("type filter hook input priority -200; policy accept;", _fabric.ListGuard(), StringComparison.Ordinal);
+        Assert.Equal(2, _fabric.Nft.RuleList(NftFamily.Inet, VxlanGuardTable.DefaultTableName, VxlanGuardTable.ChainName).Count);
+    }
+
+    [PrivilegedFact]
     public void Remove_Ours_LeavesOtherOwnersTablesIntact()
     {
         _fabric.NftTool("add", "table", "ip", "docker_standin");
