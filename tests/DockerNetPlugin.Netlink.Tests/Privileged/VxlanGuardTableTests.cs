@@ -194,6 +194,25 @@ public sealed class VxlanGuardTableTests : IDisposable
     }
 
     [PrivilegedFact]
+    public void Ensure_BesideIptablesAcceptForTheVxlanPort_StrangerStillDropped_RemoveLeavesIptablesRules()
+    {
+        // Docker (and users) write iptables rules; an ACCEPT there does not override a drop in our table.
+        Tool.Run("ip", "netns", "exec", _fabric.Guarded.Name, "iptables", "-A", "INPUT", "-p", "udp", "--dport", "4789", "-j", "ACCEPT");
+        _guard.Ensure(Port, [GuardFabric.Peer4]);
+        using var receiver = GuardFabric.Udp(_fabric.Guarded, AddressFamily.InterNetwork, Port);
+
+        SendFrom(_fabric.Stranger, GuardFabric.Guarded4, "stranger");
+        Assert.True(GuardFabric.Eventually(() => _guard.ReadDropped()!.Packets == 1));
+        SendFrom(_fabric.Peer, GuardFabric.Guarded4, "peer");
+        Assert.Equal(("peer", GuardFabric.Peer4), Receive(receiver));
+        Assert.False(receiver.Poll(0, SelectMode.SelectRead));
+
+        Assert.True(_guard.Remove());
+        var rules = Tool.Run("ip", "netns", "exec", _fabric.Guarded.Name, "iptables", "-S", "INPUT");
+        Assert.Contains("-A INPUT -p udp -m udp --dport 4789 -j ACCEPT", rules, StringComparison.Ordinal);
+    }
+
+    [PrivilegedFact]
     public void Remove_TableWithOurNameWithoutMarker_IsNeverDeleted()
     {
         _fabric.NftTool("add", "table", "inet", VxlanGuardTable.DefaultTableName);
