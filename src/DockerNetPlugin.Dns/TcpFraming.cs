@@ -1,0 +1,25 @@
+using System.Net.Sockets;
+
+namespace DockerNetPlugin.Dns;
+
+/// <summary>Reads whole buffers from a stream socket (DNS over TCP frames, RFC 1035 §4.2.2).</summary>
+internal static class TcpFraming
+{
+    /// <summary>Fills <paramref name="buffer"/>; false when the peer closed before sending anything, throws when it closed midway.</summary>
+    public static async ValueTask<bool> ReadExactlyAsync(Socket socket, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        var filled = 0;
+        while (filled < buffer.Length)
+        {
+            var read = await socket.ReceiveAsync(buffer[filled..], SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return filled == 0 ? false : throw new SocketException((int)SocketError.ConnectionReset);
+            }
+
+            filled += read;
+        }
+
+        return true;
+    }
+}
