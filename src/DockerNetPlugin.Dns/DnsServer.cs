@@ -204,10 +204,7 @@ public sealed class DnsServer
                     continue;
                 }
 
-                var reply = new byte[2 + response.Length];
-                BinaryPrimitives.WriteUInt16BigEndian(reply, (ushort)response.Length);
-                response.CopyTo(reply, 2);
-                await connection.SendAsync(reply, SocketFlags.None, deadline.Token).ConfigureAwait(false);
+                await connection.SendAsync(TcpFraming.Frame(response), SocketFlags.None, deadline.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -94,10 +94,7 @@ internal sealed class UpstreamForwarder
     {
         using var socket = _options.UpstreamSocketFactory(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(server, cancellationToken).ConfigureAwait(false);
-        var frame = new byte[2 + request.Length];
-        BinaryPrimitives.WriteUInt16BigEndian(frame, (ushort)request.Length);
-        request.CopyTo(frame, 2);
-        await socket.SendAsync(frame, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        await socket.SendAsync(TcpFraming.Frame(request), SocketFlags.None, cancellationToken).ConfigureAwait(false);
         var prefix = new byte[2];
         if (!await TcpFraming.ReadExactlyAsync(socket, prefix, cancellationToken).ConfigureAwait(false))
         {
