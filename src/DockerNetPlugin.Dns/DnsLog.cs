@@ -40,4 +40,7 @@ internal static partial class DnsLog
 
     [LoggerMessage(7012, LogLevel.Warning, "query from {Source} refused: {InFlight} forwarded queries in flight (the cap)")]
     public static partial void ForwardCapReached(ILogger logger, string source, int inFlight);
+
+    [LoggerMessage(7013, LogLevel.Error, "internal error answering a {Transport} message from {Source} (the resolver keeps serving)")]
+    public static partial void InternalError(ILogger logger, string transport, string source, Exception error);
 }

@@ -89,10 +89,12 @@ public sealed class DnsServer
             var pending = _handler.HandleAsync(buffer.AsMemory(0, received.ReceivedBytes), client.Address, tcp: false, cancellationToken);
             if (pending.IsCompletedSuccessfully)
             {
+                // Local answers (the common case) go out inline, without a task per query.
                 await ReplyUdpAsync(socket, pending.Result, client, cancellationToken).ConfigureAwait(false);
             }
             else
             {
+                // Forwarding: the loop goes on receiving while the upstream answers.
                 _ = CompleteUdpAsync(socket, pending, client, cancellationToken);
             }
         }
@@ -106,6 +108,11 @@ public sealed class DnsServer
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A bug must cost one answer, never the resolver; the client times out and retries.
+            DnsLog.InternalError(_logger, "UDP", client.ToString(), ex);
         }
     }
 
@@ -218,6 +225,12 @@ public sealed class DnsServer
         catch (SocketException ex)
         {
             reason = ex.SocketErrorCode.ToString();
+        }
+        catch (Exception ex)
+        {
+            // A bug must cost one connection, never the resolver.
+            reason = "internal error";
+            DnsLog.InternalError(_logger, "TCP", client.ToString(), ex);
         }
         finally
         {
