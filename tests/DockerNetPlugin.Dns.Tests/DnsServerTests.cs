@@ -377,4 +377,14 @@ public sealed class DnsServerTests : IAsyncLifetime
             await run;
         }
     }
+
+    [Fact]
+    public async Task Udp_InternalNetworkWithoutForwarding_AnswersNamesRefusesTheRest()
+    {
+        await using var server = Start(new DnsServerOptions { ForwardUnknownNames = false });
+
+        Assert.Equal([IPAddress.Parse("10.1.0.3")], Messages.Addresses(await server.UdpAsync(Messages.Query("web", DnsType.A))));
+        Assert.Equal(DnsRcode.Refused, Messages.Rcode(await server.UdpAsync(Messages.Query("example.org", DnsType.A))));
+        Assert.Empty(_upstream.Received);
+    }
 }
