@@ -5,7 +5,7 @@ internal static class HostIdentity
 {
     public static string LoadOrCreate(string stateDirectory)
     {
-        Directory.CreateDirectory(stateDirectory);
+        Store.PrivateFiles.CreateDirectory(stateDirectory);
         var path = Path.Combine(stateDirectory, "host-id");
         if (File.Exists(path))
         {
@@ -15,7 +15,7 @@ internal static class HostIdentity
         }
         var fresh = $"{Sanitize(Environment.MachineName)}-{Guid.NewGuid():N}";
         var tmp = path + ".tmp";
-        File.WriteAllText(tmp, fresh);
+        Store.PrivateFiles.WriteAllText(tmp, fresh);
         File.Move(tmp, path, overwrite: true);
         return fresh;
     }
