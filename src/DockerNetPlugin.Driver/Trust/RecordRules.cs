@@ -114,22 +114,8 @@ internal static class RecordRules
         return result;
     }
 
-    /// <summary><see cref="KeyLayout.Unescape"/> without exceptions, accepting only the canonical escaped form.</summary>
-    public static string? TryUnescape(string segment)
-    {
-        if (segment.Length == 0)
-            return null;
-        string value;
-        try
-        {
-            value = KeyLayout.Unescape(segment);
-        }
-        catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
-        {
-            return null;
-        }
-        return KeyLayout.Escape(value) == segment ? value : null;
-    }
+    /// <summary><see cref="KeyLayout.TryUnescape"/> as a nullable.</summary>
+    public static string? TryUnescape(string segment) => KeyLayout.TryUnescape(segment, out var value) ? value : null;
 
     public static string Clip(string text) => text.Length <= 80 ? text : string.Concat(text.AsSpan(0, 77), "...");
 

@@ -1,5 +1,6 @@
 using DockerNetPlugin.Driver.Cluster;
 using DockerNetPlugin.Driver.Trust;
+using DockerNetPlugin.Store;
 using Microsoft.Extensions.Time.Testing;
 
 namespace DockerNetPlugin.Driver.Tests.Trust;

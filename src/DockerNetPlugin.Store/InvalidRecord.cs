@@ -1,13 +1,13 @@
-namespace DockerNetPlugin.Driver.Trust;
+namespace DockerNetPlugin.Store;
 
 /// <summary>A store record that failed validation: its key and what is wrong with it, in words an operator can act on.</summary>
 public sealed record InvalidRecord(string Key, string Reason);
 
 /// <summary>
 /// The outcome of checking one store record: either <see cref="Value"/> (valid, safe to use) or
-/// <see cref="Invalid"/> (skip it, report it to <see cref="InvalidRecordLog"/>). Never both, never neither.
+/// <see cref="Invalid"/> (skip it and report it). Never both, never neither. Shared by the driver's and the IPAM's validators.
 /// </summary>
-internal sealed class RecordCheck<T> where T : class
+public sealed class RecordCheck<T> where T : class
 {
     private RecordCheck(T? value, InvalidRecord? invalid)
     {
