@@ -82,47 +82,7 @@ public sealed class PeerAdmissionTests
         Assert.Equal(0, _log.Count);
     }
 
-    [Fact]
-    public void HostDirectory_InvalidRewriteWithdrawsTheLocator_DeleteToo()
-    {
-        Assert.True(_hosts.Apply(Host("h1", "192.168.7.1")));
-        Assert.False(_hosts.Apply(Host("h1", "192.168.7.1")));
+    internal static KvEntry EntryOf(string key, string json) => Entry(key, json);
 
-        Assert.True(_hosts.Apply(Entry(ClusterKeys.Host("h1"), """{"hostId":"h1","locator":"0.0.0.0"}""")));
-        Assert.Empty(_hosts.Snapshot());
-        Assert.Equal(1, _log.Count);
-
-        _hosts.Apply(Host("h1", "192.168.7.1"));
-        Assert.True(_hosts.Remove(ClusterKeys.Host("h1")));
-        Assert.Empty(_hosts.Snapshot());
-        Assert.Equal(0, _log.Count);
-    }
-
-    [Fact]
-    public void NetworkCatalog_KeepsOnlyNetworksOwningTheirVni_AndReportsTheRest()
-    {
-        static string Net(string id, uint vni) =>
-            $$"""{"id":"{{id}}","vni":{{vni}},"subnets":[{"pool":"10.{{vni % 200}}.0.0/24"}],"options":{},"createdBy":"h1","created":"2026-01-01T00:00:00Z"}""";
-        var networks = new[]
-        {
-            Entry(ClusterKeys.Network("a"), Net("a", 5000)),
-            Entry(ClusterKeys.Network("thief"), Net("thief", 5000)),
-            Entry(ClusterKeys.Network("unclaimed"), Net("unclaimed", 6000)),
-            Entry(ClusterKeys.Network("broken"), "{}"),
-        };
-        var vnis = new[]
-        {
-            Entry(ClusterKeys.Vni(5000), "a"),
-            Entry("dnp/v1/vnis/junk", "x"),
-            Entry(ClusterKeys.Vni(7000), "not an id!"),
-        };
-
-        var catalog = NetworkCatalog.Read(networks, vnis, _log);
-
-        Assert.Equal(["a"], catalog.Networks.Keys);
-        Assert.Equal([5000u], catalog.Claims.Keys);
-        Assert.Equal([5000u, 7000u], catalog.TakenVnis.Order());
-        Assert.Equal(5, _log.Count);
-        Assert.Contains(_log.Snapshot().Records, r => r.Key == ClusterKeys.Network("thief") && r.Reason.Contains("belongs to network a", StringComparison.Ordinal));
-    }
+    internal static KvEntry HostOf(string id, string locator) => Host(id, locator);
 }
