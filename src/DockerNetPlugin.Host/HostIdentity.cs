@@ -5,10 +5,12 @@ internal static class HostIdentity
 {
     public static string LoadOrCreate(string stateDirectory)
     {
-        Store.PrivateFiles.CreateDirectory(stateDirectory);
+        // dnp's own folder: 0700, also when an older version left it 0755 (tightening takes nothing away from dnp).
+        Store.PrivateFiles.CreateDirectory(stateDirectory, tighten: true);
         var path = Path.Combine(stateDirectory, "host-id");
         if (File.Exists(path))
         {
+            Store.PrivateFiles.Tighten(path);
             var id = File.ReadAllText(path).Trim();
             if (id.Length > 0)
                 return id;
