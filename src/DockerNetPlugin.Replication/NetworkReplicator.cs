@@ -1,12 +1,14 @@
 using System.Net;
 using System.Threading.Channels;
+using DockerNetPlugin.Driver;
 using DockerNetPlugin.Driver.Cluster;
 using DockerNetPlugin.Driver.Model;
+using DockerNetPlugin.Driver.Replication;
 using DockerNetPlugin.Engine;
 using DockerNetPlugin.Store;
 using Microsoft.Extensions.Logging;
 
-namespace DockerNetPlugin.Driver.Replication;
+namespace DockerNetPlugin.Replication;
 
 /// <summary>
 /// Makes every host's Docker hold the same dnp networks (PRODUCT: replication through each host's Engine API).
@@ -64,21 +66,20 @@ public sealed class NetworkReplicator : IAsyncDisposable
             }
             catch (Exception e) when (e is StoreException or DriverException or DockerEngineException or HttpRequestException or IOException)
             {
-                DriverLog.ReplicationPassFailed(_logger, e.Message);
+                ReplicationLog.ReplicationPassFailed(_logger, e.Message);
             }
         }
     }
 
     private async Task PassAsync(CancellationToken ct)
     {
-        var cluster = _driver.ClusterRecords;
         while (_removedHere.TryPeek(out var removed))
         {
             await MarkRemovingAsync(removed, ct).ConfigureAwait(false); // on failure it stays queued for the next pass
             _removedHere.TryDequeue(out _);
         }
 
-        var records = (await cluster.ListAsync(ClusterKeys.NetworksPrefix, DriverJsonContext.Default.NetworkRecord, ct).ConfigureAwait(false))
+        var records = (await _driver.ClusterNetworks.ListAsync(ct).ConfigureAwait(false))
             .ToDictionary(r => r.Value.Id, StringComparer.Ordinal);
         var local = _driver.LocalNetworks();
         foreach (var network in local)
@@ -96,7 +97,7 @@ public sealed class NetworkReplicator : IAsyncDisposable
         var here = local.Select(n => n.LogicalId).ToHashSet(StringComparer.Ordinal);
         foreach (var record in records.Values.Select(r => r.Value))
         {
-            if (record is { Name: not null, Docker: not null, Removing: false } && !here.Contains(record.Id) && !_driver.RecentlyDeletedHere(record.Id))
+            if (record is { Name: not null, Docker: not null, Removing: false } && !here.Contains(record.Id) && !_driver.Deleted.RecentlyDeletedHere(record.Id))
                 await CreateLocalAsync(record, record.Docker, ct).ConfigureAwait(false);
         }
         _driver.Replication.Retain(records.Keys.ToHashSet(StringComparer.Ordinal));
@@ -111,11 +112,11 @@ public sealed class NetworkReplicator : IAsyncDisposable
             Report(record.Value, ReplicationStates.Pending, "waiting for this host's Docker to commit the network");
             return; // still being created, or rolled back (Docker then calls DeleteNetwork)
         }
-        var spec = DockerNetworkSpec.From(docker);
+        var spec = DockerNetworkSpecs.From(docker);
         var committed = record.Value with { Name = spec.Name, Docker = spec };
-        if (await _driver.ClusterRecords.UpdateAsync(ClusterKeys.Network(record.Value.Id), committed, record.Version, DriverJsonContext.Default.NetworkRecord, ct).ConfigureAwait(false))
+        if (await _driver.ClusterNetworks.TryUpdateAsync(committed, record.Version, ct).ConfigureAwait(false))
         {
-            DriverLog.NetworkPublished(_logger, spec.Name, record.Value.Id);
+            ReplicationLog.NetworkPublished(_logger, spec.Name, record.Value.Id);
             Report(committed, ReplicationStates.Present, null);
         }
         else
@@ -130,7 +131,7 @@ public sealed class NetworkReplicator : IAsyncDisposable
         try
         {
             var id = await _engine.CreateNetworkAsync(spec.ToCreateRequest(record.Id), ct).ConfigureAwait(false);
-            DriverLog.NetworkReplicated(_logger, spec.Name, record.Id, id);
+            ReplicationLog.NetworkReplicated(_logger, spec.Name, record.Id, id);
             Report(record, ReplicationStates.Present, null);
         }
         catch (DockerConflictException e)
@@ -153,7 +154,7 @@ public sealed class NetworkReplicator : IAsyncDisposable
         try
         {
             await _engine.RemoveNetworkAsync(network.DockerNetworkId, ct).ConfigureAwait(false);
-            DriverLog.ReplicaRemoved(_logger, record.Name ?? record.Id, record.Id);
+            ReplicationLog.ReplicaRemoved(_logger, record.Name ?? record.Id, record.Id);
         }
         catch (DockerEngineException e) when (e.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Conflict)
         {
@@ -169,16 +170,14 @@ public sealed class NetworkReplicator : IAsyncDisposable
     /// <summary>A user removed the network on this host: mark the logical network so every host removes it.</summary>
     private async Task MarkRemovingAsync(string logicalId, CancellationToken ct)
     {
-        var cluster = _driver.ClusterRecords;
-        var key = ClusterKeys.Network(logicalId);
         for (var attempt = 0; attempt < 10; attempt++)
         {
-            var record = await cluster.GetAsync(key, DriverJsonContext.Default.NetworkRecord, ct).ConfigureAwait(false);
+            var record = await _driver.ClusterNetworks.GetAsync(logicalId, ct).ConfigureAwait(false);
             if (record is null || record.Value.Removing || record.Value.Name is null)
                 return; // gone (this host was the last), already marked, or never committed
-            if (await cluster.UpdateAsync(key, record.Value with { Removing = true }, record.Version, DriverJsonContext.Default.NetworkRecord, ct).ConfigureAwait(false))
+            if (await _driver.ClusterNetworks.TryUpdateAsync(record.Value with { Removing = true }, record.Version, ct).ConfigureAwait(false))
             {
-                DriverLog.NetworkRemovalPublished(_logger, record.Value.Name, logicalId);
+                ReplicationLog.NetworkRemovalPublished(_logger, record.Value.Name, logicalId);
                 return;
             }
         }
@@ -191,7 +190,7 @@ public sealed class NetworkReplicator : IAsyncDisposable
     private void Fail(NetworkRecord record, string state, string detail)
     {
         if (_driver.Replication.Set(new ReplicationStatus(record.Id, record.Name, state, detail)))
-            DriverLog.ReplicationProblem(_logger, record.Name ?? record.Id, state, detail);
+            ReplicationLog.ReplicationProblem(_logger, record.Name ?? record.Id, state, detail);
     }
 
     /// <summary>Docker's network events: a create may need publishing, a destroy by a user propagates, a disconnect may unblock a removal.</summary>
@@ -207,12 +206,12 @@ public sealed class NetworkReplicator : IAsyncDisposable
                     if (_engineError is not null)
                     {
                         _engineError = null;
-                        DriverLog.EngineReachable(_logger);
+                        ReplicationLog.EngineReachable(_logger);
                     }
                     delay = TimeSpan.FromSeconds(1);
                     if (ev.Time > 0)
                         since = DateTimeOffset.FromUnixTimeSeconds(ev.Time);
-                    if (ev.Action == "destroy" && _driver.TakeDeletedNetwork(ev.Actor.Id) is { } logicalId)
+                    if (ev.Action == "destroy" && _driver.Deleted.Take(ev.Actor.Id) is { } logicalId)
                         _removedHere.Enqueue(logicalId);
                     Wake();
                 }
@@ -226,7 +225,7 @@ public sealed class NetworkReplicator : IAsyncDisposable
                 if (_engineError != e.Message)
                 {
                     _engineError = e.Message;
-                    DriverLog.EngineUnreachable(_logger, e.Message);
+                    ReplicationLog.EngineUnreachable(_logger, e.Message);
                 }
             }
             if (!await DelayAsync(delay, ct).ConfigureAwait(false))
@@ -242,7 +241,7 @@ public sealed class NetworkReplicator : IAsyncDisposable
         {
             try
             {
-                await foreach (var _ in _driver.ClusterRecords.Store.WatchPrefixAsync(ClusterKeys.NetworksPrefix, 0, ct).ConfigureAwait(false))
+                await foreach (var _ in _driver.ClusterNetworks.WatchAsync(ct).ConfigureAwait(false))
                     Wake();
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -251,7 +250,7 @@ public sealed class NetworkReplicator : IAsyncDisposable
             }
             catch (StoreException e)
             {
-                DriverLog.WatchFailed(_logger, e.Message);
+                ReplicationLog.WatchFailed(_logger, e.Message);
             }
             if (!await DelayAsync(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false))
                 return;

@@ -1,13 +1,14 @@
+using DockerNetPlugin.Driver.Reconcile;
 using DockerNetPlugin.Engine;
 
-namespace DockerNetPlugin.Driver.Reconcile;
+namespace DockerNetPlugin.Replication;
 
 /// <summary>
 /// Which of this host's dnp networks and endpoints Docker itself still has (Engine API), read without any
 /// driver lock held. A network or endpoint Docker lacks is only called stale once it was missing in two reads
 /// some seconds apart: while Docker creates one, the Engine API does not show it yet.
 /// </summary>
-internal sealed class DockerView
+public sealed class DockerView(IDockerEngine engine) : IDockerState
 {
     private static readonly TimeSpan s_confirmAfter = TimeSpan.FromSeconds(5);
     private readonly Dictionary<string, DateTime> _suspects = new(StringComparer.Ordinal);
@@ -17,16 +18,12 @@ internal sealed class DockerView
     public string? Unavailable { get; private set; }
 
     /// <summary>Reads Docker's view of <paramref name="dockerNetworkIds"/>; on failure the view is unavailable (nothing is called stale).</summary>
-    public async Task ReadAsync(IDockerEngine? engine, IEnumerable<string> dockerNetworkIds, CancellationToken ct)
+    public async Task ReadAsync(IEnumerable<string> dockerNetworkIds, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(dockerNetworkIds);
         _endpoints.Clear();
         _missingNetworks.Clear();
         Unavailable = null;
-        if (engine is null)
-        {
-            Unavailable = "Docker's view not checked (no Engine API configured)";
-            return;
-        }
         try
         {
             foreach (var id in dockerNetworkIds)
