@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace DockerNetPlugin.Host;
+namespace DockerNetPlugin.Contract;
 
 /// <summary>
 /// The operator API's answers (<c>/dnp/v1/...</c>), read by <c>dnp networks</c>, <c>dnp peers</c> and <c>dnp netns</c>

@@ -1,9 +1,12 @@
 using System.Text.Json.Serialization;
 
-namespace DockerNetPlugin.Host;
+namespace DockerNetPlugin.Contract;
 
-/// <summary>The operator API's JSON (camel case, indented: people read it too).</summary>
+/// <summary>The operator API's JSON (camel case, indented: people read it too), for the server and the CLI alike.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[JsonSerializable(typeof(StatusView))]
+[JsonSerializable(typeof(StatusError))]
+[JsonSerializable(typeof(DriftReportView))]
 [JsonSerializable(typeof(NetworksView))]
 [JsonSerializable(typeof(PeersView))]
 [JsonSerializable(typeof(NetnsView))]
