@@ -1,6 +1,4 @@
 using System.Collections;
-using System.Runtime.InteropServices;
-using DockerNetPlugin.Host;
 
 namespace DockerNetPlugin.Cli;
 
@@ -46,7 +44,7 @@ internal static class CommandLine
         try
         {
             if (command == "serve")
-                return await ServeAsync(environment).ConfigureAwait(false);
+                return await ServeCommand.RunAsync(environment).ConfigureAwait(false);
             if (command is "help" or "--help" or "-h")
             {
                 Console.WriteLine(Usage);
@@ -60,23 +58,10 @@ internal static class CommandLine
             Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
             return await verb(parsed, plugin, environment, stop.Token).ConfigureAwait(false);
         }
-        catch (SettingsException e)
-        {
-            await Console.Error.WriteLineAsync($"dnp: {e.Message}").ConfigureAwait(false);
-            return 2;
-        }
         catch (CliException e)
         {
             await Console.Error.WriteLineAsync($"dnp {command}: {e.Message}").ConfigureAwait(false);
             return e.ExitCode;
         }
-    }
-
-    private static async Task<int> ServeAsync(IDictionary environment)
-    {
-        using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
-        return await PluginServer.RunAsync(HostSettings.FromEnvironment(environment), stop.Token).ConfigureAwait(false);
     }
 }

@@ -1,5 +1,4 @@
-using DockerNetPlugin.Driver.Reconcile;
-using DockerNetPlugin.Host;
+using DockerNetPlugin.Contract;
 
 namespace DockerNetPlugin.Cli;
 
@@ -12,8 +11,8 @@ internal static class DoctorCommand
     public static async Task<int> RunAsync(CliArguments args, PluginClient plugin, CancellationToken ct)
     {
         args.None("doctor");
-        var path = OperatorEndpoints.Prefix + (args.Repair ? "/doctor/repair" : "/doctor");
-        var (report, json) = await plugin.GetAsync(path, HostJsonContext.Default.DriftReport, ct, post: args.Repair).ConfigureAwait(false);
+        var path = OperatorApi.Prefix + (args.Repair ? "/doctor/repair" : "/doctor");
+        var (report, json) = await plugin.GetAsync(path, OperatorJsonContext.Default.DriftReportView, ct, post: args.Repair).ConfigureAwait(false);
         if (args.Json)
         {
             Console.WriteLine(json);
@@ -39,7 +38,7 @@ internal static class DoctorCommand
         return 1;
     }
 
-    private static void Write(IReadOnlyList<DriftItem> items)
+    private static void Write(IReadOnlyList<DriftItemView> items)
     {
         if (items.Count == 0)
             return;

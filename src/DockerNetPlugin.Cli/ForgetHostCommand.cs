@@ -1,4 +1,4 @@
-using DockerNetPlugin.Host;
+using DockerNetPlugin.Contract;
 
 namespace DockerNetPlugin.Cli;
 
@@ -12,7 +12,7 @@ internal static class ForgetHostCommand
     public static async Task<int> RunAsync(CliArguments args, PluginClient plugin, CancellationToken ct)
     {
         var host = args.Single("forget-host", "HOST");
-        var (view, json) = await plugin.GetAsync($"{OperatorEndpoints.Prefix}/hosts/{Uri.EscapeDataString(host)}/forget",
+        var (view, json) = await plugin.GetAsync($"{OperatorApi.Prefix}/hosts/{Uri.EscapeDataString(host)}/forget",
             OperatorJsonContext.Default.ForgetHostView, ct, post: true).ConfigureAwait(false);
         if (args.Json)
         {

@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Text.Json;
 using DockerNetPlugin.Cli.Kernel;
-using DockerNetPlugin.Host;
+using DockerNetPlugin.Contract;
 using DockerNetPlugin.Netlink;
 
 namespace DockerNetPlugin.Cli;

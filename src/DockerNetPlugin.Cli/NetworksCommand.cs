@@ -1,4 +1,4 @@
-using DockerNetPlugin.Host;
+using DockerNetPlugin.Contract;
 
 namespace DockerNetPlugin.Cli;
 
@@ -8,7 +8,7 @@ internal static class NetworksCommand
     public static Task<int> RunAsync(CliArguments args, PluginClient plugin, CancellationToken ct)
     {
         args.None("networks");
-        return plugin.ShowAsync(OperatorEndpoints.Prefix + "/networks", OperatorJsonContext.Default.NetworksView, args.Json, Print, ct);
+        return plugin.ShowAsync(OperatorApi.Prefix + "/networks", OperatorJsonContext.Default.NetworksView, args.Json, Print, ct);
     }
 
     private static void Print(NetworksView view)

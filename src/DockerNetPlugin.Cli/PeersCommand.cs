@@ -1,4 +1,4 @@
-using DockerNetPlugin.Host;
+using DockerNetPlugin.Contract;
 
 namespace DockerNetPlugin.Cli;
 
@@ -11,7 +11,7 @@ internal static class PeersCommand
     public static Task<int> RunAsync(CliArguments args, PluginClient plugin, CancellationToken ct)
     {
         var net = args.Single("peers", "NET");
-        return plugin.ShowAsync($"{OperatorEndpoints.Prefix}/networks/{Uri.EscapeDataString(net)}/peers", OperatorJsonContext.Default.PeersView, args.Json, Print, ct);
+        return plugin.ShowAsync($"{OperatorApi.Prefix}/networks/{Uri.EscapeDataString(net)}/peers", OperatorJsonContext.Default.PeersView, args.Json, Print, ct);
     }
 
     private static void Print(PeersView view)

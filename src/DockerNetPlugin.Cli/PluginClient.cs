@@ -3,7 +3,7 @@ using System.Collections;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using DockerNetPlugin.Host;
+using DockerNetPlugin.Contract;
 
 namespace DockerNetPlugin.Cli;
 
@@ -109,7 +109,7 @@ internal sealed class PluginClient : IDisposable
     {
         try
         {
-            return JsonSerializer.Deserialize(body, HostJsonContext.Default.StatusError)?.Error ?? body;
+            return JsonSerializer.Deserialize(body, OperatorJsonContext.Default.StatusError)?.Error ?? body;
         }
         catch (JsonException)
         {

@@ -1,5 +1,4 @@
-using DockerNetPlugin.Driver;
-using DockerNetPlugin.Host;
+using DockerNetPlugin.Contract;
 
 namespace DockerNetPlugin.Cli;
 
@@ -9,10 +8,10 @@ internal static class StatusCommand
     public static Task<int> RunAsync(CliArguments args, PluginClient plugin, CancellationToken ct)
     {
         args.None("status");
-        return plugin.ShowAsync(OperatorEndpoints.Prefix + "/status", HostJsonContext.Default.DriverStatus, args.Json, Print, ct);
+        return plugin.ShowAsync(OperatorApi.Prefix + "/status", OperatorJsonContext.Default.StatusView, args.Json, Print, ct);
     }
 
-    private static void Print(DriverStatus status)
+    private static void Print(StatusView status)
     {
         Console.WriteLine($"host      {status.HostId}");
         Console.WriteLine($"locator   {status.Locator} ({status.UnderlayInterface}, overlay MTU {status.OverlayMtu})");

@@ -38,30 +38,6 @@ internal static partial class DriverLog
     [LoggerMessage(2011, LogLevel.Warning, "restoring network {NetworkId}: {Error}")]
     public static partial void RestoreFailed(ILogger logger, string networkId, string error);
 
-    [LoggerMessage(2012, LogLevel.Information, "network {Name} published as logical network {LogicalId}: other hosts create it now")]
-    public static partial void NetworkPublished(ILogger logger, string name, string logicalId);
-
-    [LoggerMessage(2013, LogLevel.Information, "network {Name} (logical network {LogicalId}) replicated to this host as {NetworkId}")]
-    public static partial void NetworkReplicated(ILogger logger, string name, string logicalId, string networkId);
-
-    [LoggerMessage(2014, LogLevel.Information, "network {Name} removed here: logical network {LogicalId} is removed on every host")]
-    public static partial void NetworkRemovalPublished(ILogger logger, string name, string logicalId);
-
-    [LoggerMessage(2015, LogLevel.Information, "network {Name} (logical network {LogicalId}) removed from this host's Docker: it was removed on another host")]
-    public static partial void ReplicaRemoved(ILogger logger, string name, string logicalId);
-
-    [LoggerMessage(2016, LogLevel.Warning, "replication of network {Name}: {State}: {Detail}")]
-    public static partial void ReplicationProblem(ILogger logger, string name, string state, string detail);
-
-    [LoggerMessage(2017, LogLevel.Warning, "replication pass failed (retried): {Error}")]
-    public static partial void ReplicationPassFailed(ILogger logger, string error);
-
-    [LoggerMessage(2018, LogLevel.Warning, "Docker Engine API unreachable, replication waits for it: {Error}")]
-    public static partial void EngineUnreachable(ILogger logger, string error);
-
-    [LoggerMessage(2019, LogLevel.Information, "Docker Engine API reachable again")]
-    public static partial void EngineReachable(ILogger logger);
-
     [LoggerMessage(2020, LogLevel.Warning, "miss monitor stopped: {Error}")]
     public static partial void MissMonitorFailed(ILogger logger, string error);
 

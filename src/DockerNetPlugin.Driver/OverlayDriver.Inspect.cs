@@ -35,16 +35,10 @@ public sealed partial class OverlayDriver
 
     /// <summary>This host's Docker networks and the logical network each maps to.</summary>
     public IReadOnlyList<LocalNetwork> ListLocalNetworks() =>
-        _networks.Values.Select(r => r.Network).OrderBy(n => n.LogicalId, StringComparer.Ordinal).ThenBy(n => n.DockerNetworkId, StringComparer.Ordinal).ToList();
+        _networks.Values.Select(n => n.Network).OrderBy(n => n.LogicalId, StringComparer.Ordinal).ThenBy(n => n.DockerNetworkId, StringComparer.Ordinal).ToList();
 
     /// <summary>True while the overlay namespace of this Docker network is open (some endpoint is joined).</summary>
-    public bool IsSandboxOpen(string dockerNetworkId)
-    {
-        if (!_networks.TryGetValue(dockerNetworkId, out var runtime))
-            return false;
-        lock (runtime.KernelGate)
-            return runtime.Sandbox is not null;
-    }
+    public bool IsSandboxOpen(string dockerNetworkId) => _networks.TryGetValue(dockerNetworkId, out var network) && network.SandboxOpen;
 
     /// <summary>
     /// The endpoint records of a logical network as this host last saw them through its watch: what its namespace's

@@ -22,40 +22,49 @@ public sealed partial class OverlayDriver
         var mtu = ParseMtu(request.DriverOptions) ?? _underlay.OverlayMtu;
         var subnets = request.Subnets.Select(s => new SubnetRecord(s.Pool.ToString(), s.Gateway?.ToString())).ToList();
 
-        var existingLocal = await _local.GetAsync(ClusterKeys.LocalNetwork(request.DockerNetworkId), DriverJsonContext.Default.LocalNetwork, ct).ConfigureAwait(false);
-        if (existingLocal is not null)
-        {
-            if (existingLocal.Value.LogicalId != logicalId)
-                throw new ConflictException($"Docker network {request.DockerNetworkId} already maps to logical network {existingLocal.Value.LogicalId}");
-            _networks.TryAdd(request.DockerNetworkId, new NetworkRuntime(existingLocal.Value));
-            return; // a repeated CreateNetwork
-        }
-        if (_networks.Values.FirstOrDefault(r => r.Network.LogicalId == logicalId) is { } other)
-        {
-            // One namespace, one membership and one set of endpoint records per logical network and host: a second
-            // Docker network would share them, and removing either would tear them down under the other.
-            throw new ConflictException(
-                $"logical network {logicalId} is already on this host as Docker network {other.Network.DockerNetworkId[..Math.Min(12, other.Network.DockerNetworkId.Length)]}; " +
-                "a host joins a logical network through one Docker network (use that one, or remove it first)");
-        }
-
-        var (record, createdHere) = await EnsureLogicalNetworkAsync(logicalId, request, subnets, requestedVni, ParseMtu(request.DriverOptions), ct).ConfigureAwait(false);
+        // The check that a host joins a logical network through one Docker network, and the registration, are one step.
+        await _registryGate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            await _cluster.PutAsync(ClusterKeys.Membership(logicalId, _options.HostId),
-                new NetworkMembership(logicalId, _options.HostId, request.DockerNetworkId), DriverJsonContext.Default.NetworkMembership, null, ct).ConfigureAwait(false);
-            var local = new LocalNetwork(request.DockerNetworkId, logicalId, record.Vni, record.Subnets, record.Internal, record.EnableIPv6,
-                record.Mtu ?? mtu, DeviceNames.Sandbox(logicalId));
-            await _local.PutAsync(ClusterKeys.LocalNetwork(request.DockerNetworkId), local, DriverJsonContext.Default.LocalNetwork, null, ct).ConfigureAwait(false);
-            _networks[request.DockerNetworkId] = new NetworkRuntime(local);
-            DriverLog.NetworkCreated(_logger, request.DockerNetworkId, logicalId, record.Vni);
+            var existingLocal = await _local.GetAsync(ClusterKeys.LocalNetwork(request.DockerNetworkId), DriverJsonContext.Default.LocalNetwork, ct).ConfigureAwait(false);
+            if (existingLocal is not null)
+            {
+                if (existingLocal.Value.LogicalId != logicalId)
+                    throw new ConflictException($"Docker network {request.DockerNetworkId} already maps to logical network {existingLocal.Value.LogicalId}");
+                _networks.TryAdd(request.DockerNetworkId, new OverlayNetwork(existingLocal.Value, _services));
+                return; // a repeated CreateNetwork
+            }
+            if (_networks.Values.FirstOrDefault(n => n.LogicalId == logicalId) is { } other)
+            {
+                // One namespace, one membership and one set of endpoint records per logical network and host: a second
+                // Docker network would share them, and removing either would tear them down under the other.
+                throw new ConflictException(
+                    $"logical network {logicalId} is already on this host as Docker network {other.DockerNetworkId[..Math.Min(12, other.DockerNetworkId.Length)]}; " +
+                    "a host joins a logical network through one Docker network (use that one, or remove it first)");
+            }
+
+            var (record, createdHere) = await EnsureLogicalNetworkAsync(logicalId, request, subnets, requestedVni, ParseMtu(request.DriverOptions), ct).ConfigureAwait(false);
+            try
+            {
+                await _cluster.PutAsync(ClusterKeys.Membership(logicalId, _options.HostId),
+                    new NetworkMembership(logicalId, _options.HostId, request.DockerNetworkId), DriverJsonContext.Default.NetworkMembership, null, ct).ConfigureAwait(false);
+                var local = new LocalNetwork(request.DockerNetworkId, logicalId, record.Vni, record.Subnets, record.Internal, record.EnableIPv6,
+                    record.Mtu ?? mtu, DeviceNames.Sandbox(logicalId));
+                await _local.PutAsync(ClusterKeys.LocalNetwork(request.DockerNetworkId), local, DriverJsonContext.Default.LocalNetwork, null, ct).ConfigureAwait(false);
+                _networks.TryAdd(request.DockerNetworkId, new OverlayNetwork(local, _services));
+                DriverLog.NetworkCreated(_logger, request.DockerNetworkId, logicalId, record.Vni);
+            }
+            catch
+            {
+                await _cluster.DeleteAsync(ClusterKeys.Membership(logicalId, _options.HostId), CancellationToken.None).ConfigureAwait(false);
+                if (createdHere)
+                    await RemoveLogicalNetworkAsync(record, CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
         }
-        catch
+        finally
         {
-            await _cluster.DeleteAsync(ClusterKeys.Membership(logicalId, _options.HostId), CancellationToken.None).ConfigureAwait(false);
-            if (createdHere)
-                await RemoveLogicalNetworkAsync(record, CancellationToken.None).ConfigureAwait(false);
-            throw;
+            _registryGate.Release();
         }
     }
 
@@ -69,20 +78,19 @@ public sealed partial class OverlayDriver
         if (locked is not { } l)
             return;
         using (l.Release)
-            await DeleteNetworkLockedAsync(l.Runtime, ct).ConfigureAwait(false);
+            await DeleteNetworkLockedAsync(l.Network, ct).ConfigureAwait(false);
     }
 
     /// <summary>DeleteNetwork's work; the caller holds the network's lock.</summary>
-    private async Task DeleteNetworkLockedAsync(NetworkRuntime runtime, CancellationToken ct)
+    private async Task DeleteNetworkLockedAsync(OverlayNetwork network, CancellationToken ct)
     {
-        var dockerNetworkId = runtime.Network.DockerNetworkId;
+        var dockerNetworkId = network.DockerNetworkId;
+        var logicalId = network.LogicalId;
         // First: Docker removes the network even when this call fails (it only logs a driver's error), and the removal
         // must still reach the other hosts and must not be undone by replication here.
-        RememberDeleted(dockerNetworkId, runtime.Network.LogicalId);
-        foreach (var endpoint in runtime.Endpoints.Values.ToList())
-            await RemoveEndpointAsync(runtime, endpoint, ct).ConfigureAwait(false);
-        DestroySandbox(runtime);
-        var logicalId = runtime.Network.LogicalId;
+        if (_options.Replicate)
+            Deleted.Remember(dockerNetworkId, logicalId);
+        await network.RemoveAllAsync(ct).ConfigureAwait(false);
         await _cluster.DeleteAsync(ClusterKeys.Membership(logicalId, _options.HostId), ct).ConfigureAwait(false);
         var remaining = await _cluster.Store.ListAsync(ClusterKeys.MembershipPrefix(logicalId), ct).ConfigureAwait(false);
         var last = remaining.Entries.Count == 0;

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using DockerNetPlugin.Driver.Cluster;
 using DockerNetPlugin.Driver.Local;
+using DockerNetPlugin.Driver.Replication;
 using DockerNetPlugin.Driver.Sandbox;
-using DockerNetPlugin.Netlink;
 using DockerNetPlugin.Store;
 using Microsoft.Extensions.Logging;
 
@@ -10,8 +10,10 @@ namespace DockerNetPlugin.Driver;
 
 /// <summary>
 /// The overlay network driver: Docker's overlay design (a namespace per network with br0 + vxlan0, a veth per
-/// endpoint, static neighbour/FDB entries) with cluster state in the store. Split by protocol phase:
-/// <c>.Networks</c>, <c>.Endpoints</c>, <c>.JoinLeave</c>, <c>.Peers</c>, <c>.Restore</c>.
+/// endpoint, static neighbour/FDB entries) with cluster state in the store. This type is the registry of this host's
+/// networks (each an <see cref="OverlayNetwork"/> that owns its lock, endpoints and namespace) plus the cluster-wide
+/// verbs: <c>.Networks</c> (create/delete, VNI, membership), <c>.Endpoints</c> (routing to the network),
+/// <c>.Reconcile</c>, <c>.Inspect</c>, <c>.Hosts</c>.
 /// </summary>
 public sealed partial class OverlayDriver : IAsyncDisposable
 {
@@ -19,31 +21,47 @@ public sealed partial class OverlayDriver : IAsyncDisposable
     private readonly RecordStore _cluster;
     private readonly RecordStore _local;
     private readonly VniAllocator _vnis;
-    private readonly RtnlHandle _host;
+    private readonly IDataPlane _dataPlane;
     private readonly Underlay _underlay;
     private readonly LeaseKeeper _lease;
     private readonly PeerTable _peers = new();
     private readonly PeerSync _peerSync;
+    private readonly NetworkServices _services;
     private readonly ILogger _logger;
 
-    // Docker network id → runtime. Entries are added and removed under the network's own Lock (see LockNetworkAsync).
-    private readonly ConcurrentDictionary<string, NetworkRuntime> _networks = new(StringComparer.Ordinal);
+    // Docker network id → network. Removed under the network's own lock (see LockNetworkAsync); added under _registryGate.
+    private readonly ConcurrentDictionary<string, OverlayNetwork> _networks = new(StringComparer.Ordinal);
 
-    private OverlayDriver(DriverOptions options, IKvStore cluster, IKvStore local, RtnlHandle host, Underlay underlay, ILogger logger)
+    // Serialises CreateNetwork's check-then-register (one Docker network per logical network on a host). Taken before a
+    // network lock, never inside one.
+    private readonly SemaphoreSlim _registryGate = new(1, 1);
+
+    private OverlayDriver(DriverOptions options, IKvStore cluster, IKvStore local, IDataPlane dataPlane, Underlay underlay, ILogger logger)
     {
         _options = options;
         _cluster = new RecordStore(cluster);
         _local = new RecordStore(local);
         _vnis = new VniAllocator(cluster);
-        _host = host;
+        _dataPlane = dataPlane;
         _underlay = underlay;
         _logger = logger;
         _lease = new LeaseKeeper(cluster, options.LeaseTtl, logger);
-        _peerSync = new PeerSync(cluster, _peers, ApplyPeerChangeAsync, logger);
+        _peerSync = new PeerSync(cluster, _peers, ApplyPeerChange, logger);
+        _services = new NetworkServices(options, _local, _lease, _peers, dataPlane, underlay, logger);
+        ClusterNetworks = new NetworkRecords(_cluster);
     }
 
     public string HostId => _options.HostId;
     public Underlay Underlay => _underlay;
+
+    /// <summary>The logical network records in the cluster store (replication reads and commits them).</summary>
+    public NetworkRecords ClusterNetworks { get; }
+
+    /// <summary>Networks this host removed lately (replication must not bring them back meanwhile).</summary>
+    public DeletedNetworks Deleted { get; } = new();
+
+    /// <summary>Replication state per logical network, written by the replicator, shown by <c>dnp status</c>.</summary>
+    public ReplicationBoard Replication { get; } = new();
 
     /// <summary>
     /// Start the driver: resolve the underlay, take this host's lease, restore local networks and endpoints
@@ -51,27 +69,35 @@ public sealed partial class OverlayDriver : IAsyncDisposable
     /// </summary>
     public static async Task<OverlayDriver> StartAsync(DriverOptions options, IKvStore cluster, IKvStore local, ILoggerFactory loggers, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
-        var logger = loggers.CreateLogger<OverlayDriver>();
-        var host = RtnlHandle.OpenHost();
+        var dataPlane = NetlinkDataPlane.OpenHost(loggers.CreateLogger<OverlayDriver>());
         try
         {
-            var underlay = Underlay.Resolve(host, options.Advertise);
-            var driver = new OverlayDriver(options with { Locator = underlay.Locator }, cluster, local, host, underlay, logger);
-            await driver._lease.StartAsync(ct).ConfigureAwait(false);
-            await driver._lease.PutAsync(ClusterKeys.Host(options.HostId),
-                RecordStore.Encode(new HostRecord(options.HostId, underlay.Locator.ToString(), DateTimeOffset.UtcNow, typeof(OverlayDriver).Assembly.GetName().Version?.ToString() ?? "0"), DriverJsonContext.Default.HostRecord), ct).ConfigureAwait(false);
-            var (networks, endpoints) = await driver.RestoreAsync(ct).ConfigureAwait(false);
-            driver._peerSync.Start();
-            DriverLog.Started(logger, options.HostId, underlay.Locator.ToString(), underlay.InterfaceName, underlay.OverlayMtu, networks, endpoints);
-            return driver;
+            return await StartAsync(options, cluster, local, dataPlane, loggers, ct).ConfigureAwait(false);
         }
         catch
         {
-            host.Dispose();
+            dataPlane.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Start on a given kernel (tests pass an in-memory one); the driver owns <paramref name="dataPlane"/> from here.</summary>
+    internal static async Task<OverlayDriver> StartAsync(DriverOptions options, IKvStore cluster, IKvStore local, IDataPlane dataPlane, ILoggerFactory loggers, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggers);
+        ArgumentNullException.ThrowIfNull(dataPlane);
+        var logger = loggers.CreateLogger<OverlayDriver>();
+        var underlay = dataPlane.ResolveUnderlay(options.Advertise);
+        var driver = new OverlayDriver(options with { Locator = underlay.Locator }, cluster, local, dataPlane, underlay, logger);
+        await driver._lease.StartAsync(ct).ConfigureAwait(false);
+        await driver._lease.PutAsync(ClusterKeys.Host(options.HostId),
+            RecordStore.Encode(new HostRecord(options.HostId, underlay.Locator.ToString(), DateTimeOffset.UtcNow, typeof(OverlayDriver).Assembly.GetName().Version?.ToString() ?? "0"), DriverJsonContext.Default.HostRecord), ct).ConfigureAwait(false);
+        var (networks, endpoints) = await driver.RestoreAsync(ct).ConfigureAwait(false);
+        driver._peerSync.Start();
+        DriverLog.Started(logger, options.HostId, underlay.Locator.ToString(), underlay.InterfaceName, underlay.OverlayMtu, networks, endpoints);
+        return driver;
     }
 
     /// <summary>Waits until the first full peer state was loaded from the store (tests and status use it).</summary>
@@ -81,51 +107,84 @@ public sealed partial class OverlayDriver : IAsyncDisposable
     {
         var networks = _networks.Values.Select(n =>
         {
-            var remote = _peers.Of(n.Network.LogicalId).Count(r => r.HostId != _options.HostId);
-            return new NetworkStatus(n.Network.DockerNetworkId, n.Network.LogicalId, n.Network.Vni, n.Network.SandboxName,
-                n.Sandbox is not null, n.Network.Subnets.Select(s => s.Pool).ToList(), n.Endpoints.Count, remote);
+            var remote = _peers.Of(n.LogicalId).Count(r => r.HostId != _options.HostId);
+            return new NetworkStatus(n.DockerNetworkId, n.LogicalId, n.Network.Vni, n.Network.SandboxName,
+                n.SandboxOpen, n.Network.Subnets.Select(s => s.Pool).ToList(), n.Endpoints.Count, remote);
         }).OrderBy(n => n.LogicalId, StringComparer.Ordinal).ToList();
         return new DriverStatus(_options.HostId, _underlay.Locator.ToString(), _underlay.InterfaceName, _underlay.OverlayMtu, networks, Replication.Snapshot());
     }
 
-    /// <summary>Take a network's lock, re-checking that the runtime is still the registered one (moby lockNetwork).</summary>
-    private async Task<(NetworkRuntime Runtime, IDisposable Release)?> LockNetworkAsync(string dockerNetworkId, CancellationToken ct)
+    /// <summary>This host's Docker networks, the logical network each one is, and how many endpoints each has.</summary>
+    public IReadOnlyList<LocalNetworkRef> LocalNetworks() =>
+        _networks.Values.Select(n => new LocalNetworkRef(n.DockerNetworkId, n.LogicalId, n.Endpoints.Count)).ToList();
+
+    /// <summary>Docker replays nothing to a restarted plugin: rebuild the networks from the local state dir.</summary>
+    private async Task<(int Networks, int Endpoints)> RestoreAsync(CancellationToken ct)
+    {
+        var networks = await _local.ListAsync(ClusterKeys.LocalNetworksPrefix, DriverJsonContext.Default.LocalNetwork, ct).ConfigureAwait(false);
+        foreach (var network in networks)
+            _networks[network.Value.DockerNetworkId] = new OverlayNetwork(network.Value, _services);
+
+        var endpoints = await _local.ListAsync(ClusterKeys.LocalEndpointsPrefix, DriverJsonContext.Default.LocalEndpoint, ct).ConfigureAwait(false);
+        foreach (var endpoint in endpoints)
+        {
+            if (_networks.TryGetValue(endpoint.Value.DockerNetworkId, out var network))
+                network.Restore(endpoint.Value);
+            else
+                await _local.DeleteAsync(ClusterKeys.LocalEndpoint(endpoint.Value.DockerNetworkId, endpoint.Value.EndpointId), ct).ConfigureAwait(false);
+        }
+
+        foreach (var id in _networks.Keys.ToList())
+        {
+            if (await LockNetworkAsync(id, ct).ConfigureAwait(false) is not { } locked)
+                continue;
+            using (locked.Release)
+            {
+                try
+                {
+                    await locked.Network.ReopenAsync(ct).ConfigureAwait(false);
+                }
+                catch (DriverException e)
+                {
+                    DriverLog.RestoreFailed(_logger, id, e.Message);
+                }
+            }
+        }
+        return (networks.Count, endpoints.Count);
+    }
+
+    /// <summary>A watch change, programmed into every open namespace it concerns (each under its own kernel gate).</summary>
+    private Task ApplyPeerChange(PeerChange change)
+    {
+        foreach (var network in _networks.Values)
+            network.ApplyPeerChange(change);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Take a network's lock, re-checking that it is still the registered one (moby lockNetwork).</summary>
+    private async Task<(OverlayNetwork Network, IDisposable Release)?> LockNetworkAsync(string dockerNetworkId, CancellationToken ct)
     {
         while (true)
         {
-            if (!_networks.TryGetValue(dockerNetworkId, out var runtime))
+            if (!_networks.TryGetValue(dockerNetworkId, out var network))
                 return null;
-            await runtime.Lock.WaitAsync(ct).ConfigureAwait(false);
-            if (_networks.TryGetValue(dockerNetworkId, out var current) && ReferenceEquals(current, runtime))
-                return (runtime, new Releaser(runtime.Lock));
-            runtime.Lock.Release();
+            var release = await network.LockAsync(ct).ConfigureAwait(false);
+            if (_networks.TryGetValue(dockerNetworkId, out var current) && ReferenceEquals(current, network))
+                return (network, release);
+            release.Dispose();
         }
     }
-
-    private string SandboxPath(LocalNetwork network) => System.IO.Path.Combine(_options.NetnsDirectory, network.SandboxName);
 
     public async ValueTask DisposeAsync()
     {
         await _peerSync.DisposeAsync().ConfigureAwait(false);
         await _lease.DisposeAsync().ConfigureAwait(false);
-        foreach (var runtime in _networks.Values)
-        {
-            if (runtime.Misses is { } misses)
-                await misses.DisposeAsync().ConfigureAwait(false);
-            lock (runtime.KernelGate)
-                runtime.Sandbox?.Dispose(); // leave kernel state in place: flows keep running across restarts
-        }
-        _host.Dispose();
-    }
-
-    private sealed class Releaser(SemaphoreSlim semaphore) : IDisposable
-    {
-        private int _released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
-                semaphore.Release();
-        }
+        foreach (var network in _networks.Values)
+            await network.DisposeAsync().ConfigureAwait(false); // kernel state stays: flows keep running across restarts
+        _dataPlane.Dispose();
+        _registryGate.Dispose();
     }
 }
+
+/// <summary>A Docker network of this host, the logical network it maps to, and how many local endpoints it has.</summary>
+public sealed record LocalNetworkRef(string DockerNetworkId, string LogicalId, int Endpoints);

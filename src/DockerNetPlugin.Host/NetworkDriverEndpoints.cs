@@ -55,7 +55,7 @@ internal static class NetworkDriverEndpoints
                 var creation = RequestMapper.ToEndpointCreation(request);
                 var created = await (await runtime.DriverAsync(ct).ConfigureAwait(false)).CreateEndpointAsync(creation, ct).ConfigureAwait(false);
                 return new CreateEndpointResponse(created.MacToReport is null ? null
-                    : new EndpointInterface(null, null, Driver.OverlayDriver.FormatMac(created.MacToReport)));
+                    : new EndpointInterface(null, null, DockerNetPlugin.Netlink.MacText.Format(created.MacToReport)));
             }));
 
         app.MapPost("/NetworkDriver.DeleteEndpoint", http => call.HandleAsync(http, Subsystem.NetworkDriver,

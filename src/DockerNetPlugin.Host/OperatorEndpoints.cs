@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using DockerNetPlugin.Contract;
 using DockerNetPlugin.Driver;
 using DockerNetPlugin.Driver.Cluster;
 using DockerNetPlugin.Driver.Local;
@@ -18,18 +19,18 @@ namespace DockerNetPlugin.Host;
 /// <c>{"error": …}</c> with 503 while the driver starts, 404 for an unknown network, 400/409 for a request refused
 /// (e.g. forgetting a live host) and 502 when the store cannot be read.
 /// </summary>
-public static class OperatorEndpoints
+internal static class OperatorEndpoints
 {
-    public const string Prefix = "/dnp/v1";
+    private const string Prefix = OperatorApi.Prefix;
 
     internal static void MapOperator(this IEndpointRouteBuilder app, PluginRuntime runtime)
     {
-        app.MapGet(Prefix + "/status", http => AnswerAsync(http, runtime, HostJsonContext.Default.DriverStatus, StatusAsync));
+        app.MapGet(Prefix + "/status", http => AnswerAsync(http, runtime, OperatorJsonContext.Default.StatusView, StatusAsync));
         app.MapGet(Prefix + "/networks", http => AnswerAsync(http, runtime, OperatorJsonContext.Default.NetworksView, NetworksAsync));
         app.MapGet(Prefix + "/networks/{net}/peers", http => AnswerAsync(http, runtime, OperatorJsonContext.Default.PeersView, PeersAsync));
         app.MapGet(Prefix + "/netns", http => AnswerAsync(http, runtime, OperatorJsonContext.Default.NetnsView, NetnsAsync));
-        app.MapGet(Prefix + "/doctor", http => AnswerAsync(http, runtime, HostJsonContext.Default.DriftReport, Doctor(runtime, repair: false)));
-        app.MapPost(Prefix + "/doctor/repair", http => AnswerAsync(http, runtime, HostJsonContext.Default.DriftReport, Doctor(runtime, repair: true)));
+        app.MapGet(Prefix + "/doctor", http => AnswerAsync(http, runtime, OperatorJsonContext.Default.DriftReportView, Doctor(runtime, repair: false)));
+        app.MapPost(Prefix + "/doctor/repair", http => AnswerAsync(http, runtime, OperatorJsonContext.Default.DriftReportView, Doctor(runtime, repair: true)));
         app.MapPost(Prefix + "/hosts/{host}/forget", http => AnswerAsync(http, runtime, OperatorJsonContext.Default.ForgetHostView, ForgetHost(runtime)));
     }
 
@@ -77,11 +78,11 @@ public static class OperatorEndpoints
     {
         http.Response.StatusCode = status;
         http.Response.ContentType = "application/json";
-        return JsonSerializer.SerializeAsync(http.Response.Body, new StatusError(message), HostJsonContext.Default.StatusError, http.RequestAborted);
+        return JsonSerializer.SerializeAsync(http.Response.Body, new StatusError(message), OperatorJsonContext.Default.StatusError, http.RequestAborted);
     }
 
-    private static Func<HttpContext, OverlayDriver, CancellationToken, Task<Driver.Reconcile.DriftReport?>> Doctor(PluginRuntime runtime, bool repair) =>
-        async (_, _, ct) => await (await runtime.ReconcilerAsync(ct).ConfigureAwait(false)).RunAsync(repair, ct).ConfigureAwait(false);
+    private static Func<HttpContext, OverlayDriver, CancellationToken, Task<DriftReportView?>> Doctor(PluginRuntime runtime, bool repair) =>
+        async (_, _, ct) => (await (await runtime.ReconcilerAsync(ct).ConfigureAwait(false)).RunAsync(repair, ct).ConfigureAwait(false)).ToView();
 
     /// <summary>The driver refuses a live host before anything is touched; then the IPAM releases what the host held.</summary>
     private static Func<HttpContext, OverlayDriver, CancellationToken, Task<ForgetHostView?>> ForgetHost(PluginRuntime runtime) =>
@@ -94,7 +95,7 @@ public static class OperatorEndpoints
                 addresses.Addresses, addresses.PoolHolds, addresses.PoolsRemoved);
         };
 
-    private static Task<DriverStatus?> StatusAsync(HttpContext http, OverlayDriver driver, CancellationToken ct) => Task.FromResult<DriverStatus?>(driver.GetStatus());
+    private static Task<StatusView?> StatusAsync(HttpContext http, OverlayDriver driver, CancellationToken ct) => Task.FromResult<StatusView?>(driver.GetStatus().ToView());
 
     private static async Task<NetworksView?> NetworksAsync(HttpContext http, OverlayDriver driver, CancellationToken ct)
     {

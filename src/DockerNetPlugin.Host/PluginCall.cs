@@ -112,13 +112,13 @@ internal sealed class PluginCall
         BadRequestException or DriverException or IpamException or SettingsException => e.Message,
         StoreTooLargeException => $"{method}: the request is too large to store ({e.Message}); use shorter -o / --ipam-opt values",
         StoreException => $"store unavailable: {e.Message}",
-        NetlinkException or NetlinkBatchException => $"kernel refused the change: {e.Message}",
+        NetlinkException => $"kernel refused the change: {e.Message}",
         OperationCanceledException => $"{method} did not finish within {_timeout.TotalSeconds:0} s (is the store reachable?)",
         _ => $"internal error in {method}: {e.GetType().Name}: {e.Message}",
     };
 
     private static bool IsUnexpected(Exception e) =>
-        e is not (BadRequestException or DriverException or IpamException or StoreException or NetlinkException or NetlinkBatchException or OperationCanceledException or SettingsException);
+        e is not (BadRequestException or DriverException or IpamException or StoreException or NetlinkException or OperationCanceledException or SettingsException);
 
     private static string FirstSentence(string text)
     {

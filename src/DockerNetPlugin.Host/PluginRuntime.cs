@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using DockerNetPlugin.Driver;
-using DockerNetPlugin.Driver.Replication;
 using DockerNetPlugin.Ipam;
+using DockerNetPlugin.Replication;
 using DockerNetPlugin.Store;
 using Microsoft.Extensions.Logging;
 
@@ -85,7 +85,7 @@ internal sealed class PluginRuntime : IAsyncDisposable
                 _engine = new Engine.DockerEngineClient(_settings.DockerHost, logger: _loggers.CreateLogger<Engine.DockerEngineClient>());
                 if (_settings.Replicate)
                     StartReplication(driver, _engine);
-                _reconciler = new Driver.Reconcile.Reconciler(driver, _engine, _loggers.CreateLogger<Driver.Reconcile.Reconciler>(), [new AddressLeakCheck(ipam, _engine, driver)]);
+                _reconciler = new Driver.Reconcile.Reconciler(driver, new DockerView(_engine), _loggers.CreateLogger<Driver.Reconcile.Reconciler>(), [new AddressLeakCheck(ipam, _engine, driver)]);
                 _reconciler.Start(_settings.ReconcileInterval);
                 _ready.TrySetResult((driver, ipam));
                 HostLog.Ready(_logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds);

@@ -1,7 +1,10 @@
 namespace DockerNetPlugin.Netlink;
 
-/// <summary>Some items of a pipelined batch failed; every item was attempted and every failure is listed.</summary>
-public sealed class NetlinkBatchException : Exception
+/// <summary>
+/// Some items of a pipelined batch failed; every item was attempted and every failure is listed. Its errno is the first
+/// failure's, so callers that only need "did the kernel refuse" catch <see cref="NetlinkException"/>.
+/// </summary>
+public sealed class NetlinkBatchException : NetlinkException
 {
     public NetlinkBatchException()
         : this("netlink batch failed", [])
@@ -14,13 +17,13 @@ public sealed class NetlinkBatchException : Exception
     }
 
     public NetlinkBatchException(string message, Exception innerException)
-        : base(message, innerException)
+        : base("netlink batch", (int)Interop.Errno.EIO, message, innerException)
     {
         Failures = [];
     }
 
     public NetlinkBatchException(string operation, IReadOnlyList<NetlinkBatchFailure> failures)
-        : base(Format(operation, failures), failures.Count > 0 ? failures[0].Error : null)
+        : base(operation, failures.Count > 0 ? failures[0].Error.Errno : (int)Interop.Errno.EIO, Format(operation, failures), failures.Count > 0 ? failures[0].Error : null)
     {
         Failures = failures;
     }

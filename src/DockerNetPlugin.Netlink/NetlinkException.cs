@@ -1,12 +1,13 @@
-using DockerNetPlugin.Netlink.Interop;
+using DockerNetPlugin.Interop;
 
 namespace DockerNetPlugin.Netlink;
 
 /// <summary>
 /// A failed kernel call: the operation (e.g. "RTM_NEWLINK vxlan 'vx-001000-abcde'" or "mount /run/netns/x"),
 /// the errno and, when the kernel sent one, its extended-ack text.
+/// The one root of this project's errors: a failed batch is a <see cref="NetlinkBatchException"/>, a subclass.
 /// </summary>
-public sealed class NetlinkException : Exception
+public class NetlinkException : Exception
 {
     public NetlinkException()
         : this("netlink", (int)Interop.Errno.EIO, null)
@@ -33,6 +34,14 @@ public sealed class NetlinkException : Exception
         Operation = operation;
         Errno = errno;
         KernelMessage = string.IsNullOrEmpty(kernelMessage) ? null : kernelMessage;
+    }
+
+    /// <summary>For subclasses that word their own message (a batch names how many items failed).</summary>
+    protected NetlinkException(string operation, int errno, string message, Exception? innerException)
+        : base(message, innerException)
+    {
+        Operation = operation;
+        Errno = errno;
     }
 
     /// <summary>Positive Linux errno (EEXIST = 17).</summary>

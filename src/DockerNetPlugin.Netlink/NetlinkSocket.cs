@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using DockerNetPlugin.Netlink.Interop;
+using DockerNetPlugin.Interop;
 using DockerNetPlugin.Netlink.Wire;
 
 namespace DockerNetPlugin.Netlink;
@@ -71,7 +71,7 @@ internal sealed class NetlinkSocket : IDisposable
     /// </summary>
     internal static NetlinkSocket Open(int group = 0, int kernelReceiveBuffer = KernelReceiveBufferSize, int protocol = Libc.NETLINK_ROUTE)
     {
-        var fd = SafeFdHandle.FromResult(
+        var fd = Errors.Own(
             Libc.socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, protocol),
             $"socket(AF_NETLINK, {(protocol == Libc.NETLINK_NETFILTER ? "NETLINK_NETFILTER" : "NETLINK_ROUTE")})");
         try

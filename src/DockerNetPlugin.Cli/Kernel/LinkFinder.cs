@@ -1,3 +1,4 @@
+using DockerNetPlugin.Netlink;
 using DockerNetPlugin.Netlink.Model;
 
 namespace DockerNetPlugin.Cli.Kernel;
@@ -37,7 +38,7 @@ internal static class LinkFinder
     private static LinkView Describe(OpenNamespace ns, LinkInfo link)
     {
         var master = link.MasterIndex > 0 ? ns.Rtnl.LinkByIndex(link.MasterIndex)?.Name : null;
-        var mac = link.Mac is { } m ? Driver.OverlayDriver.FormatMac(m) : null;
+        var mac = link.Mac is { } m ? MacText.Format(m) : null;
         return new LinkView(link.Index, link.Name, link.Kind, link.Mtu, mac, link.IsUp, master, link.PeerIndex);
     }
 }

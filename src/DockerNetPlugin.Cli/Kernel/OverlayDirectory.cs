@@ -1,6 +1,6 @@
 using System.Collections;
 using System.Globalization;
-using DockerNetPlugin.Host;
+using DockerNetPlugin.Contract;
 
 namespace DockerNetPlugin.Cli.Kernel;
 
@@ -19,7 +19,7 @@ internal static class OverlayDirectory
         NetnsView? view = null;
         try
         {
-            (view, _) = await plugin.GetAsync(OperatorEndpoints.Prefix + "/netns", OperatorJsonContext.Default.NetnsView, ct).ConfigureAwait(false);
+            (view, _) = await plugin.GetAsync(OperatorApi.Prefix + "/netns", OperatorJsonContext.Default.NetnsView, ct).ConfigureAwait(false);
         }
         catch (CliException e)
         {

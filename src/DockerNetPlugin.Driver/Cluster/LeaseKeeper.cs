@@ -7,17 +7,23 @@ namespace DockerNetPlugin.Driver.Cluster;
 /// Holds this host's lease. Every key written through it (the host record, published endpoints) vanishes from
 /// the cluster when the host dies. When the lease is lost (store outage longer than its TTL), a new one is
 /// granted and the owned keys are written again.
+/// No lock is held across a store call: writers of different keys (Joins on different networks) never queue behind
+/// each other or behind a renewal during a store outage. Writes of one key are serialised by its caller (an endpoint
+/// key by its network's lock). A write that overlapped a renewal is checked afterwards and repeated under the new
+/// lease; a key deleted while a renewal re-wrote it is deleted again.
 /// </summary>
 internal sealed class LeaseKeeper : IAsyncDisposable
 {
     private readonly IKvStore _store;
     private readonly TimeSpan _ttl;
     private readonly ILogger _logger;
-    private readonly Dictionary<string, ReadOnlyMemory<byte>> _owned = new(); // guarded by _gate
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly object _gate = new(); // bottom level: guards _owned, _lease and _generation; never held across an await
+    private readonly Dictionary<string, ReadOnlyMemory<byte>> _owned = new();
     private readonly CancellationTokenSource _stop = new();
     private ILease? _lease;
+    private long _generation; // bumped each time a new lease replaces the old one
     private Task? _watchdog;
+    private TaskCompletionSource _renewed = new(TaskCreationOptions.RunContinuationsAsynchronously); // completed and replaced at each renewal
 
     public LeaseKeeper(IKvStore store, TimeSpan ttl, ILogger logger)
     {
@@ -28,46 +34,70 @@ internal sealed class LeaseKeeper : IAsyncDisposable
 
     public async Task StartAsync(CancellationToken ct)
     {
-        _lease = await _store.GrantLeaseAsync(_ttl, ct).ConfigureAwait(false);
+        var lease = await _store.GrantLeaseAsync(_ttl, ct).ConfigureAwait(false);
+        lock (_gate)
+            _lease = lease;
         _watchdog = Task.Run(WatchAsync, CancellationToken.None);
     }
 
     /// <summary>Write a key held by the lease and remember it for re-announcement.</summary>
     public async Task PutAsync(string key, ReadOnlyMemory<byte> value, CancellationToken ct)
     {
-        await _gate.WaitAsync(ct).ConfigureAwait(false);
-        try
+        ILease? lease;
+        long generation;
+        Task renewed;
+        lock (_gate)
         {
             _owned[key] = value;
-            await _store.PutAsync(key, value, _lease, ct).ConfigureAwait(false);
+            (lease, generation, renewed) = (_lease, _generation, _renewed.Task);
         }
-        finally
+        while (true)
         {
-            _gate.Release();
+            try
+            {
+                await _store.PutAsync(key, value, lease, ct).ConfigureAwait(false);
+            }
+            catch (StoreException) when (lease is { Lost.IsCancellationRequested: true })
+            {
+                await renewed.WaitAsync(ct).ConfigureAwait(false); // the lease is gone: write under the next one
+                lock (_gate)
+                    (lease, generation, renewed) = (_lease, _generation, _renewed.Task);
+                continue;
+            }
+            lock (_gate)
+            {
+                if (_generation == generation || !_owned.TryGetValue(key, out var current) || !current.Equals(value))
+                    return; // same lease, or a later write or delete of the key took over
+                (lease, generation, renewed) = (_lease, _generation, _renewed.Task); // a renewal ran meanwhile: write again under its lease
+            }
         }
     }
 
     public async Task DeleteAsync(string key, CancellationToken ct)
     {
-        await _gate.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
+        lock (_gate)
             _owned.Remove(key);
-            await _store.DeleteAsync(key, ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        await _store.DeleteAsync(key, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The keys this host holds under its lease now (tests and diagnostics).</summary>
+    public IReadOnlyCollection<string> OwnedKeys()
+    {
+        lock (_gate)
+            return _owned.Keys.ToList();
     }
 
     private async Task WatchAsync()
     {
         while (!_stop.IsCancellationRequested)
         {
+            ILease lease;
+            lock (_gate)
+                lease = _lease!;
             try
             {
-                await Task.Delay(Timeout.Infinite, CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, _lease!.Lost).Token).ConfigureAwait(false);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, lease.Lost);
+                await Task.Delay(Timeout.Infinite, linked.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
             {
@@ -87,26 +117,47 @@ internal sealed class LeaseKeeper : IAsyncDisposable
         {
             try
             {
-                await _gate.WaitAsync(_stop.Token).ConfigureAwait(false);
-                try
+                var lease = await _store.GrantLeaseAsync(_ttl, _stop.Token).ConfigureAwait(false);
+                List<KeyValuePair<string, ReadOnlyMemory<byte>>> owned;
+                lock (_gate)
+                    owned = _owned.ToList();
+                foreach (var (key, value) in owned)
                 {
-                    var lease = await _store.GrantLeaseAsync(_ttl, _stop.Token).ConfigureAwait(false);
-                    foreach (var (key, value) in _owned)
-                        await _store.PutAsync(key, value, lease, _stop.Token).ConfigureAwait(false);
+                    await _store.PutAsync(key, value, lease, _stop.Token).ConfigureAwait(false);
+                    bool deleted;
+                    lock (_gate)
+                        deleted = !_owned.ContainsKey(key);
+                    if (deleted)
+                        await _store.DeleteAsync(key, _stop.Token).ConfigureAwait(false); // withdrawn while being re-announced
+                }
+                TaskCompletionSource renewed;
+                lock (_gate)
+                {
                     _lease = lease;
+                    _generation++;
+                    renewed = _renewed;
+                    _renewed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 }
-                finally
-                {
-                    _gate.Release();
-                }
-                DriverLog.LeaseRenewed(_logger, _owned.Count);
+                renewed.TrySetResult();
+                DriverLog.LeaseRenewed(_logger, owned.Count);
                 return;
             }
             catch (StoreException e)
             {
                 DriverLog.LeaseRenewFailed(_logger, e.Message);
-                await Task.Delay(delay, _stop.Token).ConfigureAwait(false);
+                try
+                {
+                    await Task.Delay(delay, _stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                return;
             }
         }
     }
@@ -116,11 +167,14 @@ internal sealed class LeaseKeeper : IAsyncDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_watchdog is not null)
             await _watchdog.ConfigureAwait(false);
-        if (_lease is not null)
+        ILease? lease;
+        lock (_gate)
+            lease = _lease;
+        if (lease is not null)
         {
             try
             {
-                await _lease.DisposeAsync().ConfigureAwait(false);
+                await lease.DisposeAsync().ConfigureAwait(false);
             }
             catch (StoreException e)
             {
@@ -128,6 +182,5 @@ internal sealed class LeaseKeeper : IAsyncDisposable
             }
         }
         _stop.Dispose();
-        _gate.Dispose();
     }
 }

@@ -4,9 +4,6 @@ using DockerNetPlugin.Store;
 
 namespace DockerNetPlugin.Driver.Cluster;
 
-/// <summary>A value read from the store together with the version a compare-and-set needs.</summary>
-internal sealed record Versioned<T>(T Value, ulong Version);
-
 /// <summary>Typed JSON records over an <see cref="IKvStore"/>: one place that (de)serialises and compares versions.</summary>
 internal sealed class RecordStore
 {

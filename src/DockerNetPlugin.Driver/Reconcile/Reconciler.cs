@@ -1,5 +1,4 @@
 using DockerNetPlugin.Driver.Cluster;
-using DockerNetPlugin.Engine;
 using DockerNetPlugin.Netlink;
 using DockerNetPlugin.Store;
 using Microsoft.Extensions.Logging;
@@ -14,19 +13,19 @@ namespace DockerNetPlugin.Driver.Reconcile;
 public sealed class Reconciler : IAsyncDisposable
 {
     private readonly OverlayDriver _driver;
-    private readonly IDockerEngine? _engine;
+    private readonly IDockerState _docker;
     private readonly ILogger _logger;
     private readonly IReadOnlyList<IDriftCheck> _checks;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
-    private readonly DockerView _docker = new();
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
 
-    public Reconciler(OverlayDriver driver, IDockerEngine? engine, ILogger logger, IReadOnlyList<IDriftCheck>? checks = null)
+    /// <param name="docker">Docker's view of this host's networks (null: not checked, nothing is called stale).</param>
+    public Reconciler(OverlayDriver driver, IDockerState? docker, ILogger logger, IReadOnlyList<IDriftCheck>? checks = null)
     {
         ArgumentNullException.ThrowIfNull(driver);
         _driver = driver;
-        _engine = engine;
+        _docker = docker ?? new NoDockerState();
         _logger = logger;
         _checks = checks ?? [];
     }
@@ -47,7 +46,7 @@ public sealed class Reconciler : IAsyncDisposable
                 {
                     return;
                 }
-                catch (Exception e) when (e is StoreException or DriverException or NetlinkException or NetlinkBatchException)
+                catch (Exception e) when (e is StoreException or DriverException or NetlinkException)
                 {
                     DriverLog.ReconcileFailed(_logger, e.Message);
                 }
@@ -101,7 +100,7 @@ public sealed class Reconciler : IAsyncDisposable
     {
         var drift = new DriftLog();
         var networks = _driver.LocalNetworks().Select(n => n.DockerNetworkId).ToList();
-        await _docker.ReadAsync(_engine, networks, ct).ConfigureAwait(false); // no driver lock is held across Engine calls
+        await _docker.ReadAsync(networks, ct).ConfigureAwait(false); // no driver lock is held across Engine calls
         if (_docker.Unavailable is { } why)
             drift.Note(why);
         var records = await _driver.ReadEndpointRecordsAsync(ct).ConfigureAwait(false);
@@ -111,7 +110,7 @@ public sealed class Reconciler : IAsyncDisposable
             {
                 await _driver.ReconcileNetworkAsync(id, _docker, records, repair, drift, ct).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is DriverException or NetlinkException or NetlinkBatchException or StoreException)
+            catch (Exception e) when (e is DriverException or NetlinkException or StoreException)
             {
                 drift.Note($"network {id[..Math.Min(12, id.Length)]}: {e.Message}");
             }
@@ -123,7 +122,7 @@ public sealed class Reconciler : IAsyncDisposable
             {
                 await check.CheckAsync(drift, repair, ct).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is StoreException or DriverException or DockerEngineException or HttpRequestException or IOException)
+            catch (Exception e) when (e is StoreException or DriverException or HttpRequestException or IOException)
             {
                 drift.Note($"{check.GetType().Name}: {e.Message}");
             }

@@ -29,7 +29,7 @@ public static class ReplicationStates
 }
 
 /// <summary>The latest <see cref="ReplicationStatus"/> per logical network; written by the replicator, read by status.</summary>
-internal sealed class ReplicationBoard
+public sealed class ReplicationBoard
 {
     private readonly ConcurrentDictionary<string, ReplicationStatus> _states = new(StringComparer.Ordinal);
 

@@ -1,7 +1,9 @@
 using System.Net.NetworkInformation;
 using DockerNetPlugin.Driver.Model;
+using DockerNetPlugin.Driver.Peers;
 using DockerNetPlugin.Netlink;
 using DockerNetPlugin.Netlink.Model;
+using Microsoft.Extensions.Logging;
 
 namespace DockerNetPlugin.Driver.Sandbox;
 
@@ -10,11 +12,13 @@ namespace DockerNetPlugin.Driver.Sandbox;
 /// endpoint, and a PERMANENT neighbour + <c>self</c> FDB entry per remote endpoint. Every method can be re-run:
 /// it creates only what is missing. Kernel calls are short and synchronous; callers serialise them per network.
 /// </summary>
-public sealed class OverlaySandbox : IDisposable
+internal sealed class OverlaySandbox : ISandbox
 {
     private readonly RtnlHandle _host;
+    private readonly ILogger _logger;
+    private MissResponder? _misses;
 
-    private OverlaySandbox(SandboxSpec spec, NetNs ns, RtnlHandle handle, RtnlHandle host, int bridgeIndex, int vxlanIndex)
+    private OverlaySandbox(SandboxSpec spec, NetNs ns, RtnlHandle handle, RtnlHandle host, int bridgeIndex, int vxlanIndex, ILogger logger)
     {
         Spec = spec;
         Namespace = ns;
@@ -22,18 +26,19 @@ public sealed class OverlaySandbox : IDisposable
         _host = host;
         BridgeIndex = bridgeIndex;
         VxlanIndex = vxlanIndex;
+        _logger = logger;
     }
 
     public SandboxSpec Spec { get; }
-    public NetNs Namespace { get; }
+    private NetNs Namespace { get; }
 
-    /// <summary>A netlink socket opened inside the namespace, usable from any thread.</summary>
-    public RtnlHandle Handle { get; }
-    public int BridgeIndex { get; }
-    public int VxlanIndex { get; }
+    /// <summary>A netlink socket opened inside the namespace, usable from any thread; only this class speaks through it.</summary>
+    private RtnlHandle Handle { get; }
+    private int BridgeIndex { get; }
+    private int VxlanIndex { get; }
 
     /// <summary>Open the namespace (creating it if missing) and make sure br0 and vxlan0 match <paramref name="spec"/>.</summary>
-    public static OverlaySandbox Ensure(SandboxSpec spec, RtnlHandle host)
+    public static OverlaySandbox Ensure(SandboxSpec spec, RtnlHandle host, ILogger logger)
     {
         var created = !NetNs.Exists(spec.Path);
         NetNs? ns = null;
@@ -46,7 +51,7 @@ public sealed class OverlaySandbox : IDisposable
             var bridge = EnsureBridge(handle, spec);
             var vxlan = EnsureVxlan(host, handle, ns, spec, bridge);
             handle.LinkSetUp(bridge);
-            return new OverlaySandbox(spec, ns, handle, host, bridge, vxlan);
+            return new OverlaySandbox(spec, ns, handle, host, bridge, vxlan, logger);
         }
         catch (Exception e) when (e is NetlinkException or IOException or UnauthorizedAccessException)
         {
@@ -118,47 +123,68 @@ public sealed class OverlaySandbox : IDisposable
     /// <summary>Whether the endpoint's overlay end is still enslaved to br0 (used by reconciliation).</summary>
     public bool HasEndpoint(string sandboxSide) => Handle.LinkByName(sandboxSide)?.MasterIndex == BridgeIndex;
 
-    /// <summary>Program remote endpoints: neighbour entries (IPv4 and IPv6) and FDB entries to their VTEPs, in batches.</summary>
-    public void AddPeers(IReadOnlyList<PeerEntry> peers)
+    public string? Problem()
     {
-        if (peers.Count == 0)
-            return;
-        Handle.NeighborReplaceMany(peers.SelectMany(Neighbors).ToList());
-        Handle.FdbReplaceMany(peers.Select(Fdb).ToList());
+        if (!NetNs.Exists(Spec.Path))
+            return $"the namespace mount {Spec.Path} is gone";
+        if (Handle.LinkByName(DeviceNames.Bridge) is not { } bridge || bridge.Index != BridgeIndex)
+            return "br0 is missing";
+        if (Handle.LinkByName(DeviceNames.Vxlan) is not { Vxlan: { } vxlan } link || link.Index != VxlanIndex
+            || vxlan.Vni != Spec.Vni || link.MasterIndex != BridgeIndex)
+            return "vxlan0 is missing, has another VNI, or is not on br0";
+        return null;
     }
 
-    /// <summary>Remove remote endpoints' entries; entries already gone are fine.</summary>
-    public void RemovePeers(IReadOnlyList<PeerEntry> peers)
+    public PeerEntries ReadPeers() => new(
+        Handle.NeighborList(VxlanIndex).Where(n => n.State.HasFlag(NeighborState.Permanent)).Select(n => new NeighbourEntry(n.Ip, n.Mac ?? PhysicalAddress.None)),
+        Handle.FdbList(VxlanIndex).Where(f => f.Vtep is not null).Select(f => new FdbTarget(f.Mac, f.Vtep!)));
+
+    /// <summary>Removals first (entries already gone are fine), then neighbour and FDB replaces, each pipelined.</summary>
+    public void Apply(PeerBatch batch)
     {
-        if (peers.Count == 0)
-            return;
-        IgnoreMissing(() => Handle.NeighborDeleteMany(peers.SelectMany(Neighbors).ToList()));
-        IgnoreMissing(() => Handle.FdbDeleteMany(peers.Select(Fdb).ToList()));
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.RemoveNeighbours.Count > 0)
+            IgnoreMissing(() => Handle.NeighborDeleteMany(batch.RemoveNeighbours.Select(n => new Neighbor(VxlanIndex, n.Ip, n.Mac)).ToList()));
+        if (batch.RemoveFdb.Count > 0)
+            IgnoreMissing(() => Handle.FdbDeleteMany(batch.RemoveFdb.Select(f => new FdbEntry(VxlanIndex, f.Mac, f.Vtep)).ToList()));
+        if (batch.AddNeighbours.Count > 0)
+            Handle.NeighborReplaceMany(batch.AddNeighbours.Select(n => new Neighbor(VxlanIndex, n.Ip, n.Mac)).ToList());
+        if (batch.AddFdb.Count > 0)
+            Handle.FdbReplaceMany(batch.AddFdb.Select(f => new FdbEntry(VxlanIndex, f.Mac, f.Vtep)).ToList());
+    }
+
+    public void OnMiss(Action<NeighborMiss> answer)
+    {
+        _misses?.StopInBackground();
+        _misses = MissResponder.Start(Namespace, answer, _logger);
     }
 
     /// <summary>Delete vxlan0 (freeing the VNI) and the namespace itself.</summary>
     public void Destroy()
     {
         DeleteIfPresent(Handle, DeviceNames.Vxlan);
-        Dispose();
+        Close();
         OverlaySandboxCleanup.DeleteIfPresent(Spec.Path);
     }
 
-    public void Dispose()
+    /// <summary>Stops the miss listener without waiting (safe under the network's kernel gate, which answers take).</summary>
+    public void Close()
     {
+        _misses?.StopInBackground();
+        _misses = null;
         Handle.Dispose();
         Namespace.Dispose();
     }
 
-    private IEnumerable<Neighbor> Neighbors(PeerEntry p)
+    public async ValueTask DisposeAsync()
     {
-        if (p.IPv4 is not null)
-            yield return new Neighbor(VxlanIndex, p.IPv4, p.Mac);
-        if (p.IPv6 is not null)
-            yield return new Neighbor(VxlanIndex, p.IPv6, p.Mac);
+        if (_misses is { } misses)
+        {
+            _misses = null;
+            await misses.DisposeAsync().ConfigureAwait(false);
+        }
+        Close();
     }
-
-    private FdbEntry Fdb(PeerEntry p) => new(VxlanIndex, p.Mac, p.Vtep);
 
     private static int EnsureBridge(RtnlHandle handle, SandboxSpec spec)
     {
@@ -210,7 +236,7 @@ public sealed class OverlaySandbox : IDisposable
         return moved.Index;
     }
 
-    private static void DeleteIfPresent(RtnlHandle handle, string name)
+    internal static void DeleteIfPresent(RtnlHandle handle, string name)
     {
         var link = handle.LinkByName(name);
         if (link is null)

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using DockerNetPlugin.Netlink.Interop;
+using DockerNetPlugin.Interop;
 using DockerNetPlugin.Netlink.Wire;
 
 namespace DockerNetPlugin.Netlink.Nftables;

@@ -1,5 +1,5 @@
 using System.Net;
-using DockerNetPlugin.Netlink.Interop;
+using DockerNetPlugin.Interop;
 
 namespace DockerNetPlugin.Netlink.Nftables;
 

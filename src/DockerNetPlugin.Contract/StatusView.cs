@@ -1,0 +1,27 @@
+namespace DockerNetPlugin.Contract;
+
+/// <summary>What <c>dnp status</c> shows about this host (<c>GET /dnp/v1/status</c>).</summary>
+public sealed record StatusView(
+    string HostId,
+    string Locator,
+    string UnderlayInterface,
+    int OverlayMtu,
+    IReadOnlyList<NetworkStatusView> Networks,
+    IReadOnlyList<ReplicationView> Replication);
+
+/// <summary>One Docker network of this host: its logical network, namespace and endpoint counts.</summary>
+public sealed record NetworkStatusView(
+    string DockerNetworkId,
+    string LogicalId,
+    uint Vni,
+    string Sandbox,
+    bool SandboxPresent,
+    IReadOnlyList<string> Subnets,
+    int LocalEndpoints,
+    int RemotePeers);
+
+/// <summary>Where replication of one logical network stands on this host (state: pending, present, failed, conflict, removing).</summary>
+public sealed record ReplicationView(string LogicalId, string? Name, string State, string? Detail);
+
+/// <summary>An error answer of the operator API.</summary>
+public sealed record StatusError(string Error);

@@ -1,0 +1,18 @@
+using DockerNetPlugin.Driver.Cluster;
+using DockerNetPlugin.Driver.Sandbox;
+using Microsoft.Extensions.Logging;
+
+namespace DockerNetPlugin.Driver;
+
+/// <summary>What every <see cref="OverlayNetwork"/> of this host shares: settings, stores, the lease, the peer table, the kernel.</summary>
+internal sealed record NetworkServices(
+    DriverOptions Options,
+    RecordStore Local,
+    LeaseKeeper Lease,
+    PeerTable Peers,
+    IDataPlane DataPlane,
+    Underlay Underlay,
+    ILogger Logger)
+{
+    public string SandboxPath(Local.LocalNetwork network) => Path.Combine(Options.NetnsDirectory, network.SandboxName);
+}

@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using DockerNetPlugin.Driver.Cluster;
+using DockerNetPlugin.Driver.Local;
+using DockerNetPlugin.Driver.Model;
+using DockerNetPlugin.Netlink;
+
+namespace DockerNetPlugin.Driver;
+
+/// <summary>The endpoint verbs of one network; the caller holds the network's lock.</summary>
+internal sealed partial class OverlayNetwork
+{
+    /// <summary>
+    /// CreateEndpoint: remember the endpoint's addresses and MAC (Docker's, else 02:42 + its IPv4 address).
+    /// Nothing touches the kernel yet; Join builds the veth.
+    /// </summary>
+    public async Task<EndpointCreated> CreateEndpointAsync(EndpointCreation request, CancellationToken ct)
+    {
+        RequireLock();
+        CheckInSubnet(request.IPv4);
+        CheckInSubnet(request.IPv6);
+        var mac = request.Mac ?? OverlayDriver.MacFor(request);
+        var endpoint = new LocalEndpoint(DockerNetworkId, request.EndpointId, request.IPv4?.ToString(), request.IPv6?.ToString(),
+            MacText.Format(mac), DeviceNames.ContainerSide(request.EndpointId), DeviceNames.SandboxSide(request.EndpointId), Joined: false);
+        if (_endpoints.TryGetValue(request.EndpointId, out var existing))
+        {
+            if (existing.IPv4 != endpoint.IPv4 || existing.IPv6 != endpoint.IPv6)
+                throw new ConflictException($"endpoint {request.EndpointId} already exists with addresses {existing.IPv4} {existing.IPv6}");
+            return new EndpointCreated(request.Mac is null ? PhysicalAddress.Parse(existing.Mac) : null);
+        }
+        await _services.Local.PutAsync(ClusterKeys.LocalEndpoint(DockerNetworkId, request.EndpointId), endpoint, DriverJsonContext.Default.LocalEndpoint, null, ct).ConfigureAwait(false);
+        SetEndpoint(endpoint);
+        return new EndpointCreated(request.Mac is null ? mac : null);
+    }
+
+    /// <summary>DeleteEndpoint: undo Join if Docker skipped Leave, forget the endpoint; the last one takes the namespace with it.</summary>
+    public async Task DeleteEndpointAsync(string endpointId, CancellationToken ct)
+    {
+        RequireLock();
+        if (!_endpoints.TryGetValue(endpointId, out var endpoint))
+            return;
+        await RemoveEndpointAsync(endpoint, ct).ConfigureAwait(false);
+        if (_endpoints.Count == 0)
+            DestroySandbox();
+    }
+
+    /// <summary>
+    /// Join: make sure the network's namespace exists (replaying known peers into it), create the endpoint's veth
+    /// (overlay end on br0, container end left in the host namespace for Docker to move), and publish the endpoint
+    /// record under this host's lease so every other host programs it. No gateway is returned: Docker then
+    /// attaches docker_gwbridge for NAT and published ports.
+    /// </summary>
+    public async Task<JoinResult> JoinAsync(string endpointId, CancellationToken ct)
+    {
+        RequireLock();
+        if (!_endpoints.TryGetValue(endpointId, out var endpoint))
+            throw new NotFoundException($"endpoint {endpointId} is not known on network {DockerNetworkId}; Docker must call CreateEndpoint first");
+
+        var createdSandbox = EnsureSandbox();
+        try
+        {
+            lock (_kernelGate)
+                _sandbox!.AttachEndpoint(endpoint.ContainerSideName, endpoint.SandboxSideName, PhysicalAddress.Parse(endpoint.Mac));
+            var joined = endpoint with { Joined = true };
+            await _services.Local.PutAsync(ClusterKeys.LocalEndpoint(DockerNetworkId, endpointId), joined, DriverJsonContext.Default.LocalEndpoint, null, ct).ConfigureAwait(false);
+            SetEndpoint(joined);
+            await PublishAsync(joined, ct).ConfigureAwait(false);
+            return new JoinResult(endpoint.ContainerSideName, "eth");
+        }
+        catch
+        {
+            lock (_kernelGate)
+                _sandbox?.DetachEndpoint(endpoint.ContainerSideName, endpoint.SandboxSideName);
+            if (createdSandbox && !_endpoints.Values.Any(e => e.Joined))
+                DestroySandbox();
+            throw;
+        }
+    }
+
+    /// <summary>Leave: withdraw the endpoint record and delete its veth. Unknown or repeated calls succeed.</summary>
+    public async Task LeaveAsync(string endpointId, CancellationToken ct)
+    {
+        RequireLock();
+        if (!_endpoints.TryGetValue(endpointId, out var endpoint) || !endpoint.Joined)
+            return;
+        await DetachAsync(endpoint, ct).ConfigureAwait(false);
+        var left = endpoint with { Joined = false };
+        await _services.Local.PutAsync(ClusterKeys.LocalEndpoint(DockerNetworkId, endpointId), left, DriverJsonContext.Default.LocalEndpoint, null, ct).ConfigureAwait(false);
+        SetEndpoint(left);
+    }
+
+    private async Task RemoveEndpointAsync(LocalEndpoint endpoint, CancellationToken ct)
+    {
+        if (endpoint.Joined)
+            await DetachAsync(endpoint, ct).ConfigureAwait(false);
+        await _services.Local.DeleteAsync(ClusterKeys.LocalEndpoint(DockerNetworkId, endpoint.EndpointId), ct).ConfigureAwait(false);
+        ForgetEndpoint(endpoint.EndpointId);
+    }
+
+    private async Task DetachAsync(LocalEndpoint endpoint, CancellationToken ct)
+    {
+        await _services.Lease.DeleteAsync(ClusterKeys.Endpoint(LogicalId, endpoint.EndpointId), ct).ConfigureAwait(false);
+        lock (_kernelGate)
+            _sandbox?.DetachEndpoint(endpoint.ContainerSideName, endpoint.SandboxSideName);
+    }
+
+    private Task PublishAsync(LocalEndpoint endpoint, CancellationToken ct)
+    {
+        var record = new EndpointRecord(LogicalId, endpoint.EndpointId, _services.Options.HostId, endpoint.IPv4, endpoint.IPv6, endpoint.Mac,
+            _services.Underlay.Locator.ToString());
+        return _services.Lease.PutAsync(ClusterKeys.Endpoint(LogicalId, endpoint.EndpointId), RecordStore.Encode(record, DriverJsonContext.Default.EndpointRecord), ct);
+    }
+
+    private void CheckInSubnet(InterfaceAddress? address)
+    {
+        if (address is null)
+            return;
+        var inside = Network.Subnets.Any(s => IPNetwork.TryParse(s.Pool, out var pool) && pool.Contains(address.Address));
+        if (!inside)
+            throw new InvalidRequestException($"address {address} is outside the network's subnets ({string.Join(", ", Network.Subnets.Select(s => s.Pool))})");
+    }
+}

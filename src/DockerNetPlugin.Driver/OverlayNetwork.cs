@@ -1,0 +1,167 @@
+using DockerNetPlugin.Driver.Local;
+using DockerNetPlugin.Driver.Model;
+using DockerNetPlugin.Driver.Sandbox;
+
+namespace DockerNetPlugin.Driver;
+
+/// <summary>
+/// One Docker network of this host while the plugin runs: its endpoints, its overlay namespace and the verbs that
+/// change them (split by concern: <c>.Endpoints</c>, <c>.Peers</c>, <c>.Reconcile</c>).
+/// Lock order: <see cref="LockAsync"/> (per network, async, top; taken through <see cref="OverlayDriver"/>'s
+/// identity-checked lookup) before <c>_kernelGate</c> (bottom: held only around synchronous kernel calls). The
+/// lease keeper and the stores take no lock of ours, so a store call under the network lock blocks only this network.
+/// </summary>
+internal sealed partial class OverlayNetwork : IAsyncDisposable
+{
+    private readonly NetworkServices _services;
+
+    /// <summary>Serialises the protocol calls and reconciliation of this network (top level).</summary>
+    private readonly SemaphoreSlim _lock = new(1, 1);
+
+    /// <summary>Serialises kernel changes to the sandbox: protocol calls, peer updates and misses (bottom level).</summary>
+    private readonly object _kernelGate = new();
+
+    /// <summary>This host's endpoints on the network, by endpoint id. Guarded by <see cref="_lock"/>.</summary>
+    private readonly Dictionary<string, LocalEndpoint> _endpoints = new(StringComparer.Ordinal);
+
+    /// <summary>A copy of <see cref="_endpoints"/> republished after each change, for readers that take no lock.</summary>
+    private LocalEndpoint[] _published = [];
+
+    /// <summary>The overlay namespace while any endpoint is joined. Guarded by <see cref="_kernelGate"/>.</summary>
+    private ISandbox? _sandbox;
+
+    public OverlayNetwork(LocalNetwork network, NetworkServices services)
+    {
+        Network = network;
+        _services = services;
+    }
+
+    public LocalNetwork Network { get; }
+
+    public string DockerNetworkId => Network.DockerNetworkId;
+
+    public string LogicalId => Network.LogicalId;
+
+    /// <summary>The endpoints as of the last completed change (no lock needed).</summary>
+    public IReadOnlyList<LocalEndpoint> Endpoints => Volatile.Read(ref _published);
+
+    /// <summary>True while the overlay namespace is open.</summary>
+    public bool SandboxOpen
+    {
+        get
+        {
+            lock (_kernelGate)
+                return _sandbox is not null;
+        }
+    }
+
+    /// <summary>Takes the network's lock; <see cref="OverlayDriver"/> re-checks afterwards that this is still the registered network.</summary>
+    public async Task<IDisposable> LockAsync(CancellationToken ct)
+    {
+        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        return new Releaser(_lock);
+    }
+
+    /// <summary>Adds an endpoint read from the local state dir at start, before the network is reachable by calls.</summary>
+    public void Restore(LocalEndpoint endpoint) => SetEndpoint(endpoint);
+
+    /// <summary>
+    /// After a restart: re-open the namespace of a network with joined endpoints (existing devices and flows are kept)
+    /// and re-announce them under the new lease. The caller holds the lock.
+    /// </summary>
+    public async Task ReopenAsync(CancellationToken ct)
+    {
+        RequireLock();
+        var joined = _endpoints.Values.Where(e => e.Joined).ToList();
+        if (joined.Count == 0)
+            return;
+        EnsureSandbox();
+        foreach (var endpoint in joined)
+            await PublishAsync(endpoint, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>DeleteNetwork's local part: every endpoint out (veth, records), then the namespace. The caller holds the lock.</summary>
+    public async Task RemoveAllAsync(CancellationToken ct)
+    {
+        RequireLock();
+        foreach (var endpoint in _endpoints.Values.ToList())
+            await RemoveEndpointAsync(endpoint, ct).ConfigureAwait(false);
+        DestroySandbox();
+    }
+
+    /// <summary>Build or re-open the network's namespace, replaying known peers; true when this call opened it.</summary>
+    private bool EnsureSandbox()
+    {
+        lock (_kernelGate)
+        {
+            if (_sandbox is not null)
+                return false;
+            var network = Network;
+            var gateways = network.Subnets.Where(s => s.Gateway is not null).Select(s => InterfaceAddress.Parse(s.Gateway!, "gateway")).ToList();
+            var spec = new SandboxSpec(_services.SandboxPath(network), network.LogicalId, network.Vni, _services.Options.VxlanPort, network.Mtu, gateways);
+            _sandbox = _services.DataPlane.OpenSandbox(spec);
+            _sandbox.OnMiss(AnswerMiss);
+            DriverLog.SandboxReady(_services.Logger, network.SandboxName, network.Vni);
+            ProgramPeers(_sandbox, Peers.PeerProjection.Difference(Peers.PeerProjection.Project(_services.Peers.Of(LogicalId), _services.Options.HostId), Peers.PeerEntries.Empty));
+            return true;
+        }
+    }
+
+    private void DestroySandbox()
+    {
+        lock (_kernelGate)
+        {
+            if (_sandbox is null)
+            {
+                _services.DataPlane.DeleteSandbox(_services.SandboxPath(Network));
+                return;
+            }
+            _sandbox.Destroy();
+            _sandbox = null;
+        }
+        DriverLog.SandboxRemoved(_services.Logger, Network.SandboxName);
+    }
+
+    private void SetEndpoint(LocalEndpoint endpoint)
+    {
+        _endpoints[endpoint.EndpointId] = endpoint;
+        Volatile.Write(ref _published, _endpoints.Values.ToArray());
+    }
+
+    private void ForgetEndpoint(string endpointId)
+    {
+        _endpoints.Remove(endpointId);
+        Volatile.Write(ref _published, _endpoints.Values.ToArray());
+    }
+
+    /// <summary>The per-network verbs change state the lock guards: calling one without it is a bug, so it fails loudly.</summary>
+    private void RequireLock()
+    {
+        if (_lock.CurrentCount != 0)
+            throw new InvalidOperationException($"network {DockerNetworkId}: called without holding its lock");
+    }
+
+    /// <summary>Closes the namespace's handles; kernel state stays in place (flows keep running across restarts).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        ISandbox? sandbox;
+        lock (_kernelGate)
+        {
+            sandbox = _sandbox;
+            _sandbox = null;
+        }
+        if (sandbox is not null)
+            await sandbox.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private sealed class Releaser(SemaphoreSlim semaphore) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+                semaphore.Release();
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using DockerNetPlugin.Netlink.Model;
+
+namespace DockerNetPlugin.Driver.Sandbox;
+
+/// <summary>
+/// The kernel as the driver sees it: the host namespace's dnp devices and the overlay namespaces. The netlink
+/// implementation is <see cref="NetlinkDataPlane"/>; tests use an in-memory one. Calls are short and synchronous.
+/// </summary>
+internal interface IDataPlane : IDisposable
+{
+    /// <summary>This host's underlay (DNP_ADVERTISE_ADDR, else the default route's interface).</summary>
+    Underlay ResolveUnderlay(string? advertise);
+
+    /// <summary>Open the overlay namespace of <paramref name="spec"/>, creating what is missing (idempotent).</summary>
+    ISandbox OpenSandbox(SandboxSpec spec);
+
+    /// <summary>Remove an overlay namespace no sandbox holds open; a missing one is fine.</summary>
+    void DeleteSandbox(string path);
+
+    /// <summary>The overlay namespaces mounted in <paramref name="directory"/> (<c>dnp-*</c>).</summary>
+    IReadOnlyList<string> ListSandboxes(string directory);
+
+    /// <summary>Devices in the host namespace (container ends of veths, vxlan devices before they move).</summary>
+    IReadOnlyList<HostDevice> ListHostDevices();
+
+    /// <summary>Delete a host-namespace device; a missing one is fine.</summary>
+    void DeleteHostDevice(string name);
+}
+
+/// <summary>A device in the host namespace: its name and, for a vxlan device, its VNI.</summary>
+internal sealed record HostDevice(string Name, uint? Vni);
+
+/// <summary>
+/// One open overlay namespace: br0, vxlan0, the endpoints' veths and the remote endpoints' neighbour and FDB entries.
+/// The owning network serialises calls (its kernel gate).
+/// </summary>
+internal interface ISandbox : IAsyncDisposable
+{
+    SandboxSpec Spec { get; }
+
+    /// <summary>Create the endpoint's veth pair (overlay end on br0); a repeated call keeps what is there.</summary>
+    void AttachEndpoint(string containerSide, string sandboxSide, System.Net.NetworkInformation.PhysicalAddress mac);
+
+    /// <summary>Delete the endpoint's veth pair wherever its ends are; missing ends are fine.</summary>
+    void DetachEndpoint(string containerSide, string sandboxSide);
+
+    /// <summary>Whether the endpoint's overlay end is still enslaved to br0.</summary>
+    bool HasEndpoint(string sandboxSide);
+
+    /// <summary>Null when the namespace, br0 and vxlan0 are as built; else what is wrong.</summary>
+    string? Problem();
+
+    /// <summary>The PERMANENT neighbour entries and remote FDB entries vxlan0 holds now.</summary>
+    Peers.PeerEntries ReadPeers();
+
+    /// <summary>Apply one batch: removals (missing entries are fine), then additions.</summary>
+    void Apply(Peers.PeerBatch batch);
+
+    /// <summary>Hand vxlan0's misses to <paramref name="answer"/> until the sandbox is closed.</summary>
+    void OnMiss(Action<NeighborMiss> answer);
+
+    /// <summary>Close the handles and stop the miss listener in the background; kernel state stays (flows keep running).</summary>
+    void Close();
+
+    /// <summary>Delete vxlan0 (freeing the VNI) and the namespace itself, and close.</summary>
+    void Destroy();
+}

@@ -1,0 +1,100 @@
+using System.Net;
+using DockerNetPlugin.Driver.Cluster;
+using DockerNetPlugin.Driver.Model;
+using DockerNetPlugin.Store;
+using DockerNetPlugin.Store.Local;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DockerNetPlugin.Driver.Tests.Fakes;
+
+/// <summary>
+/// A driver on the in-memory kernel with real embedded stores in a temp folder (cluster and local state dir), as a
+/// host would run it with <c>DNP_STORE=file://</c>. Restart keeps the folder, as a plugin restart keeps its state dir.
+/// </summary>
+internal sealed class DriverBed : IAsyncDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("dnp-driver-tests-").FullName;
+    private FileKvStore? _clusterFile;
+    private FileKvStore? _localFile;
+
+    public const string HostId = "host-a";
+
+    public FakeDataPlane Kernel { get; private set; } = new();
+    public OverlayDriver Driver { get; private set; } = null!;
+    public IKvStore Cluster { get; private set; } = null!;
+    public BlockingKvStore ClusterGate { get; private set; } = null!;
+    public string NetnsDirectory => Path.Combine(_root, "netns");
+
+    public static async Task<DriverBed> StartAsync(bool replicate = true)
+    {
+        var bed = new DriverBed();
+        await bed.StartDriverAsync(replicate);
+        return bed;
+    }
+
+    private async Task StartDriverAsync(bool replicate)
+    {
+        _clusterFile = await FileKvStore.OpenAsync(Path.Combine(_root, "cluster"), CancellationToken.None);
+        _localFile = await FileKvStore.OpenAsync(Path.Combine(_root, "local"), CancellationToken.None);
+        ClusterGate = new BlockingKvStore(_clusterFile);
+        Cluster = _clusterFile;
+        var options = new DriverOptions { HostId = HostId, NetnsDirectory = NetnsDirectory, Replicate = replicate, LeaseTtl = TimeSpan.FromSeconds(30) };
+        Driver = await OverlayDriver.StartAsync(options, ClusterGate, _localFile, Kernel, NullLoggerFactory.Instance, CancellationToken.None);
+        await Driver.PeersSyncedAsync.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>Stops the driver and the stores and starts again on the same folders; the kernel keeps its state.</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await StartDriverAsync(replicate: true);
+    }
+
+    private async Task StopAsync()
+    {
+        await Driver.DisposeAsync();
+        await _clusterFile!.DisposeAsync();
+        await _localFile!.DisposeAsync();
+    }
+
+    public async Task<string> CreateNetworkAsync(string id, string subnet = "10.20.0.0/24", string gateway = "10.20.0.1/24", string? logical = null)
+    {
+        var options = logical is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [DriverOptionNames.Network] = logical };
+        await Driver.CreateNetworkAsync(new NetworkCreation(id, options, false, false,
+            [new SubnetSpec(IPNetwork.Parse(subnet), InterfaceAddress.Parse(gateway, "gateway"))]), CancellationToken.None);
+        return id;
+    }
+
+    public Task<EndpointCreated> CreateEndpointAsync(string network, string endpoint, string address) =>
+        Driver.CreateEndpointAsync(new EndpointCreation(network, endpoint, InterfaceAddress.Parse(address, "address"), null, null), CancellationToken.None);
+
+    public async Task JoinNewAsync(string network, string endpoint, string address)
+    {
+        await CreateEndpointAsync(network, endpoint, address);
+        await Driver.JoinAsync(network, endpoint, CancellationToken.None);
+    }
+
+    /// <summary>Writes an endpoint record as another host would publish it.</summary>
+    public Task PublishRemoteAsync(EndpointRecord record) =>
+        Cluster.PutAsync(ClusterKeys.Endpoint(record.NetworkId, record.EndpointId), RecordStore.Encode(record, DriverJsonContext.Default.EndpointRecord), null, CancellationToken.None);
+
+    public Task DeleteRemoteAsync(EndpointRecord record) =>
+        Cluster.DeleteAsync(ClusterKeys.Endpoint(record.NetworkId, record.EndpointId), CancellationToken.None);
+
+    public static EndpointRecord Remote(string logical, int i, string host = "host-b") =>
+        new(logical, $"remote{i:D4}", host, $"10.20.0.{100 + i}/24", null, $"02:42:0a:14:00:{100 + i:x2}", "192.0.2.2");
+
+    public FakeNamespace Sandbox(string logical) =>
+        Kernel.Namespace(Path.Combine(NetnsDirectory, DeviceNames.Sandbox(logical))) ?? throw new InvalidOperationException($"no namespace for {logical}");
+
+    public string SandboxPath(string logical) => Path.Combine(NetnsDirectory, DeviceNames.Sandbox(logical));
+
+    public async Task<bool> RecordExistsAsync(string logical, string endpoint) =>
+        await Cluster.GetAsync(ClusterKeys.Endpoint(logical, endpoint), CancellationToken.None) is not null;
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        Directory.Delete(_root, recursive: true);
+    }
+}
