@@ -173,7 +173,7 @@ internal sealed class EtcdHttp : IDisposable
         var address = endpoint.GetLeftPart(UriPartial.Authority);
         Failover(endpoint, error.Message);
         return text.Contains(NoLeader, StringComparison.Ordinal)
-            ? new EtcdTransportException($"{address}: {NoLeader}", requestMayHaveArrived: false, error)
+            ? new EtcdTransportException($"{address}: {NoLeader}", requestMayHaveArrived: false, inner: null)
             : error;
     }
 
