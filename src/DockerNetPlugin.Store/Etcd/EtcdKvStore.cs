@@ -256,27 +256,30 @@ public sealed class EtcdKvStore : IKvStore
     /// </summary>
     private async Task<EtcdTxnResponse> TxnAsync(EtcdTxnRequest txn, CancellationToken ct)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             return await SendTxnAsync(txn, EtcdRetryMode.UnsentOnly, ct).ConfigureAwait(false);
         }
-        catch (StoreUnavailableException e) when (EtcdHttp.MayHaveApplied(e) && txn.Success.Count > 0)
+        catch (StoreUnavailableException e) when (EtcdHttp.MayHaveApplied(e) && txn.Success.Count > 0 && clock.Elapsed < _options.Retry.Budget)
         {
-            EtcdTxnResponse readBack;
+            // Resolving must not make the call take longer than the retry budget: a silent cluster fails as fast as before.
+            using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            budget.CancelAfter(_options.Retry.Budget - clock.Elapsed);
             try
             {
-                readBack = await SendTxnAsync(EtcdTxnOutcome.ReadBack(txn), EtcdRetryMode.Idempotent, ct).ConfigureAwait(false);
+                var readBack = await SendTxnAsync(EtcdTxnOutcome.ReadBack(txn), EtcdRetryMode.Idempotent, budget.Token).ConfigureAwait(false);
+                var applied = EtcdTxnOutcome.AppliedAt(txn, readBack);
+                EtcdLog.TxnOutcomeResolved(_log, applied is not null, e.Message);
+                if (applied is { } revision)
+                    return new EtcdTxnResponse { Succeeded = true, Header = new EtcdResponseHeader { Revision = revision } };
+                return await SendTxnAsync(txn, EtcdRetryMode.UnsentOnly, budget.Token).ConfigureAwait(false);
             }
-            catch (StoreUnavailableException)
+            catch (Exception again) when (again is StoreUnavailableException || (again is OperationCanceledException && !ct.IsCancellationRequested))
             {
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
                 throw;
             }
-            var applied = EtcdTxnOutcome.AppliedAt(txn, readBack);
-            EtcdLog.TxnOutcomeResolved(_log, applied is not null, e.Message);
-            if (applied is { } revision)
-                return new EtcdTxnResponse { Succeeded = true, Header = new EtcdResponseHeader { Revision = revision } };
-            return await SendTxnAsync(txn, EtcdRetryMode.UnsentOnly, ct).ConfigureAwait(false);
         }
     }
 

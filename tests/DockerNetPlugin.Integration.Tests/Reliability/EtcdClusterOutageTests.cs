@@ -169,37 +169,65 @@ public sealed class EtcdClusterOutageTests(EtcdClusterFixture fixture, ITestOutp
     /// <summary>
     /// Item 4 of issue 18: every plugin call Docker makes around a container answers during a lost quorum, either from
     /// what the host knows or with an error naming the store, well inside Docker's 30 s: right after quorum is lost, and
-    /// again once the host's lease (TTL 10 s) has lapsed and the plugin keeps trying to renew it. Driven over the plugin
-    /// socket as Docker does, on endpoints and addresses made before the outage and on new ones.
+    /// again once the host's lease (TTL 10 s) has lapsed and the plugin keeps trying to renew it.
     /// </summary>
     [Fact]
     public async Task QuorumLost_EveryPluginCallAnswersFast_SucceedingLocallyOrNamingTheStore()
     {
-        const string Net = "pc";
-        var host = Hosts[0];
-        var networkId = await host.CreateNetworkAsync(Net, "--subnet", "10.64.0.0/24", "-o", "dnp.network=" + Net, "--ipam-opt", "dnp.network=" + Net);
+        var stopped = Cluster.Members.Skip(1).ToArray();
+        await PluginCallsDuringOutageAsync(Hosts[0], "pc", 64, () => Task.WhenAll(stopped.Select(Cluster.StopMemberAsync)), Cluster.HealAsync);
+    }
+
+    /// <summary>
+    /// The same calls while this host alone is cut off from every member (its packets to port 2379 dropped, so nothing
+    /// answers or refuses: each attempt waits for its timeout), the case of a host behind a broken firewall.
+    /// </summary>
+    [Fact(Skip = "Waits for the core restructure (issue 18 item 4). Measured 2026-12-07 with h2's packets to etcd dropped: "
+        + "Leave and DeleteEndpoint hit the plugin's 25 s call timeout, because OverlayDriver.JoinLeave.cs:67 deletes the "
+        + "endpoint record through LeaseKeeper.DeleteAsync, whose _gate (LeaseKeeper.cs:52) LeaseKeeper.RenewAsync holds "
+        + "across GrantLeaseAsync and the re-puts (LeaseKeeper.cs:90-95) while the lapsed lease is renewed; RequestAddress, "
+        + "ReleaseAddress and Join fail naming the store but only after the store's 15 s retry budget (three 5 s attempts "
+        + "on silent members), not well inside Docker's 30 s. Needs a per-call deadline and Leave/DeleteEndpoint that "
+        + "succeed locally and withdraw the record later.")]
+    public async Task HostCutOffFromEveryMember_EveryPluginCallAnswersFast_SucceedingLocallyOrNamingTheStore()
+    {
+        var host = Hosts[1];
+        string[] rule = ["OUTPUT", "-p", "tcp", "--dport", EtcdServer.ClientPort.ToString(CultureInfo.InvariantCulture), "-j", "DROP"];
+        await PluginCallsDuringOutageAsync(
+            host, "pd", 66,
+            async () => (await host.Host.ExecAsync(["iptables", "-w", "-I", .. rule], CancellationToken.None)).EnsureSuccess(),
+            async () => await host.Host.ExecAsync(["iptables", "-w", "-D", .. rule], CancellationToken.None));
+    }
+
+    /// <summary>
+    /// Drives RequestAddress, ReleaseAddress, CreateEndpoint, Join, Leave and DeleteEndpoint over the plugin socket as
+    /// Docker does (on endpoints and addresses made before the outage, and on new ones), 2 s into the outage and again
+    /// after 14 s (the lease has lapsed); each must succeed or fail naming the store, well inside Docker's 30 s.
+    /// </summary>
+    private async Task PluginCallsDuringOutageAsync(HostScenario host, string net, int octet, Func<Task> startOutage, Func<Task> endOutage)
+    {
+        var networkId = await host.CreateNetworkAsync(net, "--subnet", $"10.{octet}.0.0/24", "-o", "dnp.network=" + net, "--ipam-opt", "dnp.network=" + net);
         using var plugin = new PluginClient(host.Host.PluginSocketPath, TimeSpan.FromSeconds(60));
         var calls = new PluginCalls(plugin, networkId);
-        var stopped = Cluster.Members.Skip(1).ToArray();
         try
         {
-            var pool = await calls.RequestPoolAsync("10.65.0.0/24");
+            var pool = await calls.RequestPoolAsync($"10.{octet + 1}.0.0/24");
             var made = new List<(string Address, string Endpoint)>();
             for (var i = 0; i < 2; i++)
             {
                 var endpoint = calls.NewEndpointId();
-                await calls.CreateEndpointAsync(endpoint, $"10.64.0.{200 + i}/24");
+                await calls.CreateEndpointAsync(endpoint, $"10.{octet}.0.{200 + i}/24");
                 await calls.JoinAsync(endpoint);
                 made.Add((await calls.RequestAddressAsync(pool), endpoint));
             }
 
-            await Task.WhenAll(stopped.Select(Cluster.StopMemberAsync));
+            await startOutage();
             var outage = Stopwatch.StartNew();
-            await Task.Delay(2000); // the remaining member notices it has no leader
+            await Task.Delay(2000); // a member left without peers notices it has no leader
             var outcomes = new List<CallOutcome>();
-            foreach (var (when, (held, before), address) in new[] { ("quorum lost", made[0], "10.64.0.210/24"), ("lease lapsed", made[1], "10.64.0.211/24") })
+            foreach (var (when, (held, before), address) in new[] { ("2 s in", made[0], $"10.{octet}.0.210/24"), ("lease lapsed", made[1], $"10.{octet}.0.211/24") })
             {
-                if (when == "lease lapsed")
+                if (when == "lease lapsed" && outage.Elapsed < TimeSpan.FromSeconds(14))
                     await Task.Delay(TimeSpan.FromSeconds(14) - outage.Elapsed);
                 var fresh = calls.NewEndpointId();
                 outcomes.Add(await calls.TryAsync($"RequestAddress ({when})", "IpamDriver.RequestAddress", PluginCalls.Body(new RequestAddressRequest(pool, "", null), Json.RequestAddressRequest)));
@@ -222,9 +250,9 @@ public sealed class EtcdClusterOutageTests(EtcdClusterFixture fixture, ITestOutp
         }
         finally
         {
-            await Cluster.HealAsync();
+            await endOutage();
             await calls.CleanUpAsync();
-            await host.RemoveAsync([], Net);
+            await host.RemoveAsync([], net);
         }
     }
 
@@ -288,7 +316,7 @@ public sealed class EtcdClusterOutageTests(EtcdClusterFixture fixture, ITestOutp
             Body(new CreateEndpointRequest(networkId, endpointId, new EndpointInterface(cidr, null, null), null), Json.CreateEndpointRequest);
 
         public byte[] JoinBody(string endpointId) =>
-            Body(new JoinRequest(networkId, endpointId, "/var/run/docker/netns/dnpt-pc", null), Json.JoinRequest);
+            Body(new JoinRequest(networkId, endpointId, "/var/run/docker/netns/dnpt-" + endpointId[..12], null), Json.JoinRequest);
 
         public byte[] EndpointBody(string endpointId) => Body(new EndpointRequest(networkId, endpointId), Json.EndpointRequest);
 
