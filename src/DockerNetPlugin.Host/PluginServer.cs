@@ -51,12 +51,14 @@ public static class PluginServer
         File.SetUnixFileMode(settings.Socket, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
         HostLog.Listening(log, settings.Socket, settings.Store, settings.StateDirectory, settings.NetnsDirectory);
         runtime.Start();
+        using var systemd = SystemdNotifier.Start(runtime, log, ct);
 
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var registration = ct.Register(() => stopped.TrySetResult());
         app.Lifetime.ApplicationStopping.Register(() => stopped.TrySetResult());
         await stopped.Task.ConfigureAwait(false);
         HostLog.Stopping(log);
+        systemd.Stopping();
         await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         return 0;
     }
