@@ -107,7 +107,8 @@ public sealed partial class RegistryInstallUpgradeTests(ITestOutputHelper output
         await Task.Delay(2000);
         var clock = Stopwatch.StartNew();
         (await Docker(host, "plugin", "disable", "-f", Alias)).EnsureSuccess();
-        var upgrade = await Docker(host, "plugin", "upgrade", "--grant-all-permissions", Alias, newRef);
+        // --skip-remote-check: the docker CLI otherwise asks "Plugin images do not match, are you sure?" for any other tag.
+        var upgrade = await Docker(host, "plugin", "upgrade", "--grant-all-permissions", "--skip-remote-check", Alias, newRef);
         var env = (await Docker(host, "plugin", "inspect", "-f", "{{json .Settings.Env}}", Alias)).StdOut;
         var mounts = (await Docker(host, "plugin", "inspect", "-f", "{{range .Config.Mounts}}{{.Name}}={{.Source}} {{end}}", Alias)).StdOut.Trim();
         var set = await Docker(host, ["plugin", "set", Alias, .. MountSettings(host, bed)]);
