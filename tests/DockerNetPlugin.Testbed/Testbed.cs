@@ -65,8 +65,11 @@ public sealed partial class Testbed : IAsyncDisposable
     /// <summary>The simulated hosts, h1 first.</summary>
     public IReadOnlyList<SimHost> Hosts => _hosts;
 
-    /// <summary>The etcd server, when <see cref="TestbedOptions.StartEtcd"/>.</summary>
+    /// <summary>The etcd server, when <see cref="TestbedOptions.StartEtcd"/> with one member.</summary>
     public EtcdServer? Etcd { get; private set; }
+
+    /// <summary>The etcd cluster (members .5, .6, ...), when <see cref="TestbedOptions.StartEtcd"/> with <see cref="TestbedOptions.EtcdMembers"/> &gt; 1.</summary>
+    public EtcdCluster? EtcdCluster { get; private set; }
 
     /// <summary>The internet namespace, when <see cref="TestbedOptions.StartInternet"/>.</summary>
     public InternetHost? Internet { get; private set; }
@@ -87,6 +90,11 @@ public sealed partial class Testbed : IAsyncDisposable
         if (options.HostCount is < 1 or > 40)
         {
             throw new ArgumentOutOfRangeException(nameof(options), $"HostCount must be 1..40, not {options.HostCount}");
+        }
+
+        if (options.EtcdMembers is not (1 or 3 or 5))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"EtcdMembers must be 1, 3 or 5, not {options.EtcdMembers}");
         }
 
         if (Environment.UserName != "root" && !string.Equals(Environment.GetEnvironmentVariable("USER"), "root", StringComparison.Ordinal))
@@ -149,6 +157,11 @@ public sealed partial class Testbed : IAsyncDisposable
             graceful.Add(Etcd.DisposeAsync().AsTask());
         }
 
+        if (EtcdCluster is not null)
+        {
+            graceful.Add(EtcdCluster.DisposeAsync().AsTask());
+        }
+
         if (Internet is not null)
         {
             graceful.Add(Internet.DisposeAsync().AsTask());
@@ -185,10 +198,10 @@ public sealed partial class Testbed : IAsyncDisposable
             nodes.Add(new FabricNode("h" + i.ToString(CultureInfo.InvariantCulture), $"{Prefix}-h{i}", Address(10 + i)));
         }
 
-        if (Options.StartEtcd)
-        {
-            nodes.Add(new FabricNode("etcd", Prefix + "-etcd", Address(5)));
-        }
+        var etcdNodes = !Options.StartEtcd ? [] : Options.EtcdMembers == 1
+            ? [new FabricNode("etcd", Prefix + "-etcd", Address(5))]
+            : Enumerable.Range(1, Options.EtcdMembers).Select(i => new FabricNode($"etcd{i}", $"{Prefix}-etcd{i}", Address(4 + i))).ToList();
+        nodes.AddRange(etcdNodes);
 
         if (Options.StartInternet)
         {
@@ -199,10 +212,15 @@ public sealed partial class Testbed : IAsyncDisposable
 
         var imageTask = Options.ImportImage ? BusyboxImage.BuildAsync(ImageTarPath, cancellationToken) : Task.CompletedTask;
         var work = new List<Task>();
-        if (Options.StartEtcd)
+        if (Options.StartEtcd && Options.EtcdMembers == 1)
         {
             Etcd = new EtcdServer(Prefix + "-etcd", Address(5), Path.Combine(RunDirectory, "etcd"), Path.Combine(LogDirectory, "etcd.log"));
             work.Add(Etcd.StartAsync(cancellationToken));
+        }
+        else if (Options.StartEtcd)
+        {
+            EtcdCluster = new EtcdCluster([.. etcdNodes.Select(n => (n.Netns, n.Address))], RunDirectory, LogDirectory, Prefix);
+            work.Add(EtcdCluster.StartAsync(cancellationToken));
         }
 
         if (Options.StartInternet)
@@ -213,7 +231,7 @@ public sealed partial class Testbed : IAsyncDisposable
 
         foreach (var node in nodes.Where(n => n.Role.StartsWith('h')))
         {
-            var host = new SimHost(node.Role, _hosts.Count + 1, node.Netns, node.Address, Path.Combine(RunDirectory, node.Role), LogDirectory, dockerConfig, Options.DockerdArguments, Etcd?.StoreUri);
+            var host = new SimHost(node.Role, _hosts.Count + 1, node.Netns, node.Address, Path.Combine(RunDirectory, node.Role), LogDirectory, dockerConfig, Options.DockerdArguments, Etcd?.StoreUri ?? EtcdCluster?.StoreUri);
             _hosts.Add(host);
             work.Add(StartHostAsync(host, imageTask, cancellationToken));
         }

@@ -9,6 +9,9 @@ public sealed record TestbedOptions
     /// <summary>Start a real etcd on the fabric (hosts' default DNP_STORE becomes it).</summary>
     public bool StartEtcd { get; init; }
 
+    /// <summary>With <see cref="StartEtcd"/>: 1 = a single etcd (<see cref="Testbed.Etcd"/>); 3 or 5 = a cluster (<see cref="Testbed.EtcdCluster"/>, DNP_STORE names every member).</summary>
+    public int EtcdMembers { get; init; } = 1;
+
     /// <summary>Start the "internet" namespace with its HTTP responder.</summary>
     public bool StartInternet { get; init; } = true;
 

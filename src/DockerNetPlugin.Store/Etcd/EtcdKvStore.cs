@@ -212,13 +212,20 @@ public sealed class EtcdKvStore : IKvStore
             _leases.Remove(lease);
     }
 
-    /// <summary>One keepalive; returns the remaining TTL in seconds (0 = the lease is gone).</summary>
-    internal async Task<long> KeepAliveOnceAsync(long leaseId, CancellationToken ct)
+    /// <summary>One keepalive, bounded by <paramref name="timeout"/>; returns the remaining TTL in seconds (0 = the lease is gone).</summary>
+    internal async Task<long> KeepAliveOnceAsync(long leaseId, TimeSpan timeout, CancellationToken ct)
     {
-        var envelope = await CallAsync("/v3/lease/keepalive", new EtcdLeaseIdRequest { Id = leaseId },
-            EtcdJsonContext.Default.EtcdLeaseIdRequest, EtcdJsonContext.Default.EtcdLeaseKeepAliveEnvelope, EtcdRetryMode.Once, ct).ConfigureAwait(false);
+        ObjectDisposedException.ThrowIf(_closing.IsCancellationRequested, this);
+        var endpoint = _http.CurrentEndpoint;
+        var envelope = await _http.CallAsync("/v3/lease/keepalive", new EtcdLeaseIdRequest { Id = leaseId },
+            EtcdJsonContext.Default.EtcdLeaseIdRequest, EtcdJsonContext.Default.EtcdLeaseKeepAliveEnvelope, EtcdRetryMode.Once, ct,
+            timeout < _options.RequestTimeout ? timeout : _options.RequestTimeout).ConfigureAwait(false);
         if (envelope.Error is { } error)
+        {
+            // The stream answered with an error (no leader, say): the next keepalive asks another member.
+            _http.Failover(endpoint, $"keepalive: {error.Message}");
             throw new StoreUnavailableException($"{Description} keepalive failed: {error.Message}");
+        }
         return envelope.Result?.Ttl ?? 0;
     }
 
