@@ -47,6 +47,8 @@ internal sealed class BlockingKvStore(IKvStore inner) : IKvStore
 
     public Task<ILease> GrantLeaseAsync(TimeSpan ttl, CancellationToken ct) => inner.GrantLeaseAsync(ttl, ct);
 
+    public Task<ILease?> ResumeLeaseAsync(string id, TimeSpan ttl, CancellationToken ct) => inner.ResumeLeaseAsync(id, ttl, ct);
+
     public Task<StoreHealth> CheckHealthAsync(CancellationToken ct) => inner.CheckHealthAsync(ct);
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
