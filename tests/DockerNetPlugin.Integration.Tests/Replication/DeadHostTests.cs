@@ -35,7 +35,8 @@ public sealed class DeadHostTests(ThreeHostReplicationFixture fixture, ITestOutp
             await fixture.Bed.Hosts[2].StopDockerdAsync(kill9: true);
             (await fixture.Bed.Hosts[2].ExecAsync("ip", "link", "set", fixture.Bed.Hosts[2].UnderlayInterface, "down")).EnsureSuccess();
 
-            var limit = ThreeHostReplicationFixture.LeaseTtl * 3; // the lease TTL plus the store's expiry sweep and the watch delivery
+            // The lease TTL plus the store's expiry sweep and the watch delivery, then three unanswered probes a second apart.
+            var limit = ThreeHostReplicationFixture.LeaseTtl * 3 + TimeSpan.FromSeconds(5);
             foreach (var h in new[] { h1, h2 })
                 Assert.True(await Eventually.HoldsAsync(async () => !await HasAnyEntryOfAsync(h, logicalId, mac3, ip3), limit), $"h3's entries must leave {h.Host.Name}");
             output.WriteLine($"h3's entries left h1 and h2 {watch.Elapsed.TotalSeconds:F1} s after it died (lease TTL {ThreeHostReplicationFixture.LeaseTtl.TotalSeconds} s)");
