@@ -46,7 +46,7 @@ public sealed partial class OverlayDriver
         }
         // Every host drops the entries it kept for it (while its lease had lapsed it may still have answered probes).
         await _cluster.Store.PutAsync(ClusterKeys.ForgottenHost(hostId), RecordStore.Encode(hostId, DriverJsonContext.Default.String), null, ct).ConfigureAwait(false);
-        await _liveness.ForgetAsync(hostId).ConfigureAwait(false);
+        _liveness.Forget(hostId);
         DriverLog.HostForgotten(_logger, hostId, endpoints, memberships, removed.Count);
         return new ForgottenHost(hostId, endpoints, memberships, removed);
     }

@@ -17,13 +17,13 @@ internal sealed class PeerSync : IAsyncDisposable
     private readonly PeerTable _table;
     private readonly HostLiveness _liveness;
     private readonly string _hostId;
-    private readonly Func<PeerChange, Task> _apply;
+    private readonly Action<PeerChange> _apply;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _firstSync = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _loop;
 
-    public PeerSync(IKvStore store, PeerTable table, HostLiveness liveness, string hostId, Func<PeerChange, Task> apply, ILogger logger)
+    public PeerSync(IKvStore store, PeerTable table, HostLiveness liveness, string hostId, Action<PeerChange> apply, ILogger logger)
     {
         _store = store;
         _table = table;
@@ -77,7 +77,7 @@ internal sealed class PeerSync : IAsyncDisposable
                 foreach (var kept in gone.Where(r => lapsed.Contains(r.HostId)))
                     _table.Upsert(kept);
                 var removed = gone.Where(r => !lapsed.Contains(r.HostId)).Concat(records.SelectMany(_liveness.Displaced)).ToList();
-                await _apply(new PeerChange(records, removed, IsResync: true)).ConfigureAwait(false);
+                _apply(new PeerChange(records, removed, IsResync: true));
                 _firstSync.TrySetResult();
                 break;
             case KvPut put when TryDecode(put.Entry) is { } record:
@@ -85,7 +85,7 @@ internal sealed class PeerSync : IAsyncDisposable
                 var displaced = _liveness.Displaced(record);
                 if (previous == record && displaced.Count == 0)
                     break; // written again unchanged: the kernel already has it
-                await _apply(new PeerChange([record], [.. previous is not null && previous != record ? [previous] : Array.Empty<EndpointRecord>(), .. displaced], IsResync: false)).ConfigureAwait(false);
+                _apply(new PeerChange([record], [.. previous is not null && previous != record ? [previous] : Array.Empty<EndpointRecord>(), .. displaced], IsResync: false));
                 break;
             case KvDeleted deleted:
                 var (network, endpoint) = Parse(deleted.Key);
@@ -94,7 +94,7 @@ internal sealed class PeerSync : IAsyncDisposable
                 if (known.HostId != _hostId && await _liveness.OwnerLapsedAsync(known, ct).ConfigureAwait(false))
                     break; // its host's lease lapsed: the entries stay while it answers
                 if (_table.Remove(network, endpoint!) is { } removedRecord)
-                    await _apply(new PeerChange([], [removedRecord], IsResync: false)).ConfigureAwait(false);
+                    _apply(new PeerChange([], [removedRecord], IsResync: false));
                 break;
         }
     }

@@ -21,14 +21,14 @@ internal sealed class HostLiveness : IAsyncDisposable
     private readonly IHostProber _prober;
     private readonly LivenessOptions _options;
     private readonly TimeProvider _time;
-    private readonly Func<PeerChange, Task> _apply;
+    private readonly Action<PeerChange> _apply;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, LapsedHost> _lapsed = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
 
-    public HostLiveness(IKvStore store, PeerTable peers, IHostProber prober, LivenessOptions options, TimeProvider time, Func<PeerChange, Task> apply, ILogger logger)
+    public HostLiveness(IKvStore store, PeerTable peers, IHostProber prober, LivenessOptions options, TimeProvider time, Action<PeerChange> apply, ILogger logger)
     {
         _store = store;
         _peers = peers;
@@ -143,7 +143,7 @@ internal sealed class HostLiveness : IAsyncDisposable
                 }
                 if (await _store.GetAsync(ClusterKeys.ForgottenHost(hostId), ct).ConfigureAwait(false) is not null)
                 {
-                    await DropAsync(hostId, "it was forgotten (dnp forget-host)").ConfigureAwait(false);
+                    Drop(hostId, "it was forgotten (dnp forget-host)");
                     continue;
                 }
             }
@@ -164,12 +164,12 @@ internal sealed class HostLiveness : IAsyncDisposable
                 drop = state.Misses >= _options.MissesBeforeDrop;
             }
             if (drop)
-                await DropAsync(hostId, $"its lease lapsed and it did not answer {_options.MissesBeforeDrop} probes at {state.Locator}").ConfigureAwait(false);
+                Drop(hostId, $"its lease lapsed and it did not answer {_options.MissesBeforeDrop} probes at {state.Locator}");
         }
     }
 
     /// <summary>Drops a host's records here now (<c>dnp forget-host</c> on this host).</summary>
-    public Task ForgetAsync(string hostId) => DropAsync(hostId, "it was forgotten (dnp forget-host)");
+    public void Forget(string hostId) => Drop(hostId, "it was forgotten (dnp forget-host)");
 
     private void MarkLapsed(string hostId, string locator)
     {
@@ -194,10 +194,10 @@ internal sealed class HostLiveness : IAsyncDisposable
             _peers.Remove(record.NetworkId, record.EndpointId);
         DriverLog.HostReturned(_logger, hostId, gone.Count);
         if (gone.Count > 0)
-            await _apply(new PeerChange([], gone, IsResync: false)).ConfigureAwait(false);
+            _apply(new PeerChange([], gone, IsResync: false));
     }
 
-    private async Task DropAsync(string hostId, string why)
+    private void Drop(string hostId, string why)
     {
         lock (_gate)
         {
@@ -209,7 +209,7 @@ internal sealed class HostLiveness : IAsyncDisposable
             _peers.Remove(record.NetworkId, record.EndpointId);
         DriverLog.HostDropped(_logger, hostId, records.Count, why);
         if (records.Count > 0)
-            await _apply(new PeerChange([], records, IsResync: false)).ConfigureAwait(false);
+            _apply(new PeerChange([], records, IsResync: false));
     }
 
     private static bool Claims(EndpointRecord winner, EndpointRecord other) =>
