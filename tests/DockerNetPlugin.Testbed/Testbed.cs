@@ -7,7 +7,7 @@ namespace DockerNetPlugin.Testbed;
 
 /// <summary>
 /// A multi-host Docker lab on one machine: a fabric namespace with bridge <c>br0</c> (router address .1),
-/// simulated hosts h1..hN (.11, .12, ...) each with its own dockerd, optionally etcd (.5) and an "internet" (.250).
+/// simulated hosts h1..hN (.11, .12, ...) each with its own dockerd, optionally etcd (.5, or a cluster at .5, .6, ...) and an "internet" (.250).
 /// Everything is named with <see cref="Prefix"/> and removed by <see cref="DisposeAsync"/>;
 /// <see cref="CleanupStale"/> removes what crashed runs left.
 /// </summary>

@@ -113,6 +113,12 @@ internal sealed class EtcdHttp : IDisposable
             EtcdLog.EndpointFailed(_log, endpoint.GetLeftPart(UriPartial.Authority), reason);
     }
 
+    /// <summary>
+    /// Whether a failed compare-and-set may have taken effect: false only when every attempt surely never reached a
+    /// member (refused, no leader); true for a lost answer, a timeout or a server error.
+    /// </summary>
+    public static bool MayHaveApplied(StoreUnavailableException e) => e.InnerException is not EtcdTransportException { RequestMayHaveArrived: false };
+
     /// <summary>Forgets the auth token (a watch was cancelled for an invalid token).</summary>
     public void InvalidateToken() => _token = null;
 
@@ -173,7 +179,7 @@ internal sealed class EtcdHttp : IDisposable
         var address = endpoint.GetLeftPart(UriPartial.Authority);
         Failover(endpoint, error.Message);
         return text.Contains(NoLeader, StringComparison.Ordinal)
-            ? new EtcdTransportException($"{address}: {NoLeader}", requestMayHaveArrived: false, error)
+            ? new EtcdTransportException($"{address}: {NoLeader}", requestMayHaveArrived: false, inner: null)
             : error;
     }
 

@@ -38,8 +38,8 @@ public sealed class LivenessTests(TwoHostOutageFixture fixture, ITestOutputHelpe
             output.WriteLine($"new container on the restarted host reachable from h1 {back.Elapsed.TotalSeconds:F1} s after its plugin's socket answered again");
             var result = await pings;
 
-            output.WriteLine(TwoHostPing.Summary(result));
-            Assert.True(result.StdOut.Contains("300 packets transmitted, 300 packets received, 0% packet loss", StringComparison.Ordinal), "every reply arrives: " + TwoHostPing.Summary(result));
+            output.WriteLine(PingRun.Summary(result));
+            Assert.True(result.StdOut.Contains("300 packets transmitted, 300 packets received, 0% packet loss", StringComparison.Ordinal), "every reply arrives: " + PingRun.Summary(result));
             Assert.Equal(0, gaps); // polled every 250 ms while the plugin was stopped
             var after = await EndpointRecordsAsync("stop");
             Assert.Equal(before.Count + 1, after.Count);
@@ -89,8 +89,8 @@ public sealed class LivenessTests(TwoHostOutageFixture fixture, ITestOutputHelpe
             output.WriteLine($"new container on h2 reachable from h1 {back.Elapsed.TotalSeconds:F1} s after the store was back");
 
             var result = await pings;
-            output.WriteLine(TwoHostPing.Summary(result));
-            Assert.True(result.StdOut.Contains("450 packets transmitted, 450 packets received, 0% packet loss", StringComparison.Ordinal), "every reply arrives: " + TwoHostPing.Summary(result));
+            output.WriteLine(PingRun.Summary(result));
+            Assert.True(result.StdOut.Contains("450 packets transmitted, 450 packets received, 0% packet loss", StringComparison.Ordinal), "every reply arrives: " + PingRun.Summary(result));
             Assert.True(await Eventually.HoldsAsync(async () => (await PeerStatesAsync(H1, "cut")).All(s => s == "live"), TimeSpan.FromSeconds(30)),
                 "h2 is live again on h1 once it re-published");
             var tablesAfter = await TablesAsync(H1, "cut");

@@ -28,8 +28,8 @@ public sealed class OutageTests(TwoHostOutageFixture fixture, ITestOutputHelper 
             await fixture.Bed.Hosts[0].StartPluginAsync(PluginBinary.Path, fixture.Bed.Options.PluginEnvironment);
             var result = await pings;
 
-            output.WriteLine(Summary(result));
-            Assert.True(result.StdOut.Contains("400 packets transmitted, 400 packets received, 0% packet loss", StringComparison.Ordinal), "every reply arrives: " + Summary(result));
+            output.WriteLine(PingRun.Summary(result));
+            Assert.True(result.StdOut.Contains("400 packets transmitted, 400 packets received, 0% packet loss", StringComparison.Ordinal), "every reply arrives: " + PingRun.Summary(result));
             // The restarted plugin may still be starting (it answers 503 until its driver runs): ask until it answers.
             Assert.True(await Eventually.HoldsAsync(async () => (await DoctorAsync(H1)).Succeeded, TimeSpan.FromSeconds(30)),
                 "dnp doctor after the restart must report no drift: " + await DoctorTextAsync(H1));
@@ -65,7 +65,7 @@ public sealed class OutageTests(TwoHostOutageFixture fixture, ITestOutputHelper 
             await Task.Delay(TimeSpan.FromSeconds(30) - outage.Elapsed);
             await etcd.StartAsync();
             var result = await pings;
-            Assert.True(result.StdOut.Contains("2000 packets transmitted, 2000 packets received, 0% packet loss", StringComparison.Ordinal), "every reply arrives: " + Summary(result));
+            Assert.True(result.StdOut.Contains("2000 packets transmitted, 2000 packets received, 0% packet loss", StringComparison.Ordinal), "every reply arrives: " + PingRun.Summary(result));
 
             // After the outage: new containers on both hosts get distinct addresses and reach each other and the old ones.
             await H1.RemoveAsync(["outage-new"]);
@@ -175,7 +175,7 @@ public sealed class OutageTests(TwoHostOutageFixture fixture, ITestOutputHelper 
             await host.RestartDockerdAsync();
             var result = await pings;
 
-            Assert.True(result.StdOut.Contains("300 packets transmitted, 300 packets received, 0% packet loss", StringComparison.Ordinal), "every reply arrives: " + Summary(result));
+            Assert.True(result.StdOut.Contains("300 packets transmitted, 300 packets received, 0% packet loss", StringComparison.Ordinal), "every reply arrives: " + PingRun.Summary(result));
             Assert.Equal(ip1, await H1.IpOfAsync("live-1", "live"));
             Assert.True((await H1.PingAsync("live-1", ip2)).Succeeded, "the live-restored container still reaches h2");
             Assert.True(await Eventually.HoldsAsync(async () => (await DoctorAsync(H1)).Succeeded, TimeSpan.FromSeconds(30)), "no drift: " + await DoctorTextAsync(H1));
@@ -279,8 +279,6 @@ public sealed class OutageTests(TwoHostOutageFixture fixture, ITestOutputHelper 
     private Task<(string Ip1, string Ip2)> TwoContainersAsync(string name, string subnet) => TwoHostPing.TwoContainersAsync(H1, H2, name, subnet);
 
     private Task RemoveAsync(string name) => TwoHostPing.RemoveAsync(H1, H2, name);
-
-    private static string Summary(CommandResult ping) => TwoHostPing.Summary(ping);
 
     private static async Task<string> DoctorTextAsync(HostScenario h)
     {

@@ -24,14 +24,4 @@ internal static class TwoHostPing
         await h1.RemoveAsync([name + "-1"], name);
         await h2.RemoveAsync([name + "-2"], name);
     }
-
-    /// <summary>Ping's closing statistics, plus the sequence numbers that got no reply.</summary>
-    public static string Summary(CommandResult ping)
-    {
-        var lines = ping.StdOut.Split('\n');
-        var answered = lines.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"seq=(\d+)")).Where(m => m.Success).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToHashSet();
-        var max = answered.Count == 0 ? 0 : answered.Max();
-        var lost = Enumerable.Range(0, max).Where(i => !answered.Contains(i)).ToList();
-        return string.Join(" ", lines.SkipWhile(l => !l.Contains("statistics", StringComparison.Ordinal))) + (lost.Count > 0 ? $" (no reply to seq {string.Join(",", lost.Take(30))})" : "");
-    }
 }

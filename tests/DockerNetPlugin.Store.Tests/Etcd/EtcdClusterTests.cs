@@ -225,6 +225,52 @@ public sealed class EtcdClusterTests(EtcdClusterFixture cluster, ITestOutputHelp
         Assert.Equal(1, fake.Requests);
     }
 
+    [Fact]
+    public async Task AnswerLostAfterALeasedWriteWasApplied_CompareAndSetAndCommitSucceedOnce()
+    {
+        await using var fake = FakeEtcdMember.AppliesThenDies(_leader.ClientUrl);
+        var store = Track(await ConnectAsync([fake.Url, .. cluster.ClientUrls]));
+        await using var lease = await store.GrantLeaseAsync(TimeSpan.FromSeconds(30), Ct); // went through the fake too
+
+        var cas = await store.CompareAndSetAsync(K("lost/cas"), Bytes("mine"), 0, lease, Ct);
+        await using var fake2 = FakeEtcdMember.AppliesThenDies(_leader.ClientUrl);
+        var store2 = Track(await ConnectAsync([fake2.Url, .. cluster.ClientUrls]));
+        await using var lease2 = await store2.GrantLeaseAsync(TimeSpan.FromSeconds(30), Ct);
+        var committed = await store2.CommitAsync([new KvSetOp(K("lost/a"), Bytes("a"), 0, lease2), new KvSetOp(K("lost/b"), Bytes("b"), 0, lease2)], Ct);
+
+        Assert.True(cas.Succeeded, "the write was applied before its answer was lost");
+        var entry = await Store.GetAsync(K("lost/cas"), Ct);
+        Assert.Equal("mine", Text(entry));
+        Assert.Equal(entry!.Version, cas.NewVersion);
+        Assert.True(committed);
+        Assert.Equal("b", Text(await Store.GetAsync(K("lost/b"), Ct)));
+    }
+
+    [Fact]
+    public async Task AnswerLostAfterAnUnleasedWriteWasApplied_ReportedAsAConflictShowingOurValue_NeverASecondWinner()
+    {
+        await using var fake = FakeEtcdMember.AppliesThenDies(_leader.ClientUrl);
+        var store = Track(await ConnectAsync([fake.Url, .. cluster.ClientUrls]));
+
+        var cas = await store.CompareAndSetAsync(K("lost/plain"), Bytes("mine"), 0, null, Ct);
+
+        // Another client may have written the same bytes: only the compare can tell, and it was spent by the first attempt.
+        Assert.False(cas.Succeeded);
+        Assert.Equal("mine", Text(cas.Current));
+    }
+
+    [Fact]
+    public async Task AnswerLostBeforeTheWriteArrived_CompareAndSetIsSentOnceMoreAndSucceeds()
+    {
+        await using var fake = FakeEtcdMember.Silent();
+        var store = Track(await ConnectAsync([fake.Url, .. cluster.ClientUrls], TimeSpan.FromSeconds(1)));
+
+        var cas = await store.CompareAndSetAsync(K("silent/cas"), Bytes("mine"), 0, null, Ct);
+
+        Assert.True(cas.Succeeded);
+        Assert.Equal("mine", Text(await Store.GetAsync(K("silent/cas"), Ct)));
+    }
+
     private static async Task<ulong> DeleteRevisionAsync(IKvStore store, string key)
     {
         await store.DeleteAsync(key, Ct);

@@ -6,8 +6,9 @@ namespace DockerNetPlugin.Store.Tests.Etcd;
 
 /// <summary>
 /// A loopback port that plays a broken cluster member: it answers every request with etcd's "no leader" error (what a
-/// member cut off from its peers says), or accepts connections and never answers (a member that holds requests).
-/// Counts the requests it got.
+/// member cut off from its peers says), accepts connections and never answers (a member that holds requests), or
+/// passes each request to a real member and then closes the connection without its answer (a leader killed after it
+/// applied a write). Counts the requests it got.
 /// </summary>
 public sealed class FakeEtcdMember : IAsyncDisposable
 {
@@ -16,12 +17,15 @@ public sealed class FakeEtcdMember : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<TcpClient> _held = [];
     private readonly bool _silent;
+    private readonly Uri? _applyAt;
+    private readonly HttpClient _http = new();
     private readonly Task _accepting;
     private int _requests;
 
-    private FakeEtcdMember(bool silent)
+    private FakeEtcdMember(bool silent, Uri? applyAt = null)
     {
         _silent = silent;
+        _applyAt = applyAt;
         _listener.Start();
         _accepting = Task.Run(AcceptAsync);
     }
@@ -31,6 +35,9 @@ public sealed class FakeEtcdMember : IAsyncDisposable
 
     /// <summary>A member that accepts and never answers.</summary>
     public static FakeEtcdMember Silent() => new(silent: true);
+
+    /// <summary>A member that sends each request on to <paramref name="realMember"/> and drops the answer (closes the connection).</summary>
+    public static FakeEtcdMember AppliesThenDies(Uri realMember) => new(silent: false, realMember);
 
     public Uri Url => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}");
 
@@ -53,6 +60,7 @@ public sealed class FakeEtcdMember : IAsyncDisposable
                 c.Dispose();
         }
         _stop.Dispose();
+        _http.Dispose();
     }
 
     private async Task AcceptAsync()
@@ -88,10 +96,18 @@ public sealed class FakeEtcdMember : IAsyncDisposable
                     .Select(p => int.Parse(p[1].Trim(), System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
                 if (all.Length < end + 4 + length)
                     continue;
+                var path = all[..all.IndexOf("\r\n", StringComparison.Ordinal)].Split(' ')[1];
+                var request = all.Substring(end + 4, length);
                 text.Remove(0, end + 4 + length);
                 Interlocked.Increment(ref _requests);
                 if (_silent)
                     continue;
+                if (_applyAt is not null)
+                {
+                    (await _http.PostAsync(new Uri(_applyAt, path), new StringContent(request, Encoding.UTF8, "application/json"), _stop.Token)).Dispose();
+                    client.Client.Shutdown(SocketShutdown.Both);
+                    return;
+                }
                 var body = Encoding.UTF8.GetBytes(NoLeaderBody);
                 var head = Encoding.ASCII.GetBytes($"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n");
                 await stream.WriteAsync(head, _stop.Token);
