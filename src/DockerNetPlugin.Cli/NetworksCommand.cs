@@ -16,7 +16,7 @@ internal static class NetworksCommand
         var table = new TextTable("LOGICAL", "NAME", "VNI", "SUBNETS", "HOSTS", "ENDPOINTS", "HERE", "FLAGS");
         foreach (var n in view.Networks)
         {
-            var hosts = n.Hosts.Count == 0 ? "-" : string.Join(",", n.Hosts.Select(h => (h.Locator ?? Cell.Short(h.HostId)) + (h.Live ? "" : "(down)")));
+            var hosts = n.Hosts.Count == 0 ? "-" : string.Join(",", n.Hosts.Select(h => (h.Locator ?? Cell.Short(h.HostId)) + (h.Live ? "" : $"({h.State})")));
             var flags = string.Join(",", new[] { n.Internal ? "internal" : null, n.EnableIPv6 ? "ipv6" : null, n.Removing ? "removing" : null }.OfType<string>());
             table.Add(n.Id, n.Name, Cell.Number(n.Vni), string.Join(",", n.Subnets), hosts, Cell.Number(n.Endpoints), Cell.Short(n.LocalDockerNetworkId), flags);
         }

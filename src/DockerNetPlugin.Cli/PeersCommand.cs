@@ -18,9 +18,9 @@ internal static class PeersCommand
     {
         Console.WriteLine($"network   {view.LogicalId}{(view.Name is null ? "" : $" ({view.Name})")}, VNI {Cell.Number(view.Vni)}, here {Cell.Short(view.LocalDockerNetworkId)}");
         Console.WriteLine();
-        var table = new TextTable("ENDPOINT", "HOST", "IPV4", "IPV6", "MAC", "VTEP", "WHERE");
+        var table = new TextTable("ENDPOINT", "HOST", "IPV4", "IPV6", "MAC", "VTEP", "WHERE", "STATE");
         foreach (var p in view.Peers)
-            table.Add(Cell.Short(p.EndpointId), Cell.Short(p.HostId), p.IPv4, p.IPv6, p.Mac, p.Vtep, p.Local ? "local" : "remote");
+            table.Add(Cell.Short(p.EndpointId), Cell.Short(p.HostId), p.IPv4, p.IPv6, p.Mac, p.Vtep, p.Local ? "local" : "remote", p.State);
         table.Write(Console.Out);
     }
 }

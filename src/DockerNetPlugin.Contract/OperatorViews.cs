@@ -23,13 +23,20 @@ public sealed record LogicalNetworkView(
     int Endpoints,
     string? LocalDockerNetworkId);
 
-/// <summary>A host that joined a logical network: its Docker network there and whether the host is alive (holds its lease).</summary>
-public sealed record NetworkHostView(string HostId, string DockerNetworkId, string? Locator, bool Live);
+/// <summary>
+/// A host that joined a logical network: its Docker network there, whether the host holds its lease, and its state as
+/// this host sees it: <c>live</c>, <c>store-unreachable</c> (its lease lapsed but it answers on the underlay: its
+/// entries stay), <c>unanswered</c> (lapsed, not answering: its entries go after a few probes) or <c>down</c>.
+/// </summary>
+public sealed record NetworkHostView(string HostId, string DockerNetworkId, string? Locator, bool Live, string State);
 
 /// <summary>A logical network's endpoints as this host programs them.</summary>
 public sealed record PeersView(string LogicalId, string? Name, uint? Vni, string? LocalDockerNetworkId, IReadOnlyList<PeerView> Peers);
 
-/// <summary>One endpoint: where it lives (host, VTEP) and its addresses. <c>Local</c> = on this host.</summary>
+/// <summary>
+/// One endpoint: where it lives (host, VTEP) and its addresses. <c>Local</c> = on this host. <c>State</c> is its host's:
+/// <c>live</c>, <c>store-unreachable</c> or <c>unanswered</c> (see <see cref="NetworkHostView"/>).
+/// </summary>
 public sealed record PeerView(
     string EndpointId,
     string HostId,
@@ -37,7 +44,8 @@ public sealed record PeerView(
     [property: JsonPropertyName("ipv6")] string? IPv6,
     string Mac,
     string Vtep,
-    bool Local);
+    bool Local,
+    string State);
 
 /// <summary>The overlay namespaces this plugin owns and the directory it mounts them in (as the plugin process sees it).</summary>
 public sealed record NetnsView(string Directory, IReadOnlyList<NetnsEntryView> Namespaces);

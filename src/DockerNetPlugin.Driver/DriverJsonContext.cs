@@ -10,6 +10,7 @@ namespace DockerNetPlugin.Driver;
 [JsonSerializable(typeof(EndpointRecord))]
 [JsonSerializable(typeof(HostRecord))]
 [JsonSerializable(typeof(NetworkMembership))]
+[JsonSerializable(typeof(HeldLease))]
 [JsonSerializable(typeof(LocalNetwork))]
 [JsonSerializable(typeof(LocalEndpoint))]
 [JsonSerializable(typeof(string))]

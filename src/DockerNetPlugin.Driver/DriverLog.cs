@@ -55,4 +55,40 @@ internal static partial class DriverLog
 
     [LoggerMessage(2025, LogLevel.Warning, "forgot host {HostId}: {Endpoints} endpoint record(s), {Memberships} membership(s), {Removed} logical network(s) it was the last member of")]
     public static partial void HostForgotten(ILogger logger, string hostId, int endpoints, int memberships, int removed);
+
+    [LoggerMessage(2040, LogLevel.Information, "lease {LeaseId} of the previous start is {Outcome}")]
+    public static partial void PreviousLease(ILogger logger, string leaseId, string outcome);
+
+    [LoggerMessage(2041, LogLevel.Information, "lease {LeaseId} of the previous start revoked: its records are now held by this start's lease")]
+    public static partial void PreviousLeaseReleased(ILogger logger, string leaseId);
+
+    [LoggerMessage(2042, LogLevel.Information, "stopping: {Count} records handed to parking lease {LeaseId}, kept {GraceSeconds} s for the next start")]
+    public static partial void LeaseParked(ILogger logger, int count, string leaseId, double graceSeconds);
+
+    [LoggerMessage(2043, LogLevel.Warning, "stopping: records could not be handed to a parking lease ({Error}); they stay {TtlSeconds} s under the current lease")]
+    public static partial void LeaseParkFailed(ILogger logger, string error, double ttlSeconds);
+
+    [LoggerMessage(2044, LogLevel.Warning, "host {HostId} lost its lease: its entries stay while it answers on the underlay at {Locator}")]
+    public static partial void HostLeaseLapsed(ILogger logger, string hostId, string locator);
+
+    [LoggerMessage(2045, LogLevel.Information, "host {HostId} answers at {Locator} but cannot reach the store: its entries stay (store-unreachable)")]
+    public static partial void HostStoreUnreachable(ILogger logger, string hostId, string locator);
+
+    [LoggerMessage(2046, LogLevel.Information, "host {HostId} is back with a lease; {Count} of its records it no longer has were dropped")]
+    public static partial void HostReturned(ILogger logger, string hostId, int count);
+
+    [LoggerMessage(2047, LogLevel.Warning, "host {HostId} dropped with {Count} records: {Reason}")]
+    public static partial void HostDropped(ILogger logger, string hostId, int count, string reason);
+
+    [LoggerMessage(2048, LogLevel.Information, "record {EndpointId} of lapsed host {HostId} dropped: live record {WinnerId} of host {WinnerHostId} claims its address or MAC")]
+    public static partial void LapsedRecordDisplaced(ILogger logger, string endpointId, string hostId, string winnerId, string winnerHostId);
+
+    [LoggerMessage(2049, LogLevel.Debug, "liveness check of {HostId} could not ask the store: {Error}")]
+    public static partial void LivenessStoreFailed(ILogger logger, string hostId, string error);
+
+    [LoggerMessage(2050, LogLevel.Information, "liveness echo listening on {Address}:{Port}")]
+    public static partial void ProbeResponderStarted(ILogger logger, string address, int port);
+
+    [LoggerMessage(2051, LogLevel.Debug, "liveness echo: {Error}")]
+    public static partial void ProbeResponderFailed(ILogger logger, string error);
 }

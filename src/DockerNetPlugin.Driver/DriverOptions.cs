@@ -23,6 +23,19 @@ public sealed record DriverOptions
     /// <summary>TTL of this host's lease; its endpoint records vanish from other hosts within it after a crash.</summary>
     public TimeSpan LeaseTtl { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long this host's records outlive a stop of the plugin (DNP_STOP_GRACE): a stop (SIGTERM, plugin disable or
+    /// upgrade) hands them to a lease with this TTL, and the next start takes them back. A plugin that stays stopped
+    /// longer is taken for gone.
+    /// </summary>
+    public TimeSpan StopGrace { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>UDP port of the liveness echo on the advertise address (DNP_PROBE_PORT), the same on every host; never the VXLAN port.</summary>
+    public ushort ProbePort { get; init; } = 4790;
+
+    /// <summary>How hosts whose lease lapsed are probed before their entries are dropped.</summary>
+    internal Liveness.LivenessOptions Liveness { get; init; } = DockerNetPlugin.Driver.Liveness.LivenessOptions.Default;
+
     /// <summary>Resolved at start: the underlay address peers use as this host's VTEP.</summary>
     public IPAddress? Locator { get; init; }
 }

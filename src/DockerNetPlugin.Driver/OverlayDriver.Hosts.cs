@@ -44,6 +44,9 @@ public sealed partial class OverlayDriver
                 removed.Add(network.Name ?? network.Id);
             }
         }
+        // Every host drops the entries it kept for it (while its lease had lapsed it may still have answered probes).
+        await _cluster.Store.PutAsync(ClusterKeys.ForgottenHost(hostId), RecordStore.Encode(hostId, DriverJsonContext.Default.String), null, ct).ConfigureAwait(false);
+        _liveness.Forget(hostId);
         DriverLog.HostForgotten(_logger, hostId, endpoints, memberships, removed.Count);
         return new ForgottenHost(hostId, endpoints, memberships, removed);
     }

@@ -47,6 +47,19 @@ public sealed partial class OverlayDriver
     public IReadOnlyList<EndpointRecord> ListPeers(string logicalId) =>
         _peers.Of(logicalId).OrderBy(r => r.HostId, StringComparer.Ordinal).ThenBy(r => r.IPv4 ?? r.IPv6, StringComparer.Ordinal).ToList();
 
+    /// <summary>
+    /// Hosts whose lease lapsed and whose entries this host still keeps, with their state: <c>store-unreachable</c>
+    /// (they answer on the underlay) or <c>unanswered</c> (dropped after a few more probes). Every other host with
+    /// records is <c>live</c>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> LapsedHosts() => _liveness.States();
+
+    /// <summary>One liveness round now (tests; the driver runs one every probe interval).</summary>
+    internal Task CheckLivenessAsync(CancellationToken ct) => _liveness.CheckAsync(ct);
+
+    /// <summary>The lease this host's records are held by now, and the previous start's lease while it is being taken over (tests).</summary>
+    internal (string? Current, string? Resumed) LeaseIds => (_lease.LeaseId, _lease.ResumedLeaseId);
+
     /// <summary>Logical networks this host has records for in its peer table (also while the store is unreachable).</summary>
     public IReadOnlyList<string> ListPeerNetworks() =>
         _peers.All().Select(r => r.NetworkId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using DockerNetPlugin.Driver.Cluster;
+using DockerNetPlugin.Driver.Liveness;
 using DockerNetPlugin.Driver.Local;
 using DockerNetPlugin.Driver.Replication;
 using DockerNetPlugin.Driver.Sandbox;
@@ -26,6 +27,8 @@ public sealed partial class OverlayDriver : IAsyncDisposable
     private readonly LeaseKeeper _lease;
     private readonly PeerTable _peers = new();
     private readonly PeerSync _peerSync;
+    private readonly HostLiveness _liveness;
+    private ProbeResponder? _echo;
     private readonly NetworkServices _services;
     private readonly ILogger _logger;
 
@@ -36,7 +39,7 @@ public sealed partial class OverlayDriver : IAsyncDisposable
     // network lock, never inside one.
     private readonly SemaphoreSlim _registryGate = new(1, 1);
 
-    private OverlayDriver(DriverOptions options, IKvStore cluster, IKvStore local, IDataPlane dataPlane, Underlay underlay, ILogger logger)
+    private OverlayDriver(DriverOptions options, IKvStore cluster, IKvStore local, IDataPlane dataPlane, Underlay underlay, IHostProber prober, ILogger logger)
     {
         _options = options;
         _cluster = new RecordStore(cluster);
@@ -45,8 +48,9 @@ public sealed partial class OverlayDriver : IAsyncDisposable
         _dataPlane = dataPlane;
         _underlay = underlay;
         _logger = logger;
-        _lease = new LeaseKeeper(cluster, options.LeaseTtl, logger);
-        _peerSync = new PeerSync(cluster, _peers, ApplyPeerChange, logger);
+        _lease = new LeaseKeeper(cluster, _local, options.LeaseTtl, options.StopGrace, logger);
+        _liveness = new HostLiveness(cluster, _peers, prober, options.Liveness, TimeProvider.System, ApplyPeerChange, logger);
+        _peerSync = new PeerSync(cluster, _peers, _liveness, options.HostId, ApplyPeerChange, logger);
         _services = new NetworkServices(options, _local, _lease, _peers, dataPlane, underlay, logger);
         ClusterNetworks = new NetworkRecords(_cluster);
     }
@@ -73,7 +77,18 @@ public sealed partial class OverlayDriver : IAsyncDisposable
         var dataPlane = NetlinkDataPlane.OpenHost(loggers.CreateLogger<OverlayDriver>());
         try
         {
-            return await StartAsync(options, cluster, local, dataPlane, loggers, ct).ConfigureAwait(false);
+            var prober = new UdpHostProber(options.ProbePort, options.Liveness.Interval / 2);
+            var driver = await StartAsync(options, cluster, local, dataPlane, prober, loggers, ct).ConfigureAwait(false);
+            try
+            {
+                driver._echo = ProbeResponder.Start(driver._underlay.Locator, options.ProbePort, options.HostId, loggers.CreateLogger<OverlayDriver>());
+            }
+            catch
+            {
+                await driver.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+            return driver;
         }
         catch
         {
@@ -83,19 +98,22 @@ public sealed partial class OverlayDriver : IAsyncDisposable
     }
 
     /// <summary>Start on a given kernel (tests pass an in-memory one); the driver owns <paramref name="dataPlane"/> from here.</summary>
-    internal static async Task<OverlayDriver> StartAsync(DriverOptions options, IKvStore cluster, IKvStore local, IDataPlane dataPlane, ILoggerFactory loggers, CancellationToken ct)
+    internal static async Task<OverlayDriver> StartAsync(DriverOptions options, IKvStore cluster, IKvStore local, IDataPlane dataPlane, IHostProber prober, ILoggerFactory loggers, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
         ArgumentNullException.ThrowIfNull(dataPlane);
         var logger = loggers.CreateLogger<OverlayDriver>();
         var underlay = dataPlane.ResolveUnderlay(options.Advertise);
-        var driver = new OverlayDriver(options with { Locator = underlay.Locator }, cluster, local, dataPlane, underlay, logger);
+        var driver = new OverlayDriver(options with { Locator = underlay.Locator }, cluster, local, dataPlane, underlay, prober, logger);
         await driver._lease.StartAsync(ct).ConfigureAwait(false);
         await driver._lease.PutAsync(ClusterKeys.Host(options.HostId),
             RecordStore.Encode(new HostRecord(options.HostId, underlay.Locator.ToString(), DateTimeOffset.UtcNow, typeof(OverlayDriver).Assembly.GetName().Version?.ToString() ?? "0"), DriverJsonContext.Default.HostRecord), ct).ConfigureAwait(false);
         var (networks, endpoints) = await driver.RestoreAsync(ct).ConfigureAwait(false);
+        await driver._lease.ReleasePreviousAsync(ct).ConfigureAwait(false);
+        await cluster.DeleteAsync(ClusterKeys.ForgottenHost(options.HostId), ct).ConfigureAwait(false); // forgotten once, back now
         driver._peerSync.Start();
+        driver._liveness.Start();
         DriverLog.Started(logger, options.HostId, underlay.Locator.ToString(), underlay.InterfaceName, underlay.OverlayMtu, networks, endpoints);
         return driver;
     }
@@ -176,6 +194,9 @@ public sealed partial class OverlayDriver : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_echo is not null)
+            await _echo.DisposeAsync().ConfigureAwait(false);
+        await _liveness.DisposeAsync().ConfigureAwait(false);
         await _peerSync.DisposeAsync().ConfigureAwait(false);
         await _lease.DisposeAsync().ConfigureAwait(false);
         foreach (var network in _networks.Values)

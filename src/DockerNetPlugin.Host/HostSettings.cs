@@ -18,6 +18,12 @@ public sealed record HostSettings
     public TimeSpan LeaseTtl { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(25);
 
+    /// <summary>How long this host's records outlive a stop of the plugin (DNP_STOP_GRACE seconds).</summary>
+    public TimeSpan StopGrace { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>UDP port of the liveness echo on the advertise address (DNP_PROBE_PORT); never the VXLAN port.</summary>
+    public ushort ProbePort { get; init; } = 4790;
+
     /// <summary>How often kernel state is reconciled with the store and Docker (DNP_RECONCILE_INTERVAL seconds; 0 = only at start).</summary>
     public TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -30,14 +36,16 @@ public sealed record HostSettings
         ArgumentNullException.ThrowIfNull(env);
         string? Get(string name) => env[name] is string s && s.Length > 0 ? s : null;
         var d = new HostSettings();
-        return new HostSettings
+        var settings = new HostSettings
         {
             Socket = Get("DNP_SOCKET") ?? d.Socket,
             StateDirectory = Get("DNP_STATE_DIR") ?? d.StateDirectory,
             NetnsDirectory = Get("DNP_NETNS_DIR") ?? d.NetnsDirectory,
             Store = Get("DNP_STORE") ?? d.Store,
             Advertise = Get("DNP_ADVERTISE_ADDR"),
-            VxlanPort = Get("DNP_VXLAN_PORT") is { } port ? ParsePort(port) : d.VxlanPort,
+            VxlanPort = Get("DNP_VXLAN_PORT") is { } port ? ParsePort("DNP_VXLAN_PORT", port) : d.VxlanPort,
+            ProbePort = Get("DNP_PROBE_PORT") is { } probe ? ParsePort("DNP_PROBE_PORT", probe) : d.ProbePort,
+            StopGrace = Get("DNP_STOP_GRACE") is { } grace ? TimeSpan.FromSeconds(ParseSeconds("DNP_STOP_GRACE", grace, 10, 86400)) : d.StopGrace,
             Replicate = Get("DNP_REPLICATE") is { } r ? ParseBool("DNP_REPLICATE", r) : d.Replicate,
             LogLevel = Get("DNP_LOG_LEVEL") ?? d.LogLevel,
             LogFormat = Get("DNP_LOG_FORMAT") is { } f ? ParseFormat(f) : d.LogFormat,
@@ -46,6 +54,9 @@ public sealed record HostSettings
             DockerHost = ParseDockerHost(env),
             ReconcileInterval = Get("DNP_RECONCILE_INTERVAL") is { } ri ? TimeSpan.FromSeconds(ParseSeconds("DNP_RECONCILE_INTERVAL", ri, 0, 86400)) : d.ReconcileInterval,
         };
+        if (settings.ProbePort == settings.VxlanPort)
+            throw new SettingsException($"DNP_PROBE_PORT={settings.ProbePort} is the VXLAN port (DNP_VXLAN_PORT): the liveness probe needs a port of its own");
+        return settings;
     }
 
     private static Engine.DockerEndpoint ParseDockerHost(IDictionary env)
@@ -60,10 +71,10 @@ public sealed record HostSettings
         }
     }
 
-    private static ushort ParsePort(string text) =>
+    private static ushort ParsePort(string name, string text) =>
         ushort.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port > 0
             ? port
-            : throw new SettingsException($"DNP_VXLAN_PORT='{text}' must be a UDP port number (1-65535)");
+            : throw new SettingsException($"{name}='{text}' must be a UDP port number (1-65535)");
 
     private static bool ParseBool(string name, string text) => text.ToLowerInvariant() switch
     {

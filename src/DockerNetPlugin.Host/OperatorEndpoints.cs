@@ -1,3 +1,4 @@
+using DockerNetPlugin.Driver.Liveness;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using DockerNetPlugin.Contract;
@@ -102,11 +103,13 @@ internal static class OperatorEndpoints
         var records = await driver.ListLogicalNetworksAsync(ct).ConfigureAwait(false);
         var live = (await driver.ListHostsAsync(ct).ConfigureAwait(false)).ToDictionary(h => h.HostId, StringComparer.Ordinal);
         var local = driver.ListLocalNetworks();
+        var lapsed = driver.LapsedHosts();
         var views = new List<LogicalNetworkView>(records.Count);
         foreach (var record in records)
         {
             var members = await driver.ListMembersAsync(record.Id, ct).ConfigureAwait(false);
-            var hosts = members.Select(m => new NetworkHostView(m.HostId, m.DockerNetworkId, live.GetValueOrDefault(m.HostId)?.Locator, live.ContainsKey(m.HostId))).ToList();
+            var hosts = members.Select(m => new NetworkHostView(m.HostId, m.DockerNetworkId, live.GetValueOrDefault(m.HostId)?.Locator, live.ContainsKey(m.HostId),
+                live.ContainsKey(m.HostId) ? HostStates.Live : lapsed.GetValueOrDefault(m.HostId, HostStates.Down))).ToList();
             views.Add(new LogicalNetworkView(record.Id, record.Name, record.Vni, record.Subnets.Select(s => s.Pool).ToList(), record.Internal,
                 record.EnableIPv6, record.CreatedBy, record.Created, record.Removing, hosts, driver.ListPeers(record.Id).Count,
                 local.FirstOrDefault(l => l.LogicalId == record.Id)?.DockerNetworkId));
@@ -132,8 +135,10 @@ internal static class OperatorEndpoints
             return null;
         var record = records.FirstOrDefault(r => r.Id == logicalId);
         var here = local.FirstOrDefault(l => l.LogicalId == logicalId);
+        var lapsed = driver.LapsedHosts();
         var peers = driver.ListPeers(logicalId)
-            .Select(p => new PeerView(p.EndpointId, p.HostId, p.IPv4, p.IPv6, p.Mac, p.Locator, p.HostId == driver.HostId)).ToList();
+            .Select(p => new PeerView(p.EndpointId, p.HostId, p.IPv4, p.IPv6, p.Mac, p.Locator, p.HostId == driver.HostId,
+                lapsed.GetValueOrDefault(p.HostId, HostStates.Live))).ToList();
         return new PeersView(logicalId, record?.Name, record?.Vni ?? here?.Vni, here?.DockerNetworkId, peers);
     }
 

@@ -80,6 +80,8 @@ internal sealed class PluginRuntime : IAsyncDisposable
                     VxlanPort = _settings.VxlanPort,
                     Replicate = _settings.Replicate,
                     LeaseTtl = _settings.LeaseTtl,
+                    StopGrace = _settings.StopGrace,
+                    ProbePort = _settings.ProbePort,
                 }, _cluster, _local, _loggers, ct).ConfigureAwait(false);
                 var ipam = new IpamService(_cluster, new IpamOptions(hostId), _loggers.CreateLogger<IpamService>());
                 _engine = new Engine.DockerEngineClient(_settings.DockerHost, logger: _loggers.CreateLogger<Engine.DockerEngineClient>());

@@ -47,5 +47,13 @@ public interface IKvStore : IAsyncDisposable
     /// <summary>Grant a lease kept alive in the background until disposed (dispose = revoke, keys vanish).</summary>
     Task<ILease> GrantLeaseAsync(TimeSpan ttl, CancellationToken ct);
 
+    /// <summary>
+    /// Take over a lease granted earlier (by this client or by an earlier process, see <see cref="ILease.DetachAsync"/>)
+    /// and keep it alive from now on: its keys stay where they are, nobody sees a delete. <paramref name="ttl"/> is the
+    /// TTL it was granted with. Null when the store no longer knows the lease (it expired or was revoked): grant a new
+    /// one and write the keys again.
+    /// </summary>
+    Task<ILease?> ResumeLeaseAsync(string id, TimeSpan ttl, CancellationToken ct);
+
     Task<StoreHealth> CheckHealthAsync(CancellationToken ct);
 }

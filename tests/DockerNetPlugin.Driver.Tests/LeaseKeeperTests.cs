@@ -15,10 +15,11 @@ public sealed class LeaseKeeperTests
         try
         {
             await using var file = await FileKvStore.OpenAsync(dir, CancellationToken.None);
+            await using var localFile = await FileKvStore.OpenAsync(Path.Combine(dir, "local"), CancellationToken.None);
             var slowKey = KeyLayout.Key("test", "slow");
             var fastKey = KeyLayout.Key("test", "fast");
             var store = new BlockingKvStore(file) { Hold = key => key == slowKey };
-            await using var lease = new LeaseKeeper(store, TimeSpan.FromSeconds(30), NullLogger.Instance);
+            await using var lease = new LeaseKeeper(store, new RecordStore(localFile), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(10), NullLogger.Instance);
             await lease.StartAsync(CancellationToken.None);
 
             var slow = lease.PutAsync(slowKey, new byte[] { 1 }, CancellationToken.None);
@@ -49,10 +50,11 @@ public sealed class LeaseRenewalTests
         try
         {
             await using var file = await FileKvStore.OpenAsync(dir, CancellationToken.None);
+            await using var localFile = await FileKvStore.OpenAsync(Path.Combine(dir, "local"), CancellationToken.None);
             var store = new BlockingKvStore(file);
             var kept = KeyLayout.Key("test", "kept");
             var withdrawn = KeyLayout.Key("test", "withdrawn");
-            await using var lease = new LeaseKeeper(store, TimeSpan.FromSeconds(30), NullLogger.Instance);
+            await using var lease = new LeaseKeeper(store, new RecordStore(localFile), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(10), NullLogger.Instance);
             await lease.StartAsync(CancellationToken.None);
             await lease.PutAsync(kept, new byte[] { 1 }, CancellationToken.None);
             await lease.PutAsync(withdrawn, new byte[] { 2 }, CancellationToken.None);

@@ -245,7 +245,7 @@ public sealed class OverlayDriverTests
     {
         await using var bed = await DriverBed.StartAsync();
         await bed.CreateNetworkAsync("net1");
-        await bed.PublishRemoteAsync(DriverBed.Remote("net1", 1, host: "dead"));
+        await bed.PublishRemoteAsync(DriverBed.Remote("net1", 1, host: "dead"), withHost: false);
         await bed.Cluster.PutAsync(ClusterKeys.Membership("net1", "dead"), RecordStore.Encode(new NetworkMembership("net1", "dead", "x"), DriverJsonContext.Default.NetworkMembership), null, CancellationToken.None);
 
         await Assert.ThrowsAsync<InvalidRequestException>(() => bed.Driver.ForgetHostAsync(DriverBed.HostId, CancellationToken.None));

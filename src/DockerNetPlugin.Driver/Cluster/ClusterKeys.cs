@@ -20,10 +20,14 @@ internal static class ClusterKeys
     public static string Host(string hostId) => KeyLayout.Key("hosts", hostId);
     public static string HostsPrefix => KeyLayout.Prefix("hosts");
 
+    /// <summary>The mark <c>dnp forget-host</c> leaves so every host drops the forgotten host's entries (removed when it starts again).</summary>
+    public static string ForgottenHost(string hostId) => KeyLayout.Key("forgotten-hosts", hostId);
+
     // This host's own state (kept in the local state dir's store, never shared).
     public static string LocalNetwork(string dockerNetworkId) => KeyLayout.Key("local-networks", dockerNetworkId);
     public static string LocalNetworksPrefix => KeyLayout.Prefix("local-networks");
     public static string LocalEndpoint(string dockerNetworkId, string endpointId) => KeyLayout.Key("local-endpoints", dockerNetworkId, endpointId);
     public static string LocalEndpointsPrefix => KeyLayout.Prefix("local-endpoints");
+    public static string LocalLease => KeyLayout.Key("local-lease");
     public static string LocalEndpointsPrefixOf(string dockerNetworkId) => KeyLayout.Prefix("local-endpoints", dockerNetworkId);
 }

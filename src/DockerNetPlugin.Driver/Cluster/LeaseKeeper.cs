@@ -7,6 +7,10 @@ namespace DockerNetPlugin.Driver.Cluster;
 /// Holds this host's lease. Every key written through it (the host record, published endpoints) vanishes from
 /// the cluster when the host dies. When the lease is lost (store outage longer than its TTL), a new one is
 /// granted and the owned keys are written again.
+/// A stop is not a death: <see cref="DisposeAsync"/> hands the keys to a parking lease with a long TTL
+/// (<c>DNP_STOP_GRACE</c>) and leaves it to expire, and the next start resumes whichever lease the state dir names,
+/// moves the keys the host still has onto a fresh lease, and revokes the old one (<see cref="ReleasePreviousAsync"/>):
+/// only records of endpoints that left while the plugin was down go. Peers never see the others deleted.
 /// No lock is held across a store call: writers of different keys (Joins on different networks) never queue behind
 /// each other or behind a renewal during a store outage. Writes of one key are serialised by its caller (an endpoint
 /// key by its network's lock). A write that overlapped a renewal is checked afterwards and repeated under the new
@@ -14,31 +18,101 @@ namespace DockerNetPlugin.Driver.Cluster;
 /// </summary>
 internal sealed class LeaseKeeper : IAsyncDisposable
 {
+    /// <summary>How long a stop may spend handing the keys over before it leaves them to the current lease.</summary>
+    private static readonly TimeSpan s_parkTimeout = TimeSpan.FromSeconds(5);
+
     private readonly IKvStore _store;
+    private readonly RecordStore _local;
     private readonly TimeSpan _ttl;
+    private readonly TimeSpan _stopGrace;
     private readonly ILogger _logger;
     private readonly object _gate = new(); // bottom level: guards _owned, _lease and _generation; never held across an await
     private readonly Dictionary<string, ReadOnlyMemory<byte>> _owned = new();
     private readonly CancellationTokenSource _stop = new();
     private ILease? _lease;
+    private ILease? _previous; // the lease the previous process left (resumed), until the restore took its keys over
     private long _generation; // bumped each time a new lease replaces the old one
     private Task? _watchdog;
     private TaskCompletionSource _renewed = new(TaskCreationOptions.RunContinuationsAsynchronously); // completed and replaced at each renewal
 
-    public LeaseKeeper(IKvStore store, TimeSpan ttl, ILogger logger)
+    /// <param name="local">The local state dir's store: where the id of the lease to resume at the next start is kept.</param>
+    public LeaseKeeper(IKvStore store, RecordStore local, TimeSpan ttl, TimeSpan stopGrace, ILogger logger)
     {
         _store = store;
+        _local = local;
         _ttl = ttl;
+        _stopGrace = stopGrace;
         _logger = logger;
+    }
+
+    /// <summary>The id of the lease the previous process left that was still alive at start (null once released, or when none was).</summary>
+    public string? ResumedLeaseId => Volatile.Read(ref _previous)?.Id;
+
+    /// <summary>The current lease's id (tests and diagnostics).</summary>
+    public string? LeaseId
+    {
+        get
+        {
+            lock (_gate)
+                return _lease?.Id;
+        }
     }
 
     public async Task StartAsync(CancellationToken ct)
     {
-        var lease = await _store.GrantLeaseAsync(_ttl, ct).ConfigureAwait(false);
+        var previous = await ResumePreviousAsync(ct).ConfigureAwait(false);
+        ILease lease;
+        try
+        {
+            lease = await _store.GrantLeaseAsync(_ttl, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (previous is not null)
+                await previous.DetachAsync().ConfigureAwait(false); // the next attempt resumes it again
+            throw;
+        }
         lock (_gate)
             _lease = lease;
+        Volatile.Write(ref _previous, previous);
+        await RememberAsync(lease, ct).ConfigureAwait(false); // the keys move to it from now on
         _watchdog = Task.Run(WatchAsync, CancellationToken.None);
     }
+
+    /// <summary>
+    /// Once this host re-published what it still has (host record, joined endpoints): revoke the lease the previous
+    /// process left, so the records it no longer has (endpoints that left while it was down) go, and only those.
+    /// </summary>
+    public async Task ReleasePreviousAsync(CancellationToken ct)
+    {
+        var previous = Interlocked.Exchange(ref _previous, null);
+        if (previous is null)
+            return;
+        try
+        {
+            await previous.DisposeAsync().ConfigureAwait(false);
+            DriverLog.PreviousLeaseReleased(_logger, previous.Id);
+        }
+        catch (StoreException e)
+        {
+            DriverLog.LeaseRenewFailed(_logger, $"the previous lease {previous.Id} could not be revoked (it expires by itself): {e.Message}");
+        }
+    }
+
+    /// <summary>The lease the state dir names, if the store still knows it: its keys stay in place until moved.</summary>
+    private async Task<ILease?> ResumePreviousAsync(CancellationToken ct)
+    {
+        var memo = (await _local.GetAsync(ClusterKeys.LocalLease, DriverJsonContext.Default.HeldLease, ct).ConfigureAwait(false))?.Value;
+        if (memo is null || memo.Store != _store.Description)
+            return null;
+        var lease = await _store.ResumeLeaseAsync(memo.Id, TimeSpan.FromSeconds(memo.TtlSeconds), ct).ConfigureAwait(false);
+        DriverLog.PreviousLease(_logger, memo.Id, lease is null ? "expired: its records were removed, this host publishes them again" : "alive: its records stayed");
+        return lease;
+    }
+
+    /// <summary>Writes the id of the lease the next start should resume into the local state dir.</summary>
+    private Task RememberAsync(ILease lease, CancellationToken ct) =>
+        _local.PutAsync(ClusterKeys.LocalLease, new HeldLease(lease.Id, lease.GrantedTtl.TotalSeconds, _store.Description), DriverJsonContext.Default.HeldLease, null, ct);
 
     /// <summary>Write a key held by the lease and remember it for re-announcement.</summary>
     public async Task PutAsync(string key, ReadOnlyMemory<byte> value, CancellationToken ct)
@@ -80,6 +154,13 @@ internal sealed class LeaseKeeper : IAsyncDisposable
         await _store.DeleteAsync(key, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The host record goes last: peers take its return as "this host published again all it has" and drop the records
+    /// of it they kept that did not come back.
+    /// </summary>
+    private static List<KeyValuePair<string, ReadOnlyMemory<byte>>> InWriteOrder(Dictionary<string, ReadOnlyMemory<byte>> owned) =>
+        owned.OrderBy(kv => kv.Key.StartsWith(ClusterKeys.HostsPrefix, StringComparison.Ordinal) ? 1 : 0).ToList();
+
     /// <summary>The keys this host holds under its lease now (tests and diagnostics).</summary>
     public IReadOnlyCollection<string> OwnedKeys()
     {
@@ -120,7 +201,7 @@ internal sealed class LeaseKeeper : IAsyncDisposable
                 var lease = await _store.GrantLeaseAsync(_ttl, _stop.Token).ConfigureAwait(false);
                 List<KeyValuePair<string, ReadOnlyMemory<byte>>> owned;
                 lock (_gate)
-                    owned = _owned.ToList();
+                    owned = InWriteOrder(_owned);
                 foreach (var (key, value) in owned)
                 {
                     await _store.PutAsync(key, value, lease, _stop.Token).ConfigureAwait(false);
@@ -130,6 +211,7 @@ internal sealed class LeaseKeeper : IAsyncDisposable
                     if (deleted)
                         await _store.DeleteAsync(key, _stop.Token).ConfigureAwait(false); // withdrawn while being re-announced
                 }
+                await RememberAsync(lease, _stop.Token).ConfigureAwait(false);
                 TaskCompletionSource renewed;
                 lock (_gate)
                 {
@@ -162,25 +244,63 @@ internal sealed class LeaseKeeper : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A stop (SIGTERM, plugin disable or upgrade) is not a departure: the keys move to a parking lease with the stop
+    /// grace as TTL, which is left to expire and remembered for the next start; the current lease is then revoked
+    /// (it holds nothing). If the store does not take the hand-over in time, the current lease is only detached: the
+    /// keys then live as long as its TTL.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_watchdog is not null)
             await _watchdog.ConfigureAwait(false);
         ILease? lease;
+        List<KeyValuePair<string, ReadOnlyMemory<byte>>> owned;
         lock (_gate)
-            lease = _lease;
-        if (lease is not null)
         {
-            try
+            lease = _lease;
+            owned = InWriteOrder(_owned);
+        }
+        if (lease is not null)
+            await ParkAsync(lease, owned).ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _previous, null) is { } previous)
+            await previous.DetachAsync().ConfigureAwait(false); // the restore never finished: what it still holds waits for the next start
+        _stop.Dispose();
+    }
+
+    private async Task ParkAsync(ILease lease, List<KeyValuePair<string, ReadOnlyMemory<byte>>> owned)
+    {
+        using var timeout = new CancellationTokenSource(s_parkTimeout);
+        ILease? parked = null;
+        try
+        {
+            if (!lease.Lost.IsCancellationRequested)
             {
-                await lease.DisposeAsync().ConfigureAwait(false);
-            }
-            catch (StoreException e)
-            {
-                DriverLog.LeaseRenewFailed(_logger, e.Message);
+                parked = await _store.GrantLeaseAsync(_stopGrace, timeout.Token).ConfigureAwait(false);
+                foreach (var (key, value) in owned)
+                    await _store.PutAsync(key, value, parked, timeout.Token).ConfigureAwait(false);
+                await RememberAsync(parked, timeout.Token).ConfigureAwait(false);
+                await parked.DetachAsync().ConfigureAwait(false);
+                await lease.DisposeAsync().ConfigureAwait(false); // revoke: every key moved away
+                DriverLog.LeaseParked(_logger, owned.Count, parked.Id, _stopGrace.TotalSeconds);
+                return;
             }
         }
-        _stop.Dispose();
+        catch (Exception e) when (e is StoreException or OperationCanceledException)
+        {
+            DriverLog.LeaseParkFailed(_logger, e.Message, lease.GrantedTtl.TotalSeconds);
+            if (parked is not null)
+                await parked.DetachAsync().ConfigureAwait(false); // keys it took stay for the grace; the rest stay on the current lease
+        }
+        await lease.DetachAsync().ConfigureAwait(false);
+        try
+        {
+            await RememberAsync(parked ?? lease, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (StoreException e)
+        {
+            DriverLog.LeaseParkFailed(_logger, e.Message, lease.GrantedTtl.TotalSeconds);
+        }
     }
 }

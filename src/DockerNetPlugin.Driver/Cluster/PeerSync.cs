@@ -1,3 +1,4 @@
+using DockerNetPlugin.Driver.Liveness;
 using DockerNetPlugin.Store;
 using Microsoft.Extensions.Logging;
 
@@ -6,22 +7,28 @@ namespace DockerNetPlugin.Driver.Cluster;
 /// <summary>
 /// The one prefix watch of this host (<c>endpoints/</c>): keeps the <see cref="PeerTable"/> equal to the store and tells
 /// the driver which networks changed, so it can program their namespaces. Survives outages: the store's watch
-/// resumes by itself and reports a resync when continuity was lost.
+/// resumes by itself and reports a resync when continuity was lost. A record that leaves the store is dropped at once
+/// when its owner deleted it; when the owner's lease lapsed, <see cref="HostLiveness"/> keeps it while the owner answers.
+/// A write that changes nothing (a host re-publishing after an outage or a restart) touches no kernel entry.
 /// </summary>
 internal sealed class PeerSync : IAsyncDisposable
 {
     private readonly IKvStore _store;
     private readonly PeerTable _table;
+    private readonly HostLiveness _liveness;
+    private readonly string _hostId;
     private readonly Action<PeerChange> _apply;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _firstSync = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _loop;
 
-    public PeerSync(IKvStore store, PeerTable table, Action<PeerChange> apply, ILogger logger)
+    public PeerSync(IKvStore store, PeerTable table, HostLiveness liveness, string hostId, Action<PeerChange> apply, ILogger logger)
     {
         _store = store;
         _table = table;
+        _liveness = liveness;
+        _hostId = hostId;
         _apply = apply;
         _logger = logger;
     }
@@ -38,7 +45,7 @@ internal sealed class PeerSync : IAsyncDisposable
             try
             {
                 await foreach (var ev in _store.WatchPrefixAsync(ClusterKeys.EndpointsPrefix, 0, ct).ConfigureAwait(false))
-                    Handle(ev);
+                    await HandleAsync(ev, ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -59,24 +66,35 @@ internal sealed class PeerSync : IAsyncDisposable
         }
     }
 
-    private void Handle(WatchEvent ev)
+    private async Task HandleAsync(WatchEvent ev, CancellationToken ct)
     {
         switch (ev)
         {
             case KvResync resync:
                 var records = resync.Snapshot.Entries.Select(TryDecode).OfType<EndpointRecord>().ToList();
                 var gone = _table.ReplaceAll(records);
-                _apply(new PeerChange(records, gone, IsResync: true));
+                var lapsed = await _liveness.LapsedOwnersAsync(gone.Where(r => r.HostId != _hostId), ct).ConfigureAwait(false);
+                foreach (var kept in gone.Where(r => lapsed.Contains(r.HostId)))
+                    _table.Upsert(kept);
+                var removed = gone.Where(r => !lapsed.Contains(r.HostId)).Concat(records.SelectMany(_liveness.Displaced)).ToList();
+                _apply(new PeerChange(records, removed, IsResync: true));
                 _firstSync.TrySetResult();
                 break;
             case KvPut put when TryDecode(put.Entry) is { } record:
                 var previous = _table.Upsert(record);
-                _apply(new PeerChange([record], previous is not null && previous != record ? [previous] : [], IsResync: false));
+                var displaced = _liveness.Displaced(record);
+                if (previous == record && displaced.Count == 0)
+                    break; // written again unchanged: the kernel already has it
+                _apply(new PeerChange([record], [.. previous is not null && previous != record ? [previous] : Array.Empty<EndpointRecord>(), .. displaced], IsResync: false));
                 break;
             case KvDeleted deleted:
                 var (network, endpoint) = Parse(deleted.Key);
-                if (network is not null && _table.Remove(network, endpoint!) is { } removed)
-                    _apply(new PeerChange([], [removed], IsResync: false));
+                if (network is null || _table.Get(network, endpoint!) is not { } known)
+                    break;
+                if (known.HostId != _hostId && await _liveness.OwnerLapsedAsync(known, ct).ConfigureAwait(false))
+                    break; // its host's lease lapsed: the entries stay while it answers
+                if (_table.Remove(network, endpoint!) is { } removedRecord)
+                    _apply(new PeerChange([], [removedRecord], IsResync: false));
                 break;
         }
     }

@@ -22,6 +22,12 @@ internal sealed class PeerTable
         }
     }
 
+    public EndpointRecord? Get(string networkId, string endpointId)
+    {
+        lock (_gate)
+            return _byNetwork.TryGetValue(networkId, out var endpoints) ? endpoints.GetValueOrDefault(endpointId) : null;
+    }
+
     public EndpointRecord? Remove(string networkId, string endpointId)
     {
         lock (_gate)

@@ -23,7 +23,33 @@ public sealed partial class ConsulKvStore
         if (string.IsNullOrEmpty(created?.Id))
             throw new StoreException($"Consul at {_http.Address} created a session but returned no ID");
         ConsulLog.SessionCreated(_logger, created.Id, ttlText, requested);
-        var lease = new ConsulLease(_http, created.Id, sessionTtl, _loggers.CreateLogger<ConsulLease>(), l => _leases.TryRemove(l.Id, out _));
+        return Keep(created.Id, sessionTtl);
+    }
+
+    /// <summary>Renews the session <paramref name="id"/> (404: Consul no longer knows it) and keeps renewing it from now on.</summary>
+    public async Task<ILease?> ResumeLeaseAsync(string id, TimeSpan ttl, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        ObjectDisposedException.ThrowIf(_disposeStarted != 0, this);
+        if (!Guid.TryParse(id, out _))
+            return null; // not a session id (say, a lease of another backend)
+        var response = await _http.SendAsync(HttpMethod.Put, _http.Url("session/renew/" + id), null,
+            ConsulRetry.Idempotent, "session renewal", ct).ConfigureAwait(false);
+        if (response.Status == System.Net.HttpStatusCode.NotFound)
+            return null;
+        ExpectSuccess(response, "session renewal");
+        var sessions = Parse(response, ConsulJsonContext.Default.ListConsulSessionInfo, "session renewal");
+        if (sessions is not { Count: > 0 })
+            return null;
+        var requested = ttl < KvLimits.MinLeaseTtl ? KvLimits.MinLeaseTtl : ttl;
+        var sessionTtl = ConsulDuration.TryParse(sessions[0].Ttl) ?? requested / 2;
+        ConsulLog.SessionResumed(_logger, id, ConsulDuration.Format(sessionTtl));
+        return _leases.TryGetValue(id, out var known) ? known : Keep(id, sessionTtl);
+    }
+
+    private ConsulLease Keep(string id, TimeSpan sessionTtl)
+    {
+        var lease = new ConsulLease(_http, id, sessionTtl, _loggers.CreateLogger<ConsulLease>(), l => _leases.TryRemove(l.Id, out _));
         _leases[lease.Id] = lease;
         lease.Start();
         return lease;

@@ -9,6 +9,7 @@ public sealed partial class ConsulKvStore
     private const string VerbSet = "set";
     private const string VerbCas = "cas";
     private const string VerbLock = "lock";
+    private const string VerbUnlock = "unlock";
     private const string VerbDelete = "delete";
     private const string VerbDeleteCas = "delete-cas";
     private const string VerbCheckIndex = "check-index";
@@ -21,10 +22,20 @@ public sealed partial class ConsulKvStore
         var ops = new List<ConsulTxnOp> { WriteOp(key, value, null, session) };
         var what = $"put of {key}";
         var outcome = await TxnAsync(ops, ConsulRetry.Idempotent, what, ct).ConfigureAwait(false);
-        if (outcome.Errors is { Count: > 0 } errors)
-            throw RejectedWrite(session, errors, what);
+        if (outcome.Errors is { Count: > 0 } errors && session is not null && !IsSessionFailure(errors)
+            && await HolderAsync(key, ct).ConfigureAwait(false) is { } holder && holder != session && _leases.ContainsKey(holder))
+        {
+            // The key is held by another lease of this client (a lease being handed over): move it in one txn.
+            ops = [Op(VerbUnlock, key, value.ToArray(), session: holder), WriteOp(key, value, null, session)];
+            outcome = await TxnAsync(ops, ConsulRetry.Idempotent, what, ct).ConfigureAwait(false);
+        }
+        if (outcome.Errors is { Count: > 0 } rejected)
+            throw RejectedWrite(session, rejected, what);
         return NewIndexOf(outcome, key, what);
     }
+
+    /// <summary>The session holding <paramref name="key"/> now, if any.</summary>
+    private async Task<string?> HolderAsync(string key, CancellationToken ct) => (await GetAsync(key, ct).ConfigureAwait(false))?.LeaseId;
 
     public async Task<CasResult> CompareAndSetAsync(string key, ReadOnlyMemory<byte> value, ulong expectedVersion, ILease? lease, CancellationToken ct)
     {

@@ -8,7 +8,8 @@ namespace DockerNetPlugin.Store.Consul;
 /// <summary>
 /// A lease backed by a Consul session (kv.md §4.5). Renewed every session TTL / 3. <see cref="Lost"/> fires when a
 /// renewal answers 404 (the session is gone), or when no renewal succeeded for <see cref="GrantedTtl"/>
-/// (2 × session TTL, the latest moment Consul may invalidate it). Dispose destroys the session, so its keys vanish at once.
+/// (2 × session TTL, the latest moment Consul may invalidate it). Dispose destroys the session, so its keys vanish at once;
+/// detach only stops renewing (a later process resumes the session by its id).
 /// </summary>
 internal sealed class ConsulLease : ILease
 {
@@ -59,13 +60,27 @@ internal sealed class ConsulLease : ILease
     /// <summary>Test hook: renewals stop as if the owner hung; the session then expires on the server.</summary>
     internal Task StopRenewalsAsync() => _stop.CancelAsync();
 
+    /// <summary>Stops renewing and forgets the session without destroying it: its keys stay until it expires or is resumed.</summary>
+    public async ValueTask DetachAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        await StopAsync().ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private async Task StopAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _renewLoop.ConfigureAwait(false);
+        _onDisposed(this);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
-        await _stop.CancelAsync().ConfigureAwait(false);
-        await _renewLoop.ConfigureAwait(false);
-        _onDisposed(this);
+        await StopAsync().ConfigureAwait(false);
         try
         {
             await _http.SendAsync(HttpMethod.Put, _http.Url("session/destroy/" + Id), null,

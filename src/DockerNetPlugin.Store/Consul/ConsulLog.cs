@@ -20,6 +20,9 @@ internal static partial class ConsulLog
     [LoggerMessage(4104, LogLevel.Information, "Consul session {SessionId} created with TTL {Ttl} for lease TTL {LeaseTtl}")]
     public static partial void SessionCreated(ILogger logger, string sessionId, string ttl, TimeSpan leaseTtl);
 
+    [LoggerMessage(4120, LogLevel.Information, "Consul session {SessionId} resumed with TTL {Ttl}: its keys stayed")]
+    public static partial void SessionResumed(ILogger logger, string sessionId, string ttl);
+
     [LoggerMessage(4105, LogLevel.Warning, "Consul session {SessionId} renewal failed, lease lost in {RemainingMs} ms unless a renewal succeeds: {Reason}")]
     public static partial void RenewFailed(ILogger logger, string sessionId, long remainingMs, string reason);
 

@@ -173,6 +173,28 @@ public sealed class EtcdKvStore : IKvStore
         return lease;
     }
 
+    /// <summary>One keepalive on lease <paramref name="id"/>: when etcd still knows it, it is kept alive from now on.</summary>
+    public async Task<ILease?> ResumeLeaseAsync(string id, TimeSpan ttl, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        ObjectDisposedException.ThrowIf(_closing.IsCancellationRequested, this);
+        if (!long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var numeric) || numeric == 0)
+            return null; // not an etcd lease id (say, a lease of another backend)
+        lock (_leases)
+        {
+            if (_leases.FirstOrDefault(l => l.NumericId == numeric) is { } known)
+                return known;
+        }
+        var remaining = await KeepAliveOnceAsync(numeric, _options.RequestTimeout, ct).ConfigureAwait(false);
+        if (remaining <= 0)
+            return null;
+        var lease = new EtcdLease(this, numeric, TimeSpan.FromSeconds(remaining), _loggers.CreateLogger<EtcdLease>());
+        lock (_leases)
+            _leases.Add(lease);
+        EtcdLog.LeaseResumed(_log, id, remaining);
+        return lease;
+    }
+
     public async Task<StoreHealth> CheckHealthAsync(CancellationToken ct)
     {
         try

@@ -8,7 +8,8 @@ namespace DockerNetPlugin.Store.Etcd;
 /// member that holds it (cut off from its peers) cannot eat the lease's life. A transient failure (the member is dead,
 /// has no leader, an election is under way) moves the client to the next member and is retried after a short backoff
 /// until the TTL would have run out locally; an answer without TTL (the lease is gone) or a lapsed TTL fires
-/// <see cref="Lost"/>. etcd keeps leases across a leader change (the new leader extends them). Dispose revokes.
+/// <see cref="Lost"/>. etcd keeps leases across a leader change (the new leader extends them). Dispose revokes; detach only stops the
+/// keepalives (a later process resumes the lease by its id).
 /// </summary>
 internal sealed class EtcdLease : ILease
 {
@@ -44,13 +45,26 @@ internal sealed class EtcdLease : ILease
             _stop.Cancel();
     }
 
+    /// <summary>Stops renewing and forgets the lease without revoking it: its keys stay until its TTL runs out or it is resumed.</summary>
+    public async ValueTask DetachAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        await StopAsync().ConfigureAwait(false);
+    }
+
+    private async Task StopAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _keepAlive.ConfigureAwait(false);
+        _store.Forget(this);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
-        await _stop.CancelAsync().ConfigureAwait(false);
-        await _keepAlive.ConfigureAwait(false);
-        _store.Forget(this);
+        await StopAsync().ConfigureAwait(false);
         if (!_lost.IsCancellationRequested)
         {
             try

@@ -20,6 +20,9 @@ internal static partial class EtcdLog
     [LoggerMessage(4205, LogLevel.Warning, "etcd watch on {Prefix} lost its history (compacted at {CompactRevision}); resyncing")]
     public static partial void WatchCompacted(ILogger logger, string prefix, long compactRevision);
 
+    [LoggerMessage(4220, LogLevel.Information, "etcd lease {LeaseId} resumed with {TtlSeconds} s left: its keys stayed")]
+    public static partial void LeaseResumed(ILogger logger, string leaseId, long ttlSeconds);
+
     [LoggerMessage(4206, LogLevel.Warning, "etcd lease {LeaseId} is lost ({Reason})")]
     public static partial void LeaseLost(ILogger logger, string leaseId, string reason);
 

@@ -17,6 +17,77 @@ public sealed partial class FileKvStore
         return Task.FromResult<ILease>(lease);
     }
 
+    /// <summary>
+    /// Takes back a lease detached by this process or by the previous owner of the directory (within its TTL): it is
+    /// renewed from now on. Null when it expired, was revoked, or was never detached here.
+    /// </summary>
+    public async Task<ILease?> ResumeLeaseAsync(string id, TimeSpan ttl, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        ct.ThrowIfCancellationRequested();
+        FileLease? lease;
+        lock (_gate)
+        {
+            ThrowIfUnusable();
+            lease = _leases.GetValueOrDefault(id);
+            if (lease is null || !lease.IsDetached)
+                return lease; // unknown, or already renewed by this process
+            lease.Resume();
+        }
+        await RecordDetachedAsync().ConfigureAwait(false);
+        FileKvStoreLog.LeaseResumed(_log, id);
+        return lease;
+    }
+
+    /// <summary>Rewrites <c>detached-leases</c> with the leases now detached (temp file, rename, directory fsync).</summary>
+    internal Task RecordDetachedAsync()
+    {
+        List<FileLease> detached;
+        lock (_gate)
+        {
+            if (_disposed)
+                return Task.CompletedTask;
+            detached = _leases.Values.Where(l => l.IsDetached).ToList();
+        }
+        var text = string.Concat(detached.Select(l => FormattableString.Invariant(
+            $"{l.Id} {(long)l.GrantedTtl.TotalMilliseconds} {l.ExpiresAt.ToUnixTimeMilliseconds()}\n")));
+        lock (_detachedFileGate)
+        {
+            try
+            {
+                var tmp = _dir.DetachedLeasesPath + ".tmp";
+                File.WriteAllText(tmp, text);
+                File.Move(tmp, _dir.DetachedLeasesPath, overwrite: true);
+                _dir.SyncDirectory();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new StoreUnavailableException($"embedded store {_dir.Path} could not record a detached lease: {e.Message}", e);
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The detached leases the previous process left that have not expired yet (id → TTL, time left).</summary>
+    private Dictionary<string, (TimeSpan Ttl, TimeSpan Remaining)> ReadDetachedLeases()
+    {
+        var result = new Dictionary<string, (TimeSpan, TimeSpan)>(StringComparer.Ordinal);
+        if (!File.Exists(_dir.DetachedLeasesPath))
+            return result;
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        foreach (var line in File.ReadAllLines(_dir.DetachedLeasesPath))
+        {
+            var parts = line.Split(' ');
+            if (parts.Length == 3 && parts[0].StartsWith("file-", StringComparison.Ordinal)
+                && long.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var ttl) && ttl > 0
+                && long.TryParse(parts[2], System.Globalization.CultureInfo.InvariantCulture, out var expires) && expires > now)
+            {
+                result[parts[0]] = (TimeSpan.FromMilliseconds(ttl), TimeSpan.FromMilliseconds(Math.Min(expires - now, ttl)));
+            }
+        }
+        return result;
+    }
+
     /// <summary>Test hook: ends the lease as if it had expired on the server (its keys vanish, <see cref="ILease.Lost"/> fires).</summary>
     internal Task ExpireLeaseNowAsync(ILease lease)
     {

@@ -2,7 +2,7 @@ namespace DockerNetPlugin.Store.Local;
 
 public sealed partial class FileKvStore
 {
-    /// <summary>Loads snapshot + log, drops a torn tail, expires the previous process's leases, then compacts.</summary>
+    /// <summary>Loads snapshot + log, drops a torn tail, expires the previous process's leases (but those it detached), then compacts.</summary>
     private void Load()
     {
         ulong revision = 1; // a fresh store starts at 1, like etcd, so a listed revision is always usable
@@ -66,7 +66,13 @@ public sealed partial class FileKvStore
 
     private void ExpirePreviousLeases()
     {
-        var leased = _entries.Values.Where(e => e.LeaseId is not null).Select(e => KvMutation.Delete(e.Key)).ToList();
+        var detached = ReadDetachedLeases();
+        foreach (var (id, (ttl, remaining)) in detached)
+        {
+            if (_entries.Values.Any(e => e.LeaseId == id))
+                _leases[id] = new FileLease(this, id, ttl, remaining, keepAlive: false);
+        }
+        var leased = _entries.Values.Where(e => e.LeaseId is not null && !_leases.ContainsKey(e.LeaseId)).Select(e => KvMutation.Delete(e.Key)).ToList();
         if (leased.Count == 0)
             return;
         Apply(new KvBatch(_revision + 1, leased), events: null);

@@ -10,7 +10,8 @@ namespace DockerNetPlugin.Store.Local;
 /// writers share one fsync), and the log is compacted into a snapshot written by temp file + fsync +
 /// rename. One global revision counter is persisted with every batch, so versions never repeat across
 /// restarts. One process owns the directory (flock). Leases are in-process; at open, keys of the
-/// previous process's leases are deleted.
+/// previous process's leases are deleted, except those of leases it detached that have not expired yet (a graceful
+/// stop): those count down from where they were, and <see cref="ResumeLeaseAsync"/> takes them back.
 /// </summary>
 /// <remarks>
 /// Lock order: <see cref="_flushLock"/> → <see cref="_publishGate"/> → <see cref="_gate"/>; never the reverse.
@@ -27,6 +28,9 @@ public sealed partial class FileKvStore : IKvStore
     private readonly Dictionary<string, KvEntry> _entries = new(StringComparer.Ordinal);
     private readonly SortedSet<string> _keys = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FileLease> _leases = new(StringComparer.Ordinal);
+
+    /// <summary>Serialises rewrites of the <c>detached-leases</c> file.</summary>
+    private readonly Lock _detachedFileGate = new();
     private ulong _revision;
     private readonly MemoryStream _pending = new();
     private List<WatchEvent> _pendingEvents = [];
@@ -197,7 +201,8 @@ public sealed partial class FileKvStore : IKvStore
             leases = [.. _leases.Values];
             _leases.Clear();
         }
-        // Keys of live leases stay on disk; the next open treats these leases as expired and deletes them.
+        // Keys of live leases stay on disk; the next open treats these leases as expired and deletes them
+        // (detached ones are in detached-leases and live on until their TTL runs out).
         foreach (var lease in leases)
             lease.TryEnd();
         await _flushLock.WaitAsync().ConfigureAwait(false);

@@ -26,6 +26,9 @@ internal static partial class FileKvStoreLog
     [LoggerMessage(4307, LogLevel.Debug, "Embedded store {Directory} compacted into a snapshot at revision {Revision}")]
     public static partial void Compacted(ILogger logger, string directory, ulong revision);
 
+    [LoggerMessage(4309, LogLevel.Information, "Embedded store lease {LeaseId} resumed: its keys stayed")]
+    public static partial void LeaseResumed(ILogger logger, string leaseId);
+
     [LoggerMessage(4308, LogLevel.Error, "Embedded store lease {LeaseId} could not be ended")]
     public static partial void LeaseEndFailed(ILogger logger, string leaseId, Exception error);
 }

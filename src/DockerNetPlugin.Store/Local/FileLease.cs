@@ -2,7 +2,9 @@ namespace DockerNetPlugin.Store.Local;
 
 /// <summary>
 /// An in-process lease of <see cref="FileKvStore"/>. A timer renews it every quarter TTL while the
-/// keepalive runs; if the keepalive is stopped (tests) it expires one TTL after the last renewal.
+/// keepalive runs; if the keepalive is stopped (tests, or <see cref="DetachAsync"/>) it expires one TTL after the last renewal.
+/// A detached lease is written to the directory's <c>detached-leases</c> file, so a process that opens the store within its
+/// TTL may resume it.
 /// </summary>
 internal sealed class FileLease : ILease
 {
@@ -11,14 +13,23 @@ internal sealed class FileLease : ILease
     private readonly Timer _timer;
     private long _deadline;
     private volatile bool _keepAlive = true;
+    private volatile bool _detached;
     private int _ended;
 
     public FileLease(FileKvStore store, string id, TimeSpan ttl)
+        : this(store, id, ttl, ttl, keepAlive: true)
+    {
+    }
+
+    /// <summary>A lease that expires in <paramref name="remaining"/> unless kept alive (a detached lease of an earlier process).</summary>
+    public FileLease(FileKvStore store, string id, TimeSpan ttl, TimeSpan remaining, bool keepAlive)
     {
         _store = store;
         Id = id;
         GrantedTtl = ttl;
-        _deadline = Environment.TickCount64 + (long)ttl.TotalMilliseconds;
+        _keepAlive = keepAlive;
+        _detached = !keepAlive;
+        _deadline = Environment.TickCount64 + (long)remaining.TotalMilliseconds;
         var period = TimeSpan.FromMilliseconds(Math.Max(50, ttl.TotalMilliseconds / 4));
         _timer = new Timer(_ => Tick(), null, period, period);
     }
@@ -30,6 +41,29 @@ internal sealed class FileLease : ILease
 
     /// <summary>Stops renewing (as if the owner hung): the lease expires one TTL after the last renewal.</summary>
     internal void StopKeepAlive() => _keepAlive = false;
+
+    /// <summary>True while nobody renews it (detached, or stopped by a test) and it has not ended.</summary>
+    internal bool IsDetached => _detached && Volatile.Read(ref _ended) == 0;
+
+    /// <summary>When it expires unless renewed, as wall-clock time (what the next process reads).</summary>
+    internal DateTimeOffset ExpiresAt => DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(Math.Max(0, Interlocked.Read(ref _deadline) - Environment.TickCount64));
+
+    /// <summary>Renews from now on (a resume).</summary>
+    internal void Resume()
+    {
+        Interlocked.Exchange(ref _deadline, Environment.TickCount64 + (long)GrantedTtl.TotalMilliseconds);
+        _detached = false;
+        _keepAlive = true;
+    }
+
+    public async ValueTask DetachAsync()
+    {
+        if (_detached || Volatile.Read(ref _ended) != 0)
+            return;
+        _detached = true;
+        _keepAlive = false;
+        await _store.RecordDetachedAsync().ConfigureAwait(false);
+    }
 
     /// <summary>Claims the right to end this lease exactly once (revoke, expiry or store shutdown).</summary>
     internal bool TryEnd()
@@ -54,6 +88,8 @@ internal sealed class FileLease : ILease
 
     public async ValueTask DisposeAsync()
     {
+        if (_detached)
+            return; // detached: it ends by expiring (or a later resume takes it)
         if (TryEnd())
             await _store.EndLeaseAsync(this, lost: false).ConfigureAwait(false);
     }

@@ -5,7 +5,8 @@ namespace DockerNetPlugin.Store.Local;
 
 /// <summary>
 /// The embedded store's directory: the exclusive owner lock and the files inside it
-/// (<c>snapshot</c>: the full state at a revision; <c>wal</c>: framed batches after it).
+/// (<c>snapshot</c>: the full state at a revision; <c>wal</c>: framed batches after it; <c>detached-leases</c>: leases
+/// a stopping process left to expire, which the next one may resume).
 /// </summary>
 internal sealed class StoreDirectory : IDisposable
 {
@@ -21,6 +22,7 @@ internal sealed class StoreDirectory : IDisposable
     public string SnapshotPath => System.IO.Path.Combine(Path, "snapshot");
     public string SnapshotTempPath => System.IO.Path.Combine(Path, "snapshot.tmp");
     public string WalPath => System.IO.Path.Combine(Path, "wal");
+    public string DetachedLeasesPath => System.IO.Path.Combine(Path, "detached-leases");
 
     /// <summary>Creates the directory if needed and takes an exclusive flock on its <c>lock</c> file, or fails naming the holder.</summary>
     public static StoreDirectory Acquire(string path)

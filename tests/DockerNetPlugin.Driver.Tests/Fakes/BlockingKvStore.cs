@@ -61,6 +61,9 @@ internal sealed class BlockingKvStore(IKvStore inner) : IKvStore
         return lease;
     }
 
+    public async Task<ILease?> ResumeLeaseAsync(string id, TimeSpan ttl, CancellationToken ct) =>
+        await inner.ResumeLeaseAsync(id, ttl, ct) is { } resumed ? new LosableLease(resumed) : null;
+
     public Task<StoreHealth> CheckHealthAsync(CancellationToken ct) => inner.CheckHealthAsync(ct);
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
@@ -77,6 +80,8 @@ internal sealed class LosableLease(ILease inner) : ILease
     public ILease Inner => inner;
 
     public void Lose() => _lost.Cancel();
+
+    public ValueTask DetachAsync() => inner.DetachAsync();
 
     public async ValueTask DisposeAsync()
     {

@@ -21,6 +21,8 @@ internal sealed class DriverBed : IAsyncDisposable
     public const string HostId = "host-a";
 
     public FakeDataPlane Kernel { get; private set; } = new();
+    public FakeProber Prober { get; } = new();
+    public FileKvStore Local => _localFile!;
     public OverlayDriver Driver { get; private set; } = null!;
     public IKvStore Cluster { get; private set; } = null!;
     public BlockingKvStore ClusterGate { get; private set; } = null!;
@@ -39,15 +41,24 @@ internal sealed class DriverBed : IAsyncDisposable
         _localFile = await FileKvStore.OpenAsync(Path.Combine(_root, "local"), CancellationToken.None);
         ClusterGate = new BlockingKvStore(_clusterFile);
         Cluster = _clusterFile;
-        var options = new DriverOptions { HostId = HostId, NetnsDirectory = NetnsDirectory, Replicate = replicate, LeaseTtl = TimeSpan.FromSeconds(30) };
-        Driver = await OverlayDriver.StartAsync(options, ClusterGate, _localFile, Kernel, NullLoggerFactory.Instance, CancellationToken.None);
+        var options = new DriverOptions
+        {
+            HostId = HostId, NetnsDirectory = NetnsDirectory, Replicate = replicate, LeaseTtl = TimeSpan.FromSeconds(30),
+            Liveness = new Liveness.LivenessOptions(TimeSpan.FromHours(1), 3), // rounds run when a test calls CheckLivenessAsync
+        };
+        Driver = await OverlayDriver.StartAsync(options, ClusterGate, _localFile, Kernel, Prober, NullLoggerFactory.Instance, CancellationToken.None);
         await Driver.PeersSyncedAsync.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
-    /// <summary>Stops the driver and the stores and starts again on the same folders; the kernel keeps its state.</summary>
-    public async Task RestartAsync()
+    /// <summary>
+    /// Stops the driver and the stores and starts again on the same folders; the kernel keeps its state.
+    /// <paramref name="whileStopped"/> gets the local state dir's store folder while nothing runs.
+    /// </summary>
+    public async Task RestartAsync(Func<string, Task>? whileStopped = null)
     {
         await StopAsync();
+        if (whileStopped is not null)
+            await whileStopped(Path.Combine(_root, "local"));
         await StartDriverAsync(replicate: true);
     }
 
@@ -91,9 +102,17 @@ internal sealed class DriverBed : IAsyncDisposable
 
     public static IPAddress RemoteVtep { get; } = IPAddress.Parse("192.0.2.2");
 
-    /// <summary>Writes an endpoint record as another host would publish it.</summary>
-    public Task PublishRemoteAsync(EndpointRecord record) =>
-        Cluster.PutAsync(ClusterKeys.Endpoint(record.NetworkId, record.EndpointId), RecordStore.Encode(record, DriverJsonContext.Default.EndpointRecord), null, CancellationToken.None);
+    /// <summary>Writes an endpoint record as another host would publish it (with that host's host record, so it is live).</summary>
+    public async Task PublishRemoteAsync(EndpointRecord record, ILease? lease = null, bool withHost = true)
+    {
+        await Cluster.PutAsync(ClusterKeys.Endpoint(record.NetworkId, record.EndpointId), RecordStore.Encode(record, DriverJsonContext.Default.EndpointRecord), lease, CancellationToken.None);
+        if (withHost)
+            await PublishRemoteHostAsync(record.HostId, record.Locator, lease);
+    }
+
+    /// <summary>Writes another host's host record (its lease is current).</summary>
+    public Task PublishRemoteHostAsync(string hostId, string locator, ILease? lease = null) =>
+        Cluster.PutAsync(ClusterKeys.Host(hostId), RecordStore.Encode(new HostRecord(hostId, locator, DateTimeOffset.UnixEpoch, "test"), DriverJsonContext.Default.HostRecord), lease, CancellationToken.None);
 
     public Task DeleteRemoteAsync(EndpointRecord record) =>
         Cluster.DeleteAsync(ClusterKeys.Endpoint(record.NetworkId, record.EndpointId), CancellationToken.None);

@@ -51,12 +51,14 @@ public sealed class CliCommandsTests(CliBedFixture bed) : IClassFixture<CliBedFi
         var local = peers.Single(p => p.GetProperty("local").GetBoolean());
         Assert.Equal(bed.Ip2, remote.GetProperty("ipv4").GetString()!.Split('/')[0]);
         Assert.Equal(bed.H2.UnderlayIp.ToString(), remote.GetProperty("vtep").GetString());
+        Assert.Equal("live", remote.GetProperty("state").GetString());
         Assert.Equal(bed.Ip1, local.GetProperty("ipv4").GetString()!.Split('/')[0]);
         Assert.Equal(bed.H1.UnderlayIp.ToString(), local.GetProperty("vtep").GetString());
         Assert.True(table.Succeeded, table.ToString());
         var remoteRow = table.StdOut.Split('\n').Single(l => l.Contains(bed.Ip2, StringComparison.Ordinal));
         Assert.Contains(bed.H2.UnderlayIp.ToString(), remoteRow, StringComparison.Ordinal);
         Assert.Contains("remote", remoteRow, StringComparison.Ordinal);
+        Assert.Contains("live", remoteRow, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -73,6 +75,7 @@ public sealed class CliCommandsTests(CliBedFixture bed) : IClassFixture<CliBedFi
         var vni = network.GetProperty("vni").GetUInt32();
         var hostVteps = network.GetProperty("hosts").EnumerateArray().Select(h => h.GetProperty("locator").GetString()).Order().ToList();
         Assert.Equal(new[] { bed.H1.UnderlayIp.ToString(), bed.H2.UnderlayIp.ToString() }.Order(), hostVteps);
+        Assert.All(network.GetProperty("hosts").EnumerateArray(), h => Assert.Equal("live", h.GetProperty("state").GetString()));
         Assert.Equal(2, network.GetProperty("endpoints").GetInt32());
 
         Assert.True(netns.Succeeded, netns.ToString());

@@ -276,24 +276,9 @@ public sealed class OutageTests(TwoHostOutageFixture fixture, ITestOutputHelper 
         (await fixture.Bed.Etcd!.EtcdctlAsync("get", "--prefix", "--keys-only", "dnp/v1/ipam/addr/")).EnsureSuccess().StdOut
             .Split('\n').Any(k => k.EndsWith("/" + ip.Replace(".", "_2e", StringComparison.Ordinal), StringComparison.Ordinal));
 
-    /// <summary>A manual-mode network on both hosts with one container on each; their IPv4 addresses.</summary>
-    private async Task<(string Ip1, string Ip2)> TwoContainersAsync(string name, string subnet)
-    {
-        string[] options = ["--subnet", subnet, "-o", "dnp.network=" + name, "--ipam-opt", "dnp.network=" + name];
-        await H1.CreateNetworkAsync(name, options);
-        await H2.CreateNetworkAsync(name, options);
-        await Task.WhenAll(H1.RunAsync(name + "-1", name), H2.RunAsync(name + "-2", name));
-        var ip1 = await H1.IpOfAsync(name + "-1", name);
-        var ip2 = await H2.IpOfAsync(name + "-2", name);
-        Assert.True((await H1.PingEventuallyAsync(name + "-1", ip2)).Succeeded, $"{name}: h1 → h2 before the scenario");
-        return (ip1, ip2);
-    }
+    private Task<(string Ip1, string Ip2)> TwoContainersAsync(string name, string subnet) => TwoHostPing.TwoContainersAsync(H1, H2, name, subnet);
 
-    private async Task RemoveAsync(string name)
-    {
-        await H1.RemoveAsync([name + "-1"], name);
-        await H2.RemoveAsync([name + "-2"], name);
-    }
+    private Task RemoveAsync(string name) => TwoHostPing.RemoveAsync(H1, H2, name);
 
     private static async Task<string> DoctorTextAsync(HostScenario h)
     {

@@ -6,7 +6,8 @@ namespace DockerNetPlugin.Integration.Tests.Replication;
 
 /// <summary>
 /// A host that dies entirely (plugin and dockerd killed, its underlay link gone) stops renewing its lease: its
-/// endpoint records expire and every other host drops its neighbour and FDB entries, while the survivors keep talking.
+/// endpoint records expire, it answers no probe, and every other host drops its neighbour and FDB entries within the
+/// lease TTL plus a few probe intervals, while the survivors keep talking.
 /// What it held in the store (its addresses, its membership) stays until an operator runs <c>dnp forget-host</c>.
 /// Run on etcd (<see cref="DeadHostTests"/>) and on Consul, where the lease is a session (<see cref="DeadHostConsulTests"/>).
 /// </summary>

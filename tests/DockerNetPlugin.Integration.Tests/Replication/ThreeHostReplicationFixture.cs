@@ -31,11 +31,14 @@ public abstract class ReplicationBedFixture(ReplicationStore store) : IAsyncLife
     /// <summary>
     /// How long a dead host's records may outlive it. etcd: the lease TTL plus the store's expiry sweep and the watch
     /// delivery. Consul: a lease is a session of half the TTL but at least 10 s, which Consul may invalidate up to twice
-    /// its TTL after the last renewal; then the same delivery.
+    /// its TTL after the last renewal; then the same delivery. On both, a host whose lease lapsed is dropped only once it
+    /// also misses three liveness probes a second apart (plus slack for a loaded machine).
     /// </summary>
-    public TimeSpan DeadHostExpiry => store == ReplicationStore.Etcd
+    public TimeSpan DeadHostExpiry => ProbeWindow + (store == ReplicationStore.Etcd
         ? LeaseTtl * 3
-        : (LeaseTtl / 2 > s_consulMinSessionTtl ? LeaseTtl / 2 : s_consulMinSessionTtl) * 2 + LeaseTtl * 2;
+        : (LeaseTtl / 2 > s_consulMinSessionTtl ? LeaseTtl / 2 : s_consulMinSessionTtl) * 2 + LeaseTtl * 2);
+
+    private static readonly TimeSpan ProbeWindow = TimeSpan.FromSeconds(5);
 
     public async Task InitializeAsync() =>
         Bed = await Testbed.Testbed.StartAsync(new TestbedOptions

@@ -45,6 +45,8 @@ internal sealed class FaultyKvStore(IKvStore inner) : IKvStore
 
     public Task<ILease> GrantLeaseAsync(TimeSpan ttl, CancellationToken ct) => Guard(() => inner.GrantLeaseAsync(ttl, ct));
 
+    public Task<ILease?> ResumeLeaseAsync(string id, TimeSpan ttl, CancellationToken ct) => Guard(() => inner.ResumeLeaseAsync(id, ttl, ct));
+
     public Task<StoreHealth> CheckHealthAsync(CancellationToken ct) => inner.CheckHealthAsync(ct);
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask; // the inner store belongs to the test fixture
