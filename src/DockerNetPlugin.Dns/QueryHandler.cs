@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Net;
 using DockerNetPlugin.Dns.Wire;
@@ -76,9 +77,17 @@ internal sealed class QueryHandler
         if (outcome != LocalOutcome.NotOurs)
         {
             _counters.AnsweredLocally();
-            var buffer = new byte[tcp ? DnsLimits.MaxMessage : DnsLimits.MaxUdpAnswer];
-            var length = DnsResponseWriter.Write(buffer, q, DnsRcode.NoError, answers, _options.Ttl, MaxAnswerSize(q, tcp), _options.CompressAnswers, authoritative: true);
-            response = buffer.AsSpan(0, length).ToArray();
+            var buffer = ArrayPool<byte>.Shared.Rent(tcp ? DnsLimits.MaxMessage : DnsLimits.MaxUdpAnswer);
+            try
+            {
+                var length = DnsResponseWriter.Write(buffer, q, DnsRcode.NoError, answers, _options.Ttl, MaxAnswerSize(q, tcp), _options.CompressAnswers, authoritative: true);
+                response = buffer.AsSpan(0, length).ToArray();
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
             var truncated = (response[2] & 0x02) != 0;
             if (truncated)
             {

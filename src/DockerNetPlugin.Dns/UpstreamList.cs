@@ -7,12 +7,11 @@ namespace DockerNetPlugin.Dns;
 /// <summary>The current upstream servers: fixed, or read from a resolv.conf and re-read when its modification time changes.</summary>
 internal sealed class UpstreamList
 {
-    private static readonly long s_recheckTicks = Stopwatch.Frequency * 2;
-
     private readonly IReadOnlyList<IPEndPoint>? _fixed;
     private readonly string _path;
     private readonly int _max;
     private readonly ILogger _logger;
+    private readonly long _recheckTicks;
 
     // Guards _servers, _stamp and _checkedAt together; held only to swap them.
     private readonly Lock _gate = new();
@@ -20,8 +19,14 @@ internal sealed class UpstreamList
     private DateTime? _stamp;
     private long _checkedAt = long.MinValue;
 
-    public UpstreamList(IReadOnlyList<IPEndPoint>? fixedServers, string path, int max, ILogger logger)
+    /// <param name="fixedServers">Servers to use instead of the file, or null.</param>
+    /// <param name="path">The resolv.conf to read.</param>
+    /// <param name="max">How many servers to use at most.</param>
+    /// <param name="logger">Where changes and read errors are logged.</param>
+    /// <param name="recheck">How often at most the file's modification time is looked at (2 s by default).</param>
+    public UpstreamList(IReadOnlyList<IPEndPoint>? fixedServers, string path, int max, ILogger logger, TimeSpan? recheck = null)
     {
+        _recheckTicks = (long)((recheck ?? TimeSpan.FromSeconds(2)).TotalSeconds * Stopwatch.Frequency);
         _fixed = fixedServers;
         _path = path;
         _max = max;
@@ -39,14 +44,14 @@ internal sealed class UpstreamList
         var now = Stopwatch.GetTimestamp();
         lock (_gate)
         {
-            if (now - _checkedAt < s_recheckTicks)
+            if (_checkedAt != long.MinValue && now - _checkedAt < _recheckTicks)
             {
                 return _servers;
             }
 
             _checkedAt = now;
             DateTime? stamp = File.Exists(_path) ? File.GetLastWriteTimeUtc(_path) : null;
-            if (stamp == _stamp && _stamp is not null)
+            if (stamp == _stamp && stamp is not null)
             {
                 return _servers;
             }

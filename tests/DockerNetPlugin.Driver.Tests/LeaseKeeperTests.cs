@@ -1,0 +1,41 @@
+using DockerNetPlugin.Driver.Cluster;
+using DockerNetPlugin.Driver.Tests.Fakes;
+using DockerNetPlugin.Store;
+using DockerNetPlugin.Store.Local;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DockerNetPlugin.Driver.Tests;
+
+public sealed class LeaseKeeperTests
+{
+    [Fact]
+    public async Task Put_WhileAnotherKeysWriteHangs_Completes()
+    {
+        var dir = Directory.CreateTempSubdirectory("dnp-lease-tests-").FullName;
+        try
+        {
+            await using var file = await FileKvStore.OpenAsync(dir, CancellationToken.None);
+            var slowKey = KeyLayout.Key("test", "slow");
+            var fastKey = KeyLayout.Key("test", "fast");
+            var store = new BlockingKvStore(file) { Hold = key => key == slowKey };
+            await using var lease = new LeaseKeeper(store, TimeSpan.FromSeconds(30), NullLogger.Instance);
+            await lease.StartAsync(CancellationToken.None);
+
+            var slow = lease.PutAsync(slowKey, new byte[] { 1 }, CancellationToken.None);
+            await store.Held.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await lease.PutAsync(fastKey, new byte[] { 2 }, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+            await lease.DeleteAsync(fastKey, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+
+            Assert.False(slow.IsCompleted);
+            Assert.Equal([slowKey], lease.OwnedKeys());
+            store.Release();
+            await slow;
+            Assert.NotNull(await file.GetAsync(slowKey, CancellationToken.None));
+            Assert.Null(await file.GetAsync(fastKey, CancellationToken.None));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
