@@ -55,4 +55,13 @@ internal static partial class DriverLog
 
     [LoggerMessage(2025, LogLevel.Warning, "forgot host {HostId}: {Endpoints} endpoint record(s), {Memberships} membership(s), {Removed} logical network(s) it was the last member of")]
     public static partial void HostForgotten(ILogger logger, string hostId, int endpoints, int memberships, int removed);
+
+    [LoggerMessage(2030, LogLevel.Information, "overlay namespace {Sandbox}: resolver listening on {Address}:53")]
+    public static partial void ResolverStarted(ILogger logger, string sandbox, string address);
+
+    [LoggerMessage(2031, LogLevel.Warning, "overlay namespace {Sandbox}: no resolver, names will not answer there: {Error}")]
+    public static partial void ResolverFailed(ILogger logger, string sandbox, string error);
+
+    [LoggerMessage(2032, LogLevel.Information, "endpoint {EndpointId} on network {NetworkId}: names {Names}")]
+    public static partial void NamesSet(ILogger logger, string endpointId, string networkId, string names);
 }

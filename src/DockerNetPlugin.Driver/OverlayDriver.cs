@@ -27,6 +27,7 @@ public sealed partial class OverlayDriver : IAsyncDisposable
     private readonly PeerTable _peers = new();
     private readonly PeerSync _peerSync;
     private readonly NetworkServices _services;
+    private readonly Names.INetworkResolvers? _resolvers;
     private readonly ILogger _logger;
 
     // Docker network id → network. Removed under the network's own lock (see LockNetworkAsync); added under _registryGate.
@@ -36,7 +37,7 @@ public sealed partial class OverlayDriver : IAsyncDisposable
     // network lock, never inside one.
     private readonly SemaphoreSlim _registryGate = new(1, 1);
 
-    private OverlayDriver(DriverOptions options, IKvStore cluster, IKvStore local, IDataPlane dataPlane, Underlay underlay, ILogger logger)
+    private OverlayDriver(DriverOptions options, IKvStore cluster, IKvStore local, IDataPlane dataPlane, Underlay underlay, Names.INetworkResolvers? resolvers, ILogger logger)
     {
         _options = options;
         _cluster = new RecordStore(cluster);
@@ -47,7 +48,8 @@ public sealed partial class OverlayDriver : IAsyncDisposable
         _logger = logger;
         _lease = new LeaseKeeper(cluster, options.LeaseTtl, logger);
         _peerSync = new PeerSync(cluster, _peers, ApplyPeerChange, logger);
-        _services = new NetworkServices(options, _local, _lease, _peers, dataPlane, underlay, logger);
+        _resolvers = resolvers;
+        _services = new NetworkServices(options, _local, _lease, _peers, dataPlane, underlay, logger, resolvers);
         ClusterNetworks = new NetworkRecords(_cluster);
     }
 
@@ -67,13 +69,13 @@ public sealed partial class OverlayDriver : IAsyncDisposable
     /// Start the driver: resolve the underlay, take this host's lease, restore local networks and endpoints
     /// (re-opening their namespaces and re-announcing joined endpoints), and start the peer watch.
     /// </summary>
-    public static async Task<OverlayDriver> StartAsync(DriverOptions options, IKvStore cluster, IKvStore local, ILoggerFactory loggers, CancellationToken ct)
+    public static async Task<OverlayDriver> StartAsync(DriverOptions options, IKvStore cluster, IKvStore local, ILoggerFactory loggers, CancellationToken ct, Names.INetworkResolvers? resolvers = null)
     {
         ArgumentNullException.ThrowIfNull(loggers);
         var dataPlane = NetlinkDataPlane.OpenHost(loggers.CreateLogger<OverlayDriver>());
         try
         {
-            return await StartAsync(options, cluster, local, dataPlane, loggers, ct).ConfigureAwait(false);
+            return await StartAsync(options, cluster, local, dataPlane, loggers, ct, resolvers).ConfigureAwait(false);
         }
         catch
         {
@@ -83,14 +85,15 @@ public sealed partial class OverlayDriver : IAsyncDisposable
     }
 
     /// <summary>Start on a given kernel (tests pass an in-memory one); the driver owns <paramref name="dataPlane"/> from here.</summary>
-    internal static async Task<OverlayDriver> StartAsync(DriverOptions options, IKvStore cluster, IKvStore local, IDataPlane dataPlane, ILoggerFactory loggers, CancellationToken ct)
+    internal static async Task<OverlayDriver> StartAsync(DriverOptions options, IKvStore cluster, IKvStore local, IDataPlane dataPlane, ILoggerFactory loggers, CancellationToken ct, Names.INetworkResolvers? resolvers = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
         ArgumentNullException.ThrowIfNull(dataPlane);
         var logger = loggers.CreateLogger<OverlayDriver>();
         var underlay = dataPlane.ResolveUnderlay(options.Advertise);
-        var driver = new OverlayDriver(options with { Locator = underlay.Locator }, cluster, local, dataPlane, underlay, logger);
+        var driver = new OverlayDriver(options with { Locator = underlay.Locator }, cluster, local, dataPlane, underlay, resolvers, logger);
+        driver.StartHostResolver();
         await driver._lease.StartAsync(ct).ConfigureAwait(false);
         await driver._lease.PutAsync(ClusterKeys.Host(options.HostId),
             RecordStore.Encode(new HostRecord(options.HostId, underlay.Locator.ToString(), DateTimeOffset.UtcNow, typeof(OverlayDriver).Assembly.GetName().Version?.ToString() ?? "0"), DriverJsonContext.Default.HostRecord), ct).ConfigureAwait(false);
@@ -158,6 +161,7 @@ public sealed partial class OverlayDriver : IAsyncDisposable
     {
         foreach (var network in _networks.Values)
             network.ApplyPeerChange(change);
+        NotifyEndpointWatchers(change);
         return Task.CompletedTask;
     }
 
@@ -177,6 +181,7 @@ public sealed partial class OverlayDriver : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _hostResolver?.Dispose();
         await _peerSync.DisposeAsync().ConfigureAwait(false);
         await _lease.DisposeAsync().ConfigureAwait(false);
         foreach (var network in _networks.Values)

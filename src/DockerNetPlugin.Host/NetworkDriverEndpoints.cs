@@ -72,8 +72,10 @@ internal static class NetworkDriverEndpoints
                 var r = RequestMapper.Require(request, "Join");
                 var networkId = RequestMapper.RequireId(r.NetworkId, "Join", "NetworkID");
                 var endpointId = RequestMapper.RequireId(r.EndpointId, "Join", "EndpointID");
-                var joined = await (await runtime.DriverAsync(ct).ConfigureAwait(false)).JoinAsync(networkId, endpointId, ct).ConfigureAwait(false);
-                return new JoinResponse(new InterfaceName(joined.SourceInterfaceName, joined.DestinationPrefix), null, null, null, DisableGatewayService: false);
+                var joined = await (await runtime.DriverAsync(ct).ConfigureAwait(false)).JoinAsync(networkId, endpointId, r.SandboxKey, ct).ConfigureAwait(false);
+                // The resolver's address as a connected route (RouteType 1: no next hop) through this interface.
+                var routes = joined.ResolverRoute is { } resolver ? new[] { new StaticRoute($"{resolver}/{(resolver.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128)}", 1, null) } : null;
+                return new JoinResponse(new InterfaceName(joined.SourceInterfaceName, joined.DestinationPrefix), null, null, routes, DisableGatewayService: false);
             }));
 
         app.MapPost("/NetworkDriver.Leave", http => call.HandleAsync(http, Subsystem.NetworkDriver,

@@ -13,5 +13,9 @@ public sealed record EndpointCreation(
 /// <summary>The driver's answer: the MAC to report, only when Docker supplied none (never echo a field Docker filled).</summary>
 public sealed record EndpointCreated(PhysicalAddress? MacToReport);
 
-/// <summary>The Join answer: the host-side interface Docker moves into the container and renames eth&lt;N&gt;.</summary>
-public sealed record JoinResult(string SourceInterfaceName, string DestinationPrefix);
+/// <summary>
+/// The Join answer: the host-side interface Docker moves into the container and renames eth&lt;N&gt;, and the resolver
+/// address to route through it (a /32 connected route), or null when the container already has that route through
+/// another dnp network (the kernel refuses a second route to the same destination) or names are off.
+/// </summary>
+public sealed record JoinResult(string SourceInterfaceName, string DestinationPrefix, System.Net.IPAddress? ResolverRoute = null);
