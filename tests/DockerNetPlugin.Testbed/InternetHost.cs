@@ -65,7 +65,7 @@ public sealed class InternetHost : IAsyncDisposable
 
     /// <summary>
     /// Serves <paramref name="names"/> (name → IPv4, each also answering its subdomains) on UDP and TCP port 53 with
-    /// dnsmasq, authoritative for nothing else and forwarding nowhere.
+    /// dnsmasq, NXDOMAIN for every other name, forwarding nowhere.
     /// </summary>
     internal async Task StartDnsAsync(IReadOnlyDictionary<string, string> names, string logPath, CancellationToken cancellationToken)
     {
@@ -75,6 +75,7 @@ public sealed class InternetHost : IAsyncDisposable
             "dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--no-poll", "--user=root",
             "--bind-interfaces", $"--listen-address={Address}", "--port=53", "--pid-file", "--log-facility=-", "--log-queries",
             .. names.Select(n => $"--address=/{n.Key}/{n.Value}"),
+            "--address=/#/", // every other name: NXDOMAIN, as a site's resolver answers a name nobody has
         ]);
         var probe = names.Keys.First();
         await Poll.UntilAsync(

@@ -40,8 +40,7 @@ public sealed record TestbedOptions
     public DockerEngine? Engine { get; init; }
 
     /// <summary>
-    /// Names (→ IPv4) the "internet" namespace answers with a real DNS server (dnsmasq, nothing else: other names get no
-    /// answer from it); when set, every host's <c>/etc/resolv.conf</c> names that server, as a host's names its site's
+    /// Names (→ IPv4) the "internet" namespace answers with a real DNS server (dnsmasq; every other name is NXDOMAIN); when set, every host's <c>/etc/resolv.conf</c> names that server, as a host's names its site's
     /// resolver. Needs <see cref="StartInternet"/>.
     /// </summary>
     public IReadOnlyDictionary<string, string>? InternetDnsNames { get; init; }

@@ -9,7 +9,7 @@ namespace DockerNetPlugin.Integration.Tests.Names;
 [Collection(NamesCollection.Name)]
 public sealed class HostilePacketsTests(NamesBedFixture fixture)
 {
-    // The machine's busybox (busybox-static), run in the attacker's namespace for nc.
+    // The machine's busybox (busybox-static), run in the attacker's namespace for nc (TCP only: it has no -u).
     private const string Busybox = "/bin/busybox";
 
     // A query header: id 0xbeef, RD, one question.
@@ -55,11 +55,14 @@ public sealed class HostilePacketsTests(NamesBedFixture fixture)
         }
     }
 
-    /// <summary>Sends one datagram (printf escapes) from the attacker's namespace; the answer's RCODE, or null when none came within 2 s.</summary>
+    /// <summary>
+    /// Sends one datagram (printf escapes, one write on bash's /dev/udp socket) from the attacker's namespace and reads one
+    /// datagram back; the answer's RCODE, or null when none came within 2 s.
+    /// </summary>
     private static async Task<int?> RawRcodeAsync(NameScenario host, string bytes)
     {
         var result = await host.InContainerNetnsAsync("attacker",
-            ["bash", "-c", $"printf '{bytes}' | {Busybox} nc -u -w 2 {NamesBedFixture.Resolver} 53 | od -An -v -tx1 | tr -s ' \\n' ' '"]);
+            ["bash", "-c", $"exec 3<>/dev/udp/{NamesBedFixture.Resolver}/53; printf '{bytes}' >&3; timeout 2 dd bs=65535 count=1 status=none <&3 | od -An -v -tx1 | tr -s ' \\n' ' '"]);
         var hex = result.StdOut.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         return hex.Length >= 4 ? Convert.ToInt32(hex[3], 16) & 0x0F : null;
     }
