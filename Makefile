@@ -52,7 +52,7 @@ test: deps-test build plugin
 	@rm -rf TestResults
 	@set -o pipefail; rc=0; start=$$SECONDS; \
 	  DNP_TEST_ENGINE=$(TEST_ENGINE_NEWEST) $(DOTNET) test DockerNetPlugin.sln $(DOTNET_FLAGS) --filter "Category!=Load" \
-	    --logger "console;verbosity=normal" --logger "trx;LogFilePrefix=engine-$(TEST_ENGINE_NEWEST)" --results-directory TestResults 2>&1 | tee TestResults.log || rc=1; \
+	    --logger "console;verbosity=normal" --logger trx --results-directory TestResults 2>&1 | tee TestResults.log || rc=1; \
 	  times="engine $(TEST_ENGINE_NEWEST) (all): $$((SECONDS-start)) s"; \
 	  for engine in $(TEST_ENGINES_SMOKE); do start=$$SECONDS; \
 	    DNP_TEST_ENGINE=$$engine $(DOTNET) test tests/DockerNetPlugin.Integration.Tests $(DOTNET_FLAGS) --no-build --filter "Category=Smoke&Store!=Consul" \

@@ -1,4 +1,6 @@
+using DockerNetPlugin.Integration.Tests.Engines;
 using DockerNetPlugin.Integration.Tests.SingleHost;
+using Xunit.Abstractions;
 
 namespace DockerNetPlugin.Integration.Tests.Replication;
 
@@ -8,7 +10,7 @@ namespace DockerNetPlugin.Integration.Tests.Replication;
 /// containers' entries, and removals (of a container, of the network) propagate. Run on etcd
 /// (<see cref="ReplicatedNetworkTests"/>) and on Consul (<see cref="ReplicatedNetworkConsulTests"/>).
 /// </summary>
-public abstract class ReplicatedNetworkScenarios<TFixture>(TFixture fixture) : IClassFixture<TFixture>
+public abstract class ReplicatedNetworkScenarios<TFixture>(TFixture fixture, ITestOutputHelper output) : IClassFixture<TFixture>
     where TFixture : ReplicationBedFixture
 {
     private static readonly TimeSpan s_converge = TimeSpan.FromSeconds(30);
@@ -19,6 +21,7 @@ public abstract class ReplicatedNetworkScenarios<TFixture>(TFixture fixture) : I
     [Trait("Category", "Smoke")]
     public async Task NetworkCreatedOnHost1_AppearsOnAllHosts_ContainersPingAcrossHosts_RemovalsPropagate()
     {
+        EngineCheck.AssertRunsSelectedEngine(fixture.Bed, output);
         var (h1, h2, h3) = (Hosts[0], Hosts[1], Hosts[2]);
         var logicalId = await h1.CreateNetworkAsync("web", "--subnet", "10.31.0.0/24", "--ipv6", "--subnet", "fd00:31::/64");
         try
@@ -231,9 +234,9 @@ public abstract class ReplicatedNetworkScenarios<TFixture>(TFixture fixture) : I
 
 /// <summary>The replication scenarios on a real etcd.</summary>
 [Trait("Category", "EndToEnd")]
-public sealed class ReplicatedNetworkTests(ThreeHostReplicationFixture fixture) : ReplicatedNetworkScenarios<ThreeHostReplicationFixture>(fixture);
+public sealed class ReplicatedNetworkTests(ThreeHostReplicationFixture fixture, ITestOutputHelper output) : ReplicatedNetworkScenarios<ThreeHostReplicationFixture>(fixture, output);
 
 /// <summary>The replication scenarios on Consul (the emulator served on the fabric, <c>consul://</c>).</summary>
 [Trait("Category", "EndToEnd")]
 [Trait("Store", "Consul")]
-public sealed class ReplicatedNetworkConsulTests(ThreeHostConsulReplicationFixture fixture) : ReplicatedNetworkScenarios<ThreeHostConsulReplicationFixture>(fixture);
+public sealed class ReplicatedNetworkConsulTests(ThreeHostConsulReplicationFixture fixture, ITestOutputHelper output) : ReplicatedNetworkScenarios<ThreeHostConsulReplicationFixture>(fixture, output);
