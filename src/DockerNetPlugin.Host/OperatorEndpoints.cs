@@ -13,7 +13,7 @@ namespace DockerNetPlugin.Host;
 
 /// <summary>
 /// The read-only operator API on the plugin socket, for the <c>dnp</c> CLI and scripts: <c>GET /dnp/v1/status</c>,
-/// <c>/dnp/v1/networks</c>, <c>/dnp/v1/networks/{net}/peers</c>, <c>/dnp/v1/netns</c>, and <c>dnp doctor</c>'s
+/// <c>/dnp/v1/networks</c>, <c>/dnp/v1/networks/{net}/peers</c>, <c>/dnp/v1/netns</c>, <c>/dnp/v1/names[?network=NET]</c>, and <c>dnp doctor</c>'s
 /// <c>GET /dnp/v1/doctor</c> (drift between kernel, store and Docker) and <c>POST /dnp/v1/doctor/repair</c> (repair,
 /// then check again), and <c>dnp forget-host</c>'s <c>POST /dnp/v1/hosts/{host}/forget</c>. Errors are
 /// <c>{"error": …}</c> with 503 while the driver starts, 404 for an unknown network, 400/409 for a request refused
