@@ -21,7 +21,8 @@ internal sealed partial class OverlayNetwork
         CheckInSubnet(request.IPv6);
         var mac = request.Mac ?? OverlayDriver.MacFor(request);
         var endpoint = new LocalEndpoint(DockerNetworkId, request.EndpointId, request.IPv4?.ToString(), request.IPv6?.ToString(),
-            MacText.Format(mac), DeviceNames.ContainerSide(request.EndpointId), DeviceNames.SandboxSide(request.EndpointId), Joined: false);
+            MacText.Format(mac), DeviceNames.ContainerSide(request.EndpointId), DeviceNames.SandboxSide(request.EndpointId), Joined: false,
+            Names: request.ContainerName is { Length: > 0 } name ? EndpointNames.Provisional(name) : null);
         if (_endpoints.TryGetValue(request.EndpointId, out var existing))
         {
             if (existing.IPv4 != endpoint.IPv4 || existing.IPv6 != endpoint.IPv6)

@@ -53,6 +53,7 @@ internal static class NetworkDriverEndpoints
             J.Default.CreateEndpointRequest, J.Default.CreateEndpointResponse, async (request, ct) =>
             {
                 var creation = RequestMapper.ToEndpointCreation(request);
+                creation = creation with { ContainerName = runtime.NameHints.Take(creation.IPv4?.Address, creation.IPv6?.Address) };
                 var created = await (await runtime.DriverAsync(ct).ConfigureAwait(false)).CreateEndpointAsync(creation, ct).ConfigureAwait(false);
                 return new CreateEndpointResponse(created.MacToReport is null ? null
                     : new EndpointInterface(null, null, DockerNetPlugin.Netlink.MacText.Format(created.MacToReport)));

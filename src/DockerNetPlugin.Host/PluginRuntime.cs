@@ -43,6 +43,9 @@ internal sealed class PluginRuntime : IAsyncDisposable
 
     public bool IsReady => _ready.Task.IsCompletedSuccessfully;
 
+    /// <summary>Names Docker 29 sends with RequestAddress, until CreateEndpoint takes them.</summary>
+    public EndpointNameHints NameHints { get; } = new();
+
     /// <summary>Names across hosts, or null when DNP_DNS_ADDRESS is off.</summary>
     public Replication.Names.NameService? Names => _names;
 

@@ -2,13 +2,18 @@ using System.Net.NetworkInformation;
 
 namespace DockerNetPlugin.Driver.Model;
 
-/// <summary>What CreateEndpoint asks for: addresses IPAM already allocated, and Docker's MAC if it chose one.</summary>
+/// <summary>
+/// What CreateEndpoint asks for: addresses IPAM already allocated, and Docker's MAC if it chose one.
+/// <paramref name="ContainerName"/>: the endpoint's name Docker 29+ sends with RequestAddress, when known; it is published
+/// with Join as a provisional name until the names are learned from the Engine API.
+/// </summary>
 public sealed record EndpointCreation(
     string DockerNetworkId,
     string EndpointId,
     InterfaceAddress? IPv4,
     InterfaceAddress? IPv6,
-    PhysicalAddress? Mac);
+    PhysicalAddress? Mac,
+    string? ContainerName = null);
 
 /// <summary>The driver's answer: the MAC to report, only when Docker supplied none (never echo a field Docker filled).</summary>
 public sealed record EndpointCreated(PhysicalAddress? MacToReport);

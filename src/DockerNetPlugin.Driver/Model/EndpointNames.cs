@@ -19,6 +19,12 @@ public sealed record EndpointNames(string ContainerId, string ContainerName, IRe
 
     public override int GetHashCode() => HashCode.Combine(ContainerId, ContainerName, (Aliases ?? []).Count);
 
+    /// <summary>Names known before Docker could be asked (Docker 29's RequestAddress): the container name only, no container ID yet.</summary>
+    public static EndpointNames Provisional(string containerName) => new("", containerName, []);
+
+    /// <summary>True until the names were learned from the Engine API (no container ID yet).</summary>
+    public bool IsProvisional => string.IsNullOrEmpty(ContainerId);
+
     /// <summary>Every name, container name first.</summary>
     public IEnumerable<string> All() => (Aliases ?? []).Prepend(ContainerName);
 

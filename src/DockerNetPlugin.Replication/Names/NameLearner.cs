@@ -19,10 +19,13 @@ namespace DockerNetPlugin.Replication.Names;
 /// </summary>
 public sealed class NameLearner : IAsyncDisposable
 {
-    /// <summary>How long after a Join the learner waits for Docker to list the endpoint, in growing steps.</summary>
+    /// <summary>
+    /// When, after a Join, the learner asks Docker again whether it lists the endpoint on a container: every 10 ms for the
+    /// first 2 s (Docker lists it as the container start finishes, and the name should answer elsewhere right after
+    /// <c>docker run -d</c> returns; a network inspect is cheap), then every 250 ms up to 10 s, then the periodic pass.
+    /// </summary>
     private static readonly TimeSpan[] s_joinRetries =
-        [TimeSpan.Zero, TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200),
-         TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)];
+        [TimeSpan.Zero, .. Enumerable.Repeat(TimeSpan.FromMilliseconds(10), 200), .. Enumerable.Repeat(TimeSpan.FromMilliseconds(250), 32)];
 
     private readonly OverlayDriver _driver;
     private readonly IDockerEngine _engine;
@@ -120,13 +123,14 @@ public sealed class NameLearner : IAsyncDisposable
     private async Task LearnJoinedAsync(string dockerNetworkId, string endpointId, CancellationToken ct)
     {
         var waited = TimeSpan.Zero;
+        string? lastError = null;
         foreach (var delay in s_joinRetries)
         {
             try
             {
                 await Task.Delay(delay, ct).ConfigureAwait(false);
                 waited += delay;
-                if (!_driver.JoinedEndpoints().Any(e => e.DockerNetworkId == dockerNetworkId && e.EndpointId == endpointId && e.Names is null))
+                if (!_driver.JoinedEndpoints().Any(e => e.DockerNetworkId == dockerNetworkId && e.EndpointId == endpointId && (e.Names?.IsProvisional ?? true)))
                     return; // learned meanwhile (the connect event), or left
                 var network = await _engine.InspectNetworkAsync(dockerNetworkId, ct).ConfigureAwait(false);
                 if (network?.FindContainerByEndpoint(endpointId) is { } found)
@@ -141,7 +145,9 @@ public sealed class NameLearner : IAsyncDisposable
             }
             catch (Exception e) when (IsTransient(e))
             {
-                NamesLog.LearnFailed(_logger, "join", e.Message);
+                if (e.Message != lastError)
+                    NamesLog.LearnFailed(_logger, "join", e.Message); // once per distinct error, not per retry
+                lastError = e.Message;
             }
         }
         NamesLog.JoinNotListed(_logger, endpointId, dockerNetworkId, waited.TotalSeconds);
@@ -239,13 +245,13 @@ public sealed class NameLearner : IAsyncDisposable
         }
     }
 
-    /// <summary>Every joined endpoint still without names, one network inspect per network; and each local network's name.</summary>
+    /// <summary>Every joined endpoint still without learned names, one network inspect per network; and each local network's name.</summary>
     public async Task LearnMissingAsync(CancellationToken ct)
     {
         var joined = _driver.JoinedEndpoints();
         foreach (var network in joined.GroupBy(e => e.DockerNetworkId))
         {
-            var missing = network.Where(e => e.Names is null).ToList();
+            var missing = network.Where(e => e.Names?.IsProvisional ?? true).ToList();
             if (missing.Count == 0 && _table.GetNetworkName(network.First().LogicalId) is not null)
                 continue;
             var docker = await _engine.InspectNetworkAsync(network.Key, ct).ConfigureAwait(false);

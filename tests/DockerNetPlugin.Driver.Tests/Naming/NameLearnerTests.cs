@@ -67,6 +67,32 @@ public sealed class NameLearnerTests
     }
 
     [Fact]
+    public async Task Docker29EndpointName_IsPublishedWithJoin_ThenReplacedByTheLearnedNames()
+    {
+        await using var bed = await DriverBed.StartAsync(resolvers: new FakeResolvers());
+        var docker = new FakeDockerEngine();
+        var table = new NameTable();
+        using var sync = new NameSync(table, NullLogger.Instance);
+        sync.Start(bed.Driver);
+        await bed.CreateNetworkAsync("net1");
+        docker.AddNetwork("net1", "shop");
+        await bed.Driver.CreateEndpointAsync(new EndpointCreation("net1", "ep1", InterfaceAddress.Parse("10.20.0.2/24", "address"), null, null, ContainerName: "web"), CancellationToken.None);
+        await bed.Driver.JoinAsync("net1", "ep1", CancellationToken.None);
+
+        // Published by Join itself, before anyone asked Docker: the name answers at once (the endpoint stands for its container).
+        var provisional = (await bed.Driver.ReadEndpointRecordAsync("net1", "ep1", CancellationToken.None))!.Names!;
+        Assert.True(provisional.IsProvisional);
+        Assert.Equal("web", provisional.ContainerName);
+        await Eventually.TrueAsync(() => table.GetRecords().Any(r => r.ContainerName == "web" && r.ContainerId == "endpoint/ep1"), "the provisional name answers");
+
+        docker.Attach("c1", "web", "net1", "ep1", "api");
+        await using var learner = new NameLearner(bed.Driver, docker, table, NullLogger.Instance, TimeSpan.FromHours(1));
+        await learner.LearnMissingAsync(CancellationToken.None);
+        Assert.Equal(new EndpointNames("c1", "web", ["api"]), Names(bed, "ep1"));
+        await Eventually.TrueAsync(() => table.GetRecords().Any(r => r.ContainerId == "c1" && r.Aliases.Contains("api")), "the learned names replace it");
+    }
+
+    [Fact]
     public async Task PeriodicPass_LearnsWhatJoinAndEventsMissed()
     {
         await using var bed = await DriverBed.StartAsync(resolvers: new FakeResolvers());
