@@ -9,7 +9,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
 # Debian packages the test suites drive for real (dockerd, etcd, firewall, a busybox image, traffic tools).
-TEST_PACKAGES := docker.io etcd-server etcd-client iptables iproute2 busybox-static iperf3 tcpdump iputils-ping util-linux procps psmisc bind9-dnsutils dnsperf dnsmasq-base
+TEST_PACKAGES := docker.io etcd-server etcd-client iptables nftables iproute2 busybox-static iperf3 tcpdump iputils-ping util-linux procps psmisc bind9-dnsutils dnsperf dnsmasq-base
 # Engines the end-to-end suite runs on (tests/DockerNetPlugin.Testbed, DNP_TEST_ENGINE): 20.10 is bookworm's docker.io;
 # 26 (trixie) and 28 (sid) are Debian packages that deps-test downloads and unpacks into ENGINE_CACHE, never installs.
 # `make test` runs every suite on the newest engine and the Category=Smoke end-to-end tests on the others.
@@ -19,7 +19,7 @@ TEST_ENGINES_SMOKE := 20.10 26
 # What the plugin itself needs at run time on a host (it speaks netlink itself; Docker is the user's).
 RUN_PACKAGES := iproute2
 
-.PHONY: build test run deps-test deps-run bench demo clean test-summary publish-self-contained plugin plugin-install install install-files
+.PHONY: build test coverage run deps-test deps-run bench demo clean test-summary publish-self-contained plugin plugin-install install install-files
 
 build:
 	$(DOTNET) publish src/DockerNetPlugin.Cli $(DOTNET_FLAGS) -o bin
@@ -59,7 +59,15 @@ test: deps-test build plugin
 	      --logger "console;verbosity=normal" --logger "trx;LogFileName=smoke-engine-$$engine.trx" --results-directory TestResults 2>&1 | tee -a TestResults.log || rc=1; \
 	    times="$$times, engine $$engine (smoke): $$((SECONDS-start)) s"; \
 	  done; \
-	  echo "$$times"; $(MAKE) --no-print-directory test-summary; exit $$rc
+	  echo "$$times"; $(MAKE) --no-print-directory test-summary; $(MAKE) --no-print-directory coverage; exit $$rc
+
+# One line: the driver's line coverage by its own unit tests (generated code not counted; see coverage.runsettings).
+coverage:
+	@rm -rf TestResults/coverage
+	@$(DOTNET) test tests/DockerNetPlugin.Driver.Tests $(DOTNET_FLAGS) --collect:"XPlat Code Coverage" \
+	    --settings tests/DockerNetPlugin.Driver.Tests/coverage.runsettings --results-directory TestResults/coverage >/dev/null
+	@rate=$$(grep -ho '<package name="DockerNetPlugin.Driver" line-rate="[0-9.]*"' TestResults/coverage/*/coverage.cobertura.xml | grep -o '[0-9.]*"$$' | tr -d '"'); \
+	  awk -v r="$$rate" 'BEGIN { printf "driver line coverage (unit tests): %.1f%%\n", r * 100 }'
 
 # One plain closing line: "tests: N passed, N failed".
 test-summary:

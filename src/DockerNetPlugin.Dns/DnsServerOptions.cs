@@ -37,6 +37,13 @@ public sealed record DnsServerOptions
     /// </summary>
     public TimeSpan UpstreamTimeout { get; init; } = TimeSpan.FromSeconds(1.2);
 
+    /// <summary>
+    /// Whether names the networks do not know are forwarded upstream. Off for an <c>--internal</c> network, so its
+    /// containers resolve no more than Docker lets them (moby skips host upstreams for internal-only sandboxes): such
+    /// names get REFUSED, which makes Docker's resolver try the container's next server and then answer SERVFAIL.
+    /// </summary>
+    public bool ForwardUnknownNames { get; init; } = true;
+
     /// <summary>At most this many upstreams are tried, in order (Docker's maxExtDNS).</summary>
     public int MaxUpstreams { get; init; } = 3;
 

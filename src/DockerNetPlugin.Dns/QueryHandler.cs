@@ -96,6 +96,10 @@ internal sealed class QueryHandler
 
             result = outcome == LocalOutcome.NoData ? "no data (local name)" : truncated ? "local records, truncated" : "local records";
         }
+        else if (!_options.ForwardUnknownNames)
+        {
+            return Refuse(q, DnsRcode.Refused, transport, source, "not a name of the asker's networks, and this network does not forward");
+        }
         else if (!_forwardSlots.Wait(0))
         {
             DnsLog.ForwardCapReached(_logger, source.ToString(), _options.MaxConcurrentForwards);

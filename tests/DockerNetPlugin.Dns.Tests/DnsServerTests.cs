@@ -340,4 +340,51 @@ public sealed class DnsServerTests : IAsyncLifetime
         var counters = server.Server.Counters.Snapshot();
         Assert.Equal((3L, 1L, 1L, 1L), (counters.Queries, counters.AnsweredLocally, counters.Forwarded, counters.Errors));
     }
+
+    [Fact]
+    public async Task Udp_ServerOfAnotherNetwork_DoesNotAnswerAnAskerThatIsNotOnIt()
+    {
+        // One resolver per overlay namespace: the n2 resolver must not take 127.0.0.1 for n1's client.
+        _table.SetNetwork("n2", "billing");
+        _table.Upsert(Records.On("n2", "ledger", "10.2.0.5"));
+        await using var n1 = Start(new DnsServerOptions { NetworkId = "n1" });
+        await using var n2 = Start(new DnsServerOptions { NetworkId = "n2" });
+
+        Assert.Equal(DnsRcode.NoError, Messages.Rcode(await n1.UdpAsync(Messages.Query("web", DnsType.A))));
+        Assert.Equal(DnsRcode.NxDomain, Messages.Rcode(await n2.UdpAsync(Messages.Query("web", DnsType.A))));
+    }
+
+    [Fact]
+    public async Task Udp_Ipv6Listener_IdentifiesIpv6Asker()
+    {
+        _table.Upsert(Records.On("n1", "v6client", null, "::1"));
+        using var udp = new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp);
+        udp.Bind(new IPEndPoint(IPAddress.IPv6Loopback, 0));
+        using var stop = new CancellationTokenSource();
+        var server = new DnsServer(_table, new DnsServerOptions { UpstreamServers = [_upstream.Endpoint] });
+        var run = server.RunAsync(udp, null, stop.Token);
+        try
+        {
+            using var client = new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp);
+            client.Bind(new IPEndPoint(IPAddress.IPv6Loopback, 0));
+            await client.SendToAsync(Messages.Query("web", DnsType.AAAA), SocketFlags.None, udp.LocalEndPoint!);
+
+            Assert.Equal([IPAddress.Parse("fd01::3")], Messages.Addresses(await LoopbackServer.ReceiveAsync(client)));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await run;
+        }
+    }
+
+    [Fact]
+    public async Task Udp_InternalNetworkWithoutForwarding_AnswersNamesRefusesTheRest()
+    {
+        await using var server = Start(new DnsServerOptions { ForwardUnknownNames = false });
+
+        Assert.Equal([IPAddress.Parse("10.1.0.3")], Messages.Addresses(await server.UdpAsync(Messages.Query("web", DnsType.A))));
+        Assert.Equal(DnsRcode.Refused, Messages.Rcode(await server.UdpAsync(Messages.Query("example.org", DnsType.A))));
+        Assert.Empty(_upstream.Received);
+    }
 }

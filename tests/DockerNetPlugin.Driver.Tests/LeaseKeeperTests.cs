@@ -39,3 +39,40 @@ public sealed class LeaseKeeperTests
         }
     }
 }
+
+public sealed class LeaseRenewalTests
+{
+    [Fact]
+    public async Task LeaseLost_RenewedAfterOutage_OwnedKeysRewrittenUnderTheNewLease_WithdrawnOnesNot()
+    {
+        var dir = Directory.CreateTempSubdirectory("dnp-lease-tests-").FullName;
+        try
+        {
+            await using var file = await FileKvStore.OpenAsync(dir, CancellationToken.None);
+            var store = new BlockingKvStore(file);
+            var kept = KeyLayout.Key("test", "kept");
+            var withdrawn = KeyLayout.Key("test", "withdrawn");
+            await using var lease = new LeaseKeeper(store, TimeSpan.FromSeconds(30), NullLogger.Instance);
+            await lease.StartAsync(CancellationToken.None);
+            await lease.PutAsync(kept, new byte[] { 1 }, CancellationToken.None);
+            await lease.PutAsync(withdrawn, new byte[] { 2 }, CancellationToken.None);
+            await lease.DeleteAsync(withdrawn, CancellationToken.None);
+
+            store.RefuseLeases = true; // the store is still down when the loss is noticed: renewal retries
+            var first = store.Leases[0];
+            await file.DeleteAsync(kept, CancellationToken.None); // what the store does when a lease expires
+            first.Lose();
+            await Task.Delay(100);
+            store.RefuseLeases = false;
+
+            await Eventually.TrueAsync(() => store.Leases.Count == 2 && file.GetAsync(kept, CancellationToken.None).GetAwaiter().GetResult() is not null, "renewed and re-announced");
+            Assert.Null(await file.GetAsync(withdrawn, CancellationToken.None));
+            await lease.PutAsync(kept, new byte[] { 3 }, CancellationToken.None); // later writes use the new lease
+            Assert.Equal(3, (await file.GetAsync(kept, CancellationToken.None))!.Value.Span[0]);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}

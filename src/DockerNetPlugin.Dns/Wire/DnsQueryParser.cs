@@ -2,7 +2,15 @@ using System.Buffers.Binary;
 
 namespace DockerNetPlugin.Dns.Wire;
 
-/// <summary>Parses a client's query without throwing: every failure is a <see cref="DnsParseStatus"/>.</summary>
+/// <summary>
+/// Parses a client's query without throwing: every failure is a <see cref="DnsParseStatus"/>.
+/// </summary>
+/// <remarks>
+/// Our own codec rather than a NuGet DNS library (measured 2026-12-07): ARSoft.Tools.Net 3.6.1 trims cleanly but brings
+/// BouncyCastle.Cryptography (6.9 MB) and a server that binds its own sockets; Makaretu.Dns 2.0.1 needs SimpleBase 1.3.1,
+/// which the registry does not serve (NU1603). Both throw on malformed input, where every hostile packet must become
+/// drop/FORMERR/NOTIMP cheaply. We only read one question and an OPT record; forwarded answers pass through untouched.
+/// </remarks>
 internal static class DnsQueryParser
 {
     /// <summary>Largest query we parse; anything bigger is FORMERR (a real query is a few dozen bytes).</summary>

@@ -17,6 +17,9 @@ internal sealed class NetlinkDataPlane : IDataPlane
 
     public static NetlinkDataPlane OpenHost(ILogger logger) => new(RtnlHandle.OpenHost(), logger);
 
+    /// <summary>On the namespace <paramref name="host"/> is opened in (tests use a throwaway one); takes ownership of it.</summary>
+    internal static NetlinkDataPlane Over(RtnlHandle host, ILogger logger) => new(host, logger);
+
     public Underlay ResolveUnderlay(string? advertise) => Underlay.Resolve(_host, advertise);
 
     public ISandbox OpenSandbox(SandboxSpec spec) => OverlaySandbox.Ensure(spec, _host, _logger);

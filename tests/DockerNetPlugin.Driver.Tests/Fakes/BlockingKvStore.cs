@@ -31,11 +31,11 @@ internal sealed class BlockingKvStore(IKvStore inner) : IKvStore
             Held.TrySetResult();
             await _release.Task.WaitAsync(ct);
         }
-        return await inner.PutAsync(key, value, lease, ct);
+        return await inner.PutAsync(key, value, lease is LosableLease l ? l.Inner : lease, ct);
     }
 
     public Task<CasResult> CompareAndSetAsync(string key, ReadOnlyMemory<byte> value, ulong expectedVersion, ILease? lease, CancellationToken ct) =>
-        inner.CompareAndSetAsync(key, value, expectedVersion, lease, ct);
+        inner.CompareAndSetAsync(key, value, expectedVersion, lease is LosableLease l ? l.Inner : lease, ct);
 
     public Task<bool> DeleteAsync(string key, CancellationToken ct) => inner.DeleteAsync(key, ct);
 
@@ -45,9 +45,42 @@ internal sealed class BlockingKvStore(IKvStore inner) : IKvStore
 
     public IAsyncEnumerable<WatchEvent> WatchPrefixAsync(string prefix, ulong fromRevision, CancellationToken ct) => inner.WatchPrefixAsync(prefix, fromRevision, ct);
 
-    public Task<ILease> GrantLeaseAsync(TimeSpan ttl, CancellationToken ct) => inner.GrantLeaseAsync(ttl, ct);
+    /// <summary>Every lease granted through this store, newest last; <see cref="LosableLease.Lose"/> fires its Lost token.</summary>
+    public List<LosableLease> Leases { get; } = [];
+
+    /// <summary>While set, granting a lease fails as an unreachable store would.</summary>
+    public bool RefuseLeases { get; set; }
+
+    public async Task<ILease> GrantLeaseAsync(TimeSpan ttl, CancellationToken ct)
+    {
+        if (RefuseLeases)
+            throw new StoreUnavailableException("injected: store unreachable");
+        var lease = new LosableLease(await inner.GrantLeaseAsync(ttl, ct));
+        lock (Leases)
+            Leases.Add(lease);
+        return lease;
+    }
 
     public Task<StoreHealth> CheckHealthAsync(CancellationToken ct) => inner.CheckHealthAsync(ct);
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
+/// <summary>A real lease whose loss the test can announce (as a store does after an outage longer than the TTL).</summary>
+internal sealed class LosableLease(ILease inner) : ILease
+{
+    private readonly CancellationTokenSource _lost = new();
+
+    public string Id => inner.Id;
+    public TimeSpan GrantedTtl => inner.GrantedTtl;
+    public CancellationToken Lost => _lost.Token;
+    public ILease Inner => inner;
+
+    public void Lose() => _lost.Cancel();
+
+    public async ValueTask DisposeAsync()
+    {
+        await inner.DisposeAsync();
+        _lost.Dispose();
+    }
 }

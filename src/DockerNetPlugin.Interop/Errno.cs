@@ -1,7 +1,7 @@
-namespace DockerNetPlugin.Netlink.Interop;
+namespace DockerNetPlugin.Interop;
 
 /// <summary>Linux errno values (asm-generic/errno*.h), real numbers, no remapping.</summary>
-internal enum Errno
+public enum Errno
 {
     EPERM = 1,
     ENOENT = 2,
@@ -20,6 +20,7 @@ internal enum Errno
     EINVAL = 22,
     ENOSPC = 28,
     ERANGE = 34,
+    ERESTART = 85,
     EMSGSIZE = 90,
     EPROTONOSUPPORT = 93,
     EOPNOTSUPP = 95,
