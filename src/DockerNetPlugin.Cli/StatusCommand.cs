@@ -15,6 +15,9 @@ internal static class StatusCommand
     {
         Console.WriteLine($"host      {status.HostId}");
         Console.WriteLine($"locator   {status.Locator} ({status.UnderlayInterface}, overlay MTU {status.OverlayMtu})");
+        Console.WriteLine(status.Dns is { } dns
+            ? $"dns       {dns.Address} (daemon.json \"dns\": [\"{dns.Address}\"]; {dns.Queries} queries, {dns.AnsweredLocally} answered, {dns.Forwarded} forwarded)"
+            : "dns       off (DNP_DNS_ADDRESS=off)");
         Console.WriteLine();
         var table = new TextTable("NETWORK", "LOGICAL", "VNI", "NAMESPACE", "SUBNETS", "LOCAL", "PEERS");
         foreach (var n in status.Networks)

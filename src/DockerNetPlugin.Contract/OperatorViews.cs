@@ -62,3 +62,12 @@ public sealed record ForgetHostView(
     int Addresses,
     int PoolHolds,
     int PoolsRemoved);
+
+/// <summary>What the resolvers answer (<c>GET /dnp/v1/names[?network=NET]</c>, <c>dnp names</c>): one entry per named endpoint of any host.</summary>
+public sealed record NamesView(string HostId, string? ResolverAddress, IReadOnlyList<NameView> Names);
+
+/// <summary>
+/// One endpoint's names on one network: the container name, its aliases (several holders of an alias answer all their
+/// addresses), its addresses and the host that publishes it.
+/// </summary>
+public sealed record NameView(string? Network, string LogicalId, string Name, IReadOnlyList<string> Aliases, string? IPv4, string? IPv6, string HostId);

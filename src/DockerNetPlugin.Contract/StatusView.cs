@@ -7,7 +7,14 @@ public sealed record StatusView(
     string UnderlayInterface,
     int OverlayMtu,
     IReadOnlyList<NetworkStatusView> Networks,
-    IReadOnlyList<ReplicationView> Replication);
+    IReadOnlyList<ReplicationView> Replication,
+    DnsView? Dns = null);
+
+/// <summary>
+/// Names across hosts on this host: the address containers use as their DNS server (daemon.json <c>"dns"</c>), and the
+/// resolvers' totals since start. Absent when names are off (DNP_DNS_ADDRESS=off).
+/// </summary>
+public sealed record DnsView(string Address, long Queries, long AnsweredLocally, long Forwarded, long ForwardFailures, long Errors);
 
 /// <summary>One Docker network of this host: its logical network, namespace and endpoint counts.</summary>
 public sealed record NetworkStatusView(

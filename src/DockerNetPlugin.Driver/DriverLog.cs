@@ -91,4 +91,13 @@ internal static partial class DriverLog
 
     [LoggerMessage(2051, LogLevel.Debug, "liveness echo: {Error}")]
     public static partial void ProbeResponderFailed(ILogger logger, string error);
+
+    [LoggerMessage(2030, LogLevel.Information, "overlay namespace {Sandbox}: resolver listening on {Address}:53")]
+    public static partial void ResolverStarted(ILogger logger, string sandbox, string address);
+
+    [LoggerMessage(2031, LogLevel.Warning, "overlay namespace {Sandbox}: no resolver, names will not answer there: {Error}")]
+    public static partial void ResolverFailed(ILogger logger, string sandbox, string error);
+
+    [LoggerMessage(2032, LogLevel.Information, "endpoint {EndpointId} on network {NetworkId}: names {Names}")]
+    public static partial void NamesSet(ILogger logger, string endpointId, string networkId, string names);
 }

@@ -26,12 +26,24 @@ public sealed partial class OverlayDriver
             await locked.Network.DeleteEndpointAsync(endpointId, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Join: see <see cref="OverlayNetwork.JoinAsync"/>.</summary>
-    public async Task<JoinResult> JoinAsync(string dockerNetworkId, string endpointId, CancellationToken ct)
+    /// <summary>Join without a container namespace key: the endpoint gets the resolver's route.</summary>
+    public Task<JoinResult> JoinAsync(string dockerNetworkId, string endpointId, CancellationToken ct) => JoinAsync(dockerNetworkId, endpointId, null, ct);
+
+    /// <summary>
+    /// Join: see <see cref="OverlayNetwork.JoinAsync"/>. The resolver's route goes to the first dnp endpoint of a container
+    /// namespace (<paramref name="sandboxKey"/>): the kernel refuses a second route to the same /32 on another interface.
+    /// </summary>
+    public async Task<JoinResult> JoinAsync(string dockerNetworkId, string endpointId, string? sandboxKey, CancellationToken ct)
     {
         var locked = await LockNetworkAsync(dockerNetworkId, ct).ConfigureAwait(false) ?? throw UnknownNetwork(dockerNetworkId);
+        JoinResult joined;
         using (locked.Release)
-            return await locked.Network.JoinAsync(endpointId, ct).ConfigureAwait(false);
+        {
+            var route = _resolvers is not null && !ResolverRoutedElsewhere(sandboxKey, endpointId);
+            joined = await locked.Network.JoinAsync(endpointId, sandboxKey, route, ct).ConfigureAwait(false);
+        }
+        EndpointJoined?.Invoke(dockerNetworkId, endpointId);
+        return joined;
     }
 
     /// <summary>Leave: withdraw the endpoint record and delete its veth. Unknown or repeated calls succeed.</summary>

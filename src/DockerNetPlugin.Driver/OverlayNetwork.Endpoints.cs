@@ -21,7 +21,8 @@ internal sealed partial class OverlayNetwork
         CheckInSubnet(request.IPv6);
         var mac = request.Mac ?? OverlayDriver.MacFor(request);
         var endpoint = new LocalEndpoint(DockerNetworkId, request.EndpointId, request.IPv4?.ToString(), request.IPv6?.ToString(),
-            MacText.Format(mac), DeviceNames.ContainerSide(request.EndpointId), DeviceNames.SandboxSide(request.EndpointId), Joined: false);
+            MacText.Format(mac), DeviceNames.ContainerSide(request.EndpointId), DeviceNames.SandboxSide(request.EndpointId), Joined: false,
+            Names: request.ContainerName is { Length: > 0 } name ? EndpointNames.Provisional(name) : null);
         if (_endpoints.TryGetValue(request.EndpointId, out var existing))
         {
             if (existing.IPv4 != endpoint.IPv4 || existing.IPv6 != endpoint.IPv6)
@@ -48,9 +49,11 @@ internal sealed partial class OverlayNetwork
     /// Join: make sure the network's namespace exists (replaying known peers into it), create the endpoint's veth
     /// (overlay end on br0, container end left in the host namespace for Docker to move), and publish the endpoint
     /// record under this host's lease so every other host programs it. No gateway is returned: Docker then
-    /// attaches docker_gwbridge for NAT and published ports.
+    /// attaches docker_gwbridge for NAT and published ports. With <paramref name="resolverRoute"/> the answer routes the
+    /// resolver's address through this interface. Names are not known yet: Docker is inside its own locks while it calls
+    /// Join, so they are learned from the Engine API afterwards (<see cref="SetNamesAsync"/>).
     /// </summary>
-    public async Task<JoinResult> JoinAsync(string endpointId, CancellationToken ct)
+    public async Task<JoinResult> JoinAsync(string endpointId, string? sandboxKey, bool resolverRoute, CancellationToken ct)
     {
         RequireLock();
         if (!_endpoints.TryGetValue(endpointId, out var endpoint))
@@ -61,11 +64,11 @@ internal sealed partial class OverlayNetwork
         {
             lock (_kernelGate)
                 _sandbox!.AttachEndpoint(endpoint.ContainerSideName, endpoint.SandboxSideName, PhysicalAddress.Parse(endpoint.Mac));
-            var joined = endpoint with { Joined = true };
+            var joined = endpoint with { Joined = true, SandboxKey = sandboxKey, ResolverRoute = resolverRoute };
             await _services.Local.PutAsync(ClusterKeys.LocalEndpoint(DockerNetworkId, endpointId), joined, DriverJsonContext.Default.LocalEndpoint, null, ct).ConfigureAwait(false);
             SetEndpoint(joined);
             await PublishAsync(joined, ct).ConfigureAwait(false);
-            return new JoinResult(endpoint.ContainerSideName, "eth");
+            return new JoinResult(endpoint.ContainerSideName, "eth", resolverRoute ? _services.Resolvers?.Address : null);
         }
         catch
         {
@@ -84,9 +87,28 @@ internal sealed partial class OverlayNetwork
         if (!_endpoints.TryGetValue(endpointId, out var endpoint) || !endpoint.Joined)
             return;
         await DetachAsync(endpoint, ct).ConfigureAwait(false);
-        var left = endpoint with { Joined = false };
+        var left = endpoint with { Joined = false, Names = null, SandboxKey = null, ResolverRoute = false };
         await _services.Local.PutAsync(ClusterKeys.LocalEndpoint(DockerNetworkId, endpointId), left, DriverJsonContext.Default.LocalEndpoint, null, ct).ConfigureAwait(false);
         SetEndpoint(left);
+    }
+
+    /// <summary>
+    /// Set the names of a joined endpoint (learned from Docker) and publish them with its record. False when the endpoint
+    /// is unknown or not joined (it left meanwhile), or nothing changed and <paramref name="republish"/> is off.
+    /// </summary>
+    public async Task<bool> SetNamesAsync(string endpointId, EndpointNames names, bool republish, CancellationToken ct)
+    {
+        RequireLock();
+        if (!_endpoints.TryGetValue(endpointId, out var endpoint) || !endpoint.Joined)
+            return false;
+        if (Equals(endpoint.Names, names) && !republish)
+            return false;
+        var named = endpoint with { Names = names };
+        await _services.Local.PutAsync(ClusterKeys.LocalEndpoint(DockerNetworkId, endpointId), named, DriverJsonContext.Default.LocalEndpoint, null, ct).ConfigureAwait(false);
+        SetEndpoint(named);
+        await PublishAsync(named, ct).ConfigureAwait(false);
+        DriverLog.NamesSet(_services.Logger, endpointId, DockerNetworkId, names.ToString());
+        return true;
     }
 
     private async Task RemoveEndpointAsync(LocalEndpoint endpoint, CancellationToken ct)
@@ -107,7 +129,7 @@ internal sealed partial class OverlayNetwork
     private Task PublishAsync(LocalEndpoint endpoint, CancellationToken ct)
     {
         var record = new EndpointRecord(LogicalId, endpoint.EndpointId, _services.Options.HostId, endpoint.IPv4, endpoint.IPv6, endpoint.Mac,
-            _services.Underlay.Locator.ToString());
+            _services.Underlay.Locator.ToString(), endpoint.Names);
         return _services.Lease.PutAsync(ClusterKeys.Endpoint(LogicalId, endpoint.EndpointId), RecordStore.Encode(record, DriverJsonContext.Default.EndpointRecord), ct);
     }
 

@@ -58,6 +58,7 @@ internal sealed partial class OverlayNetwork
             {
                 if (!drift.Add(new DriftItem(name, DriftKinds.SandboxBroken, Network.SandboxName, problem + "; repair rebuilds the missing parts"), repair))
                     return;
+                StopResolver();
                 _sandbox?.Close();
                 _sandbox = null;
                 EnsureSandbox();

@@ -30,6 +30,9 @@ internal sealed partial class OverlayNetwork : IAsyncDisposable
     /// <summary>The overlay namespace while any endpoint is joined. Guarded by <see cref="_kernelGate"/>.</summary>
     private ISandbox? _sandbox;
 
+    /// <summary>The resolver serving inside <see cref="_sandbox"/>, if names are on. Guarded by <see cref="_kernelGate"/>.</summary>
+    private IDisposable? _resolver;
+
     public OverlayNetwork(LocalNetwork network, NetworkServices services)
     {
         Network = network;
@@ -103,8 +106,36 @@ internal sealed partial class OverlayNetwork : IAsyncDisposable
             _sandbox.OnMiss(AnswerMiss);
             DriverLog.SandboxReady(_services.Logger, network.SandboxName, network.Vni);
             ProgramPeers(_sandbox, Peers.PeerProjection.Difference(Peers.PeerProjection.Project(_services.Peers.Of(LogicalId), _services.Options.HostId), Peers.PeerEntries.Empty));
+            StartResolver(_sandbox);
             return true;
         }
+    }
+
+    /// <summary>
+    /// Bind the resolver inside the namespace and hand it to the resolver service. A failure costs names on this network
+    /// (logged), never the Join: the data path works without them. The caller holds the kernel gate.
+    /// </summary>
+    private void StartResolver(ISandbox sandbox)
+    {
+        if (_services.Resolvers is not { } resolvers || _resolver is not null)
+            return;
+        try
+        {
+            var sockets = sandbox.OpenResolver(resolvers.Address);
+            _resolver = resolvers.Serve(new Names.ResolverScope(LogicalId, Network.Internal), sockets);
+            DriverLog.ResolverStarted(_services.Logger, Network.SandboxName, resolvers.Address.ToString());
+        }
+        catch (DriverException e)
+        {
+            DriverLog.ResolverFailed(_services.Logger, Network.SandboxName, e.Message);
+        }
+    }
+
+    /// <summary>Stop the namespace's resolver and close its sockets. The caller holds the kernel gate.</summary>
+    private void StopResolver()
+    {
+        _resolver?.Dispose();
+        _resolver = null;
     }
 
     private void DestroySandbox()
@@ -116,6 +147,7 @@ internal sealed partial class OverlayNetwork : IAsyncDisposable
                 _services.DataPlane.DeleteSandbox(_services.SandboxPath(Network));
                 return;
             }
+            StopResolver();
             _sandbox.Destroy();
             _sandbox = null;
         }
@@ -147,6 +179,7 @@ internal sealed partial class OverlayNetwork : IAsyncDisposable
         ISandbox? sandbox;
         lock (_kernelGate)
         {
+            StopResolver();
             sandbox = _sandbox;
             _sandbox = null;
         }

@@ -27,6 +27,16 @@ public sealed record HostSettings
     /// <summary>How often kernel state is reconciled with the store and Docker (DNP_RECONCILE_INTERVAL seconds; 0 = only at start).</summary>
     public TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The address of the name resolvers (DNP_DNS_ADDRESS, default 169.254.53.53; <c>off</c> turns names across hosts
+    /// off). Containers reach it through their dnp interface (a route Join returns) and use it when the daemon's
+    /// <c>"dns"</c> names it.
+    /// </summary>
+    public System.Net.IPAddress? DnsAddress { get; init; } = System.Net.IPAddress.Parse("169.254.53.53");
+
+    /// <summary>Where the host's resolvers are read, to forward every other name to (DNP_RESOLV_CONF, default /etc/resolv.conf).</summary>
+    public string ResolvConf { get; init; } = "/etc/resolv.conf";
+
     /// <summary>This host's Docker Engine API, which replication creates and removes networks through (DNP_DOCKER_HOST, else DOCKER_HOST).</summary>
     public Engine.DockerEndpoint DockerHost { get; init; } = Engine.DockerEndpoint.Parse(Engine.DockerEndpoint.DefaultUri);
 
@@ -53,6 +63,8 @@ public sealed record HostSettings
             CallTimeout = Get("DNP_CALL_TIMEOUT") is { } t ? TimeSpan.FromSeconds(ParseSeconds("DNP_CALL_TIMEOUT", t, 1, 600)) : d.CallTimeout,
             DockerHost = ParseDockerHost(env),
             ReconcileInterval = Get("DNP_RECONCILE_INTERVAL") is { } ri ? TimeSpan.FromSeconds(ParseSeconds("DNP_RECONCILE_INTERVAL", ri, 0, 86400)) : d.ReconcileInterval,
+            DnsAddress = Get("DNP_DNS_ADDRESS") is { } dns ? ParseDnsAddress(dns) : d.DnsAddress,
+            ResolvConf = Get("DNP_RESOLV_CONF") ?? d.ResolvConf,
         };
         if (settings.ProbePort == settings.VxlanPort)
             throw new SettingsException($"DNP_PROBE_PORT={settings.ProbePort} is the VXLAN port (DNP_VXLAN_PORT): the liveness probe needs a port of its own");
@@ -70,6 +82,13 @@ public sealed record HostSettings
             throw new SettingsException($"DNP_DOCKER_HOST/DOCKER_HOST: {e.Message}");
         }
     }
+
+    private static System.Net.IPAddress? ParseDnsAddress(string text) =>
+        text.Equals("off", StringComparison.OrdinalIgnoreCase) ? null
+        : System.Net.IPAddress.TryParse(text, out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
+          && !System.Net.IPAddress.IsLoopback(address) && !address.Equals(System.Net.IPAddress.Any)
+            ? address
+            : throw new SettingsException($"DNP_DNS_ADDRESS='{text}' must be an IPv4 address outside every overlay subnet and loopback (default 169.254.53.53), or off");
 
     private static ushort ParsePort(string name, string text) =>
         ushort.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port > 0

@@ -48,6 +48,8 @@ internal static class IpamDriverEndpoints
                     throw new BadRequestException("RequestAddress: PoolID is missing");
                 var ipam = await runtime.IpamAsync(ct).ConfigureAwait(false);
                 var address = await ipam.RequestAddressAsync(r.PoolId, NullIfEmpty(r.Address), r.Options ?? NoOptions, ct).ConfigureAwait(false);
+                if (runtime.Names is not null)
+                    runtime.NameHints.Remember(address.Address.ToString(), r.Options);
                 return new RequestAddressResponse($"{address.Address}/{address.PrefixLength.ToString(CultureInfo.InvariantCulture)}", address.Data);
             }));
 

@@ -2,6 +2,7 @@ using DockerNetPlugin.Benchmarks.Attach;
 using DockerNetPlugin.Benchmarks.Convergence;
 using DockerNetPlugin.Benchmarks.Dataplane;
 using DockerNetPlugin.Benchmarks.Footprint;
+using DockerNetPlugin.Benchmarks.Names;
 using DockerNetPlugin.Benchmarks.Netlink;
 using DockerNetPlugin.Benchmarks.Scale;
 using DockerNetPlugin.Benchmarks.Store;
@@ -20,6 +21,7 @@ internal static class BenchmarkRegistry
         new DataplaneBenchmark(),
         new ScaleBenchmark(),
         new FootprintBenchmark(),
+        new DnsBenchmark(),
     ];
 
     /// <summary>The benchmarks named on the command line (all when none); throws naming unknown names.</summary>

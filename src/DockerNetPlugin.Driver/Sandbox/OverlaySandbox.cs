@@ -153,6 +153,22 @@ internal sealed class OverlaySandbox : ISandbox
             Handle.FdbReplaceMany(batch.AddFdb.Select(f => new FdbEntry(VxlanIndex, f.Mac, f.Vtep)).ToList());
     }
 
+    public Names.ResolverSockets OpenResolver(System.Net.IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        try
+        {
+            var prefix = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128;
+            if (!Handle.AddressList(BridgeIndex).Any(a => a.Ip.Equals(address) && a.PrefixLength == prefix))
+                Handle.AddressReplace(BridgeIndex, address, prefix);
+            return Namespace.Run(() => Names.ResolverSockets.Bind(address));
+        }
+        catch (Exception e) when (e is NetlinkException or System.Net.Sockets.SocketException)
+        {
+            throw new DataPathException($"cannot start the resolver on {address}:53 in {Spec.Path}: {e.Message}", e);
+        }
+    }
+
     public void OnMiss(Action<NeighborMiss> answer)
     {
         _misses?.StopInBackground();

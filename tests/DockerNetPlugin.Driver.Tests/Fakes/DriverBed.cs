@@ -28,9 +28,12 @@ internal sealed class DriverBed : IAsyncDisposable
     public BlockingKvStore ClusterGate { get; private set; } = null!;
     public string NetnsDirectory => Path.Combine(_root, "netns");
 
-    public static async Task<DriverBed> StartAsync(bool replicate = true)
+    /// <summary>The resolver service the driver is started with (names tests), or null.</summary>
+    public DockerNetPlugin.Driver.Names.INetworkResolvers? Resolvers { get; private init; }
+
+    public static async Task<DriverBed> StartAsync(bool replicate = true, DockerNetPlugin.Driver.Names.INetworkResolvers? resolvers = null)
     {
-        var bed = new DriverBed();
+        var bed = new DriverBed { Resolvers = resolvers };
         await bed.StartDriverAsync(replicate);
         return bed;
     }
@@ -46,7 +49,7 @@ internal sealed class DriverBed : IAsyncDisposable
             HostId = HostId, NetnsDirectory = NetnsDirectory, Replicate = replicate, LeaseTtl = TimeSpan.FromSeconds(30),
             Liveness = new Liveness.LivenessOptions(TimeSpan.FromHours(1), 3), // rounds run when a test calls CheckLivenessAsync
         };
-        Driver = await OverlayDriver.StartAsync(options, ClusterGate, _localFile, Kernel, Prober, NullLoggerFactory.Instance, CancellationToken.None);
+        Driver = await OverlayDriver.StartAsync(options, ClusterGate, _localFile, Kernel, Prober, NullLoggerFactory.Instance, CancellationToken.None, Resolvers);
         await Driver.PeersSyncedAsync.WaitAsync(TimeSpan.FromSeconds(30));
     }
 

@@ -90,6 +90,16 @@ internal sealed class FakeDataPlane : IDataPlane
             _hostDevices.Add(name);
     }
 
+    /// <summary>The address the host namespace's resolver was put on, if any.</summary>
+    public IPAddress? HostResolverAddress { get; private set; }
+
+    /// <summary>Records the address; the sockets are real, on loopback and an ephemeral port (nothing in the fake namespaces listens).</summary>
+    public Driver.Names.ResolverSockets OpenHostResolver(IPAddress address)
+    {
+        HostResolverAddress = address;
+        return Driver.Names.ResolverSockets.Bind(IPAddress.Loopback, 0);
+    }
+
     public void DeleteHostDevice(string name)
     {
         lock (_gate)
@@ -118,6 +128,9 @@ internal sealed class FakeNamespace(SandboxSpec spec)
     public HashSet<FdbTarget> Fdb { get; } = [];
     public string? Broken { get; set; }
     public int Batches { get; set; }
+
+    /// <summary>The resolver address put on br0, while the namespace exists.</summary>
+    public IPAddress? ResolverAddress { get; set; }
 
     /// <summary>Set when two threads were inside this namespace's kernel calls at once.</summary>
     public bool ConcurrentUse { get; private set; }
@@ -185,6 +198,12 @@ internal sealed class FakeSandbox(FakeDataPlane plane, FakeNamespace ns) : ISand
             ns.Fdb.Add(f);
         }
         return 0;
+    });
+
+    public Driver.Names.ResolverSockets OpenResolver(IPAddress address) => ns.Use(() =>
+    {
+        ns.ResolverAddress = address;
+        return Driver.Names.ResolverSockets.Bind(IPAddress.Loopback, 0);
     });
 
     public void OnMiss(Action<NeighborMiss> answer) => ns.Miss = answer;
