@@ -9,7 +9,10 @@ public sealed record StatusView(
     IReadOnlyList<NetworkStatusView> Networks,
     IReadOnlyList<ReplicationView> Replication);
 
-/// <summary>One Docker network of this host: its logical network, namespace and endpoint counts.</summary>
+/// <summary>
+/// One Docker network of this host: its logical network, namespace and endpoint counts, and whether broadcast and
+/// multicast cross hosts on it (<c>-o dnp.multicast=true</c>).
+/// </summary>
 public sealed record NetworkStatusView(
     string DockerNetworkId,
     string LogicalId,
@@ -18,7 +21,8 @@ public sealed record NetworkStatusView(
     bool SandboxPresent,
     IReadOnlyList<string> Subnets,
     int LocalEndpoints,
-    int RemotePeers);
+    int RemotePeers,
+    bool Multicast);
 
 /// <summary>Where replication of one logical network stands on this host (state: pending, present, failed, conflict, removing).</summary>
 public sealed record ReplicationView(string LogicalId, string? Name, string State, string? Detail);

@@ -98,11 +98,11 @@ internal sealed partial class OverlayNetwork : IAsyncDisposable
                 return false;
             var network = Network;
             var gateways = network.Subnets.Where(s => s.Gateway is not null).Select(s => InterfaceAddress.Parse(s.Gateway!, "gateway")).ToList();
-            var spec = new SandboxSpec(_services.SandboxPath(network), network.LogicalId, network.Vni, _services.Options.VxlanPort, network.Mtu, gateways);
+            var spec = new SandboxSpec(_services.SandboxPath(network), network.LogicalId, network.Vni, _services.Options.VxlanPort, network.Mtu, gateways, network.Multicast);
             _sandbox = _services.DataPlane.OpenSandbox(spec);
             _sandbox.OnMiss(AnswerMiss);
             DriverLog.SandboxReady(_services.Logger, network.SandboxName, network.Vni);
-            ProgramPeers(_sandbox, Peers.PeerProjection.Difference(Peers.PeerProjection.Project(_services.Peers.Of(LogicalId), _services.Options.HostId), Peers.PeerEntries.Empty));
+            ProgramPeers(_sandbox, Peers.PeerProjection.Difference(Desired(_services.Peers.Of(LogicalId)), Peers.PeerEntries.Empty));
             return true;
         }
     }
