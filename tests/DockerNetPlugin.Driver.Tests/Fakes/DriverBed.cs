@@ -57,9 +57,12 @@ internal sealed class DriverBed : IAsyncDisposable
         await _localFile!.DisposeAsync();
     }
 
-    public async Task<string> CreateNetworkAsync(string id, string subnet = "10.20.0.0/24", string gateway = "10.20.0.1/24", string? logical = null)
+    public async Task<string> CreateNetworkAsync(string id, string subnet = "10.20.0.0/24", string gateway = "10.20.0.1/24", string? logical = null,
+        IReadOnlyDictionary<string, string>? extra = null)
     {
         var options = logical is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [DriverOptionNames.Network] = logical };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+            options[key] = value;
         await Driver.CreateNetworkAsync(new NetworkCreation(id, options, false, false,
             [new SubnetSpec(IPNetwork.Parse(subnet), InterfaceAddress.Parse(gateway, "gateway"))]), CancellationToken.None);
         return id;
