@@ -1,4 +1,4 @@
-using DockerNetPlugin.Netlink.Interop;
+using DockerNetPlugin.Interop;
 
 namespace DockerNetPlugin.Netlink;
 

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using DockerNetPlugin.Netlink.Interop;
+using DockerNetPlugin.Interop;
 using DockerNetPlugin.Netlink.Wire;
 
 namespace DockerNetPlugin.Netlink;
@@ -68,7 +68,7 @@ internal sealed class NetlinkSocket : IDisposable
     /// </summary>
     internal static NetlinkSocket Open(int group = 0, int kernelReceiveBuffer = KernelReceiveBufferSize)
     {
-        var fd = SafeFdHandle.FromResult(
+        var fd = Errors.Own(
             Libc.socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Libc.NETLINK_ROUTE),
             "socket(AF_NETLINK, NETLINK_ROUTE)");
         try

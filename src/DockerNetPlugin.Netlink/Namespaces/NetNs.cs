@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using DockerNetPlugin.Netlink.Interop;
+using DockerNetPlugin.Interop;
 using DockerNetPlugin.Netlink.Namespaces;
 
 namespace DockerNetPlugin.Netlink;
@@ -38,12 +38,12 @@ public sealed class NetNs : IDisposable
         var full = CheckPath(path);
         var directory = System.IO.Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(directory);
-        using var directoryLock = SafeFdHandle.FromResult(
+        using var directoryLock = Errors.Own(
             Libc.open(directory, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC, 0), "open " + directory);
         Errors.Check(Libc.flock(directoryLock, Libc.LOCK_EX), "flock " + directory);
         MakeSharedMount(directory);
 
-        using (SafeFdHandle.FromResult(Libc.open(full, Libc.O_RDONLY | Libc.O_CREAT | Libc.O_EXCL | Libc.O_CLOEXEC, 0), "create namespace file " + full))
+        using (Errors.Own(Libc.open(full, Libc.O_RDONLY | Libc.O_CREAT | Libc.O_EXCL | Libc.O_CLOEXEC, 0), "create namespace file " + full))
         {
         }
 
@@ -84,7 +84,7 @@ public sealed class NetNs : IDisposable
     public static NetNs Open(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var fd = SafeFdHandle.FromResult(Libc.open(path, Libc.O_RDONLY | Libc.O_CLOEXEC, 0), "open namespace " + path);
+        var fd = Errors.Own(Libc.open(path, Libc.O_RDONLY | Libc.O_CLOEXEC, 0), "open namespace " + path);
         try
         {
             if (!IsNamespaceFile(fd))

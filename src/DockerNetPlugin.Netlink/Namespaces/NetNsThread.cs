@@ -1,5 +1,5 @@
 using System.Runtime.ExceptionServices;
-using DockerNetPlugin.Netlink.Interop;
+using DockerNetPlugin.Interop;
 
 namespace DockerNetPlugin.Netlink.Namespaces;
 
@@ -59,7 +59,7 @@ internal static class NetNsThread
     private static T Switched<T>(Action enter, Func<T> action)
     {
         var originalPath = CurrentThreadNamespacePath();
-        using var original = SafeFdHandle.FromResult(Libc.open(originalPath, Libc.O_RDONLY | Libc.O_CLOEXEC, 0), "open " + originalPath);
+        using var original = Errors.Own(Libc.open(originalPath, Libc.O_RDONLY | Libc.O_CLOEXEC, 0), "open " + originalPath);
         enter();
         T result;
         try

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Microsoft.Win32.SafeHandles;
+using DockerNetPlugin.Interop;
 
 namespace DockerNetPlugin.Store.Local;
 
@@ -9,9 +9,9 @@ namespace DockerNetPlugin.Store.Local;
 /// </summary>
 internal sealed class StoreDirectory : IDisposable
 {
-    private readonly SafeFileHandle _lockFile;
+    private readonly SafeFdHandle _lockFile;
 
-    private StoreDirectory(string path, SafeFileHandle lockFile)
+    private StoreDirectory(string path, SafeFdHandle lockFile)
     {
         Path = path;
         _lockFile = lockFile;
@@ -37,15 +37,13 @@ internal sealed class StoreDirectory : IDisposable
         var lockPath = System.IO.Path.Combine(full, "lock");
         // Opened with libc, not FileStream: .NET takes its own flock on open, which would turn a second
         // owner into a vague "file in use" error instead of the clear one below.
-        var fd = Libc.open_mode(lockPath, Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC, 0x180 /* 0600 */);
-        if (fd < 0)
-            throw new StoreException($"embedded store lock file '{lockPath}' cannot be opened (errno {Marshal.GetLastPInvokeError()})");
-        var lockFile = new SafeFileHandle(fd, ownsHandle: true);
+        var lockFile = SafeFdHandle.FromResult(Libc.open(lockPath, Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC, 0x180 /* 0600 */))
+            ?? throw new StoreException($"embedded store lock file '{lockPath}' cannot be opened (errno {Marshal.GetLastPInvokeError()})");
         if (Libc.flock(lockFile, Libc.LOCK_EX | Libc.LOCK_NB) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
             lockFile.Dispose();
-            var why = errno == Libc.EWOULDBLOCK
+            var why = errno == (int)Errno.EAGAIN // EWOULDBLOCK
                 ? "another process (or another store instance) already owns it; only one dnp may use an embedded store directory"
                 : $"flock failed with errno {errno}";
             throw new StoreException($"embedded store directory '{full}' is locked: {why}");
@@ -56,18 +54,10 @@ internal sealed class StoreDirectory : IDisposable
     /// <summary>Makes a rename inside the directory durable.</summary>
     public void SyncDirectory()
     {
-        var fd = Libc.open(Path, Libc.O_RDONLY);
-        if (fd < 0)
-            throw new IOException($"cannot open directory '{Path}' to fsync it (errno {Marshal.GetLastPInvokeError()})");
-        try
-        {
-            if (Libc.fsync(fd) != 0)
-                throw new IOException($"fsync of directory '{Path}' failed (errno {Marshal.GetLastPInvokeError()})");
-        }
-        finally
-        {
-            _ = Libc.close(fd);
-        }
+        using var directory = SafeFdHandle.FromResult(Libc.open(Path, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC, 0))
+            ?? throw new IOException($"cannot open directory '{Path}' to fsync it (errno {Marshal.GetLastPInvokeError()})");
+        if (Libc.fsync(directory) != 0)
+            throw new IOException($"fsync of directory '{Path}' failed (errno {Marshal.GetLastPInvokeError()})");
     }
 
     public void Dispose() => _lockFile.Dispose();

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using DockerNetPlugin.Netlink.Interop;
+using DockerNetPlugin.Interop;
 using DockerNetPlugin.Netlink.Wire;
 
 namespace DockerNetPlugin.Netlink.Tests.Wire;

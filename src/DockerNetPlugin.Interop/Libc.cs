@@ -1,11 +1,11 @@
-namespace DockerNetPlugin.Netlink.Interop;
+namespace DockerNetPlugin.Interop;
 
 /// <summary>
 /// Direct bindings to glibc, one partial file per C header (socket.h, sched.h, mount.h, fcntl.h, stat.h).
 /// Entry points keep their C names so they stay greppable against the man pages and netlink.md.
 /// </summary>
-internal static partial class Libc
+public static partial class Libc
 {
     /// <summary>The glibc soname; no probing.</summary>
-    internal const string LibraryName = "libc.so.6";
+    public const string LibraryName = "libc.so.6";
 }

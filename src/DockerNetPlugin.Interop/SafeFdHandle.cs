@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
 
-namespace DockerNetPlugin.Netlink.Interop;
+namespace DockerNetPlugin.Interop;
 
 /// <summary>Owns one file descriptor; closing it is the only thing ReleaseHandle does.</summary>
-internal sealed class SafeFdHandle : SafeHandle
+public sealed class SafeFdHandle : SafeHandle
 {
     public SafeFdHandle()
         : base(invalidHandleValue: -1, ownsHandle: true)
@@ -13,14 +13,17 @@ internal sealed class SafeFdHandle : SafeHandle
     public override bool IsInvalid => handle < 0;
 
     /// <summary>The raw descriptor number, for netlink attributes (IFLA_NET_NS_FD) that carry it.</summary>
-    internal int Fd => (int)handle;
+    public int Fd => (int)handle;
 
-    /// <summary>Wraps a descriptor a libc call just returned; throws the errno if it failed.</summary>
-    internal static SafeFdHandle FromResult(int fd, string operation)
+    /// <summary>
+    /// Wraps a descriptor a libc call just returned; null when it failed (errno is then still
+    /// <see cref="Marshal.GetLastPInvokeError"/>, for the caller to turn into its own exception).
+    /// </summary>
+    public static SafeFdHandle? FromResult(int fd)
     {
         if (fd < 0)
         {
-            throw Errors.LastError(operation);
+            return null;
         }
 
         var h = new SafeFdHandle();

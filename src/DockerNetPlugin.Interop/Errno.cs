@@ -1,7 +1,7 @@
-namespace DockerNetPlugin.Netlink.Interop;
+namespace DockerNetPlugin.Interop;
 
 /// <summary>Linux errno values (asm-generic/errno*.h), real numbers, no remapping.</summary>
-internal enum Errno
+public enum Errno
 {
     EPERM = 1,
     ENOENT = 2,

@@ -1,7 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 
-namespace DockerNetPlugin.Netlink.Interop;
+using DockerNetPlugin.Interop;
+
+namespace DockerNetPlugin.Netlink;
 
 /// <summary>Turns errno into <see cref="NetlinkException"/> at the interop boundary.</summary>
 internal static class Errors
@@ -21,6 +23,9 @@ internal static class Errors
             ThrowLastError(operation);
         }
     }
+
+    /// <summary>Owns the descriptor a libc call returned, or throws its errno as a <see cref="NetlinkException"/>.</summary>
+    internal static SafeFdHandle Own(int fd, string operation) => SafeFdHandle.FromResult(fd) ?? throw LastError(operation);
 
     /// <summary>"EEXIST" for known numbers, else the number.</summary>
     internal static string Name(int errno) =>
