@@ -55,4 +55,10 @@ internal static partial class DriverLog
 
     [LoggerMessage(2025, LogLevel.Warning, "forgot host {HostId}: {Endpoints} endpoint record(s), {Memberships} membership(s), {Removed} logical network(s) it was the last member of")]
     public static partial void HostForgotten(ILogger logger, string hostId, int endpoints, int memberships, int removed);
+
+    [LoggerMessage(2040, LogLevel.Information, "overlay namespace {Sandbox} kept for {GraceSeconds} s after its last endpoint (DNP_NETNS_GRACE)")]
+    public static partial void SandboxGrace(ILogger logger, string sandbox, double graceSeconds);
+
+    [LoggerMessage(2041, LogLevel.Warning, "overlay namespace {Sandbox}: removing it after its grace period failed (the reconciler retries): {Error}")]
+    public static partial void SandboxGraceFailed(ILogger logger, string sandbox, string error);
 }

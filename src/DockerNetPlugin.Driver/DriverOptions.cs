@@ -23,6 +23,12 @@ public sealed record DriverOptions
     /// <summary>TTL of this host's lease; its endpoint records vanish from other hosts within it after a crash.</summary>
     public TimeSpan LeaseTtl { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long an overlay namespace is kept after its last endpoint left (DNP_NETNS_GRACE, default 30 s), so the next
+    /// container on the network reuses it instead of rebuilding it; zero removes it at once.
+    /// </summary>
+    public TimeSpan NetnsGrace { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Resolved at start: the underlay address peers use as this host's VTEP.</summary>
     public IPAddress? Locator { get; init; }
 }

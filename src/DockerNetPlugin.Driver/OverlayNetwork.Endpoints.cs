@@ -33,7 +33,10 @@ internal sealed partial class OverlayNetwork
         return new EndpointCreated(request.Mac is null ? mac : null);
     }
 
-    /// <summary>DeleteEndpoint: undo Join if Docker skipped Leave, forget the endpoint; the last one takes the namespace with it.</summary>
+    /// <summary>
+    /// DeleteEndpoint: undo Join if Docker skipped Leave, forget the endpoint; after the last one the namespace is kept
+    /// for the grace period (DNP_NETNS_GRACE), then removed.
+    /// </summary>
     public async Task DeleteEndpointAsync(string endpointId, CancellationToken ct)
     {
         RequireLock();
@@ -41,7 +44,7 @@ internal sealed partial class OverlayNetwork
             return;
         await RemoveEndpointAsync(endpoint, ct).ConfigureAwait(false);
         if (_endpoints.Count == 0)
-            DestroySandbox();
+            ReleaseSandbox();
     }
 
     /// <summary>
@@ -77,31 +80,50 @@ internal sealed partial class OverlayNetwork
         }
     }
 
-    /// <summary>Leave: withdraw the endpoint record and delete its veth. Unknown or repeated calls succeed.</summary>
+    /// <summary>
+    /// Leave: withdraw the endpoint record, delete its veth and write the local state, the three at once (none needs
+    /// another's result; a failed one fails the call after the others finished, and each is safe to repeat).
+    /// Unknown or repeated calls succeed.
+    /// </summary>
     public async Task LeaveAsync(string endpointId, CancellationToken ct)
     {
         RequireLock();
         if (!_endpoints.TryGetValue(endpointId, out var endpoint) || !endpoint.Joined)
             return;
-        await DetachAsync(endpoint, ct).ConfigureAwait(false);
         var left = endpoint with { Joined = false };
-        await _services.Local.PutAsync(ClusterKeys.LocalEndpoint(DockerNetworkId, endpointId), left, DriverJsonContext.Default.LocalEndpoint, null, ct).ConfigureAwait(false);
+        await DetachAlongsideAsync(endpoint,
+            _services.Lease.DeleteAsync(ClusterKeys.Endpoint(LogicalId, endpointId), ct),
+            _services.Local.PutAsync(ClusterKeys.LocalEndpoint(DockerNetworkId, endpointId), left, DriverJsonContext.Default.LocalEndpoint, null, ct)).ConfigureAwait(false);
         SetEndpoint(left);
     }
 
+    /// <summary>DeleteEndpoint's work (and Leave's, if Docker skipped it): record, veth and local state at once.</summary>
     private async Task RemoveEndpointAsync(LocalEndpoint endpoint, CancellationToken ct)
     {
+        var local = _services.Local.DeleteAsync(ClusterKeys.LocalEndpoint(DockerNetworkId, endpoint.EndpointId), ct);
         if (endpoint.Joined)
-            await DetachAsync(endpoint, ct).ConfigureAwait(false);
-        await _services.Local.DeleteAsync(ClusterKeys.LocalEndpoint(DockerNetworkId, endpoint.EndpointId), ct).ConfigureAwait(false);
+            await DetachAlongsideAsync(endpoint, _services.Lease.DeleteAsync(ClusterKeys.Endpoint(LogicalId, endpoint.EndpointId), ct), local).ConfigureAwait(false);
+        else
+            await local.ConfigureAwait(false);
         ForgetEndpoint(endpoint.EndpointId);
     }
 
-    private async Task DetachAsync(LocalEndpoint endpoint, CancellationToken ct)
+    /// <summary>
+    /// Deletes the endpoint's veth on this thread while <paramref name="storeWrites"/> (already started) are in flight,
+    /// then waits for them: a failure of either is thrown once all are done.
+    /// </summary>
+    private async Task DetachAlongsideAsync(LocalEndpoint endpoint, params Task[] storeWrites)
     {
-        await _services.Lease.DeleteAsync(ClusterKeys.Endpoint(LogicalId, endpoint.EndpointId), ct).ConfigureAwait(false);
-        lock (_kernelGate)
-            _sandbox?.DetachEndpoint(endpoint.ContainerSideName, endpoint.SandboxSideName);
+        var writes = Task.WhenAll(storeWrites);
+        try
+        {
+            lock (_kernelGate)
+                _sandbox?.DetachEndpoint(endpoint.ContainerSideName, endpoint.SandboxSideName);
+        }
+        finally
+        {
+            await writes.ConfigureAwait(false);
+        }
     }
 
     private Task PublishAsync(LocalEndpoint endpoint, CancellationToken ct)

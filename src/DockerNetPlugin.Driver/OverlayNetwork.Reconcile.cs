@@ -28,9 +28,12 @@ internal sealed partial class OverlayNetwork
             {
                 await RemoveEndpointAsync(endpoint, ct).ConfigureAwait(false);
                 if (_endpoints.Count == 0)
-                    DestroySandbox();
+                    ReleaseSandbox();
             }
         }
+        if (GraceExpired(DateTimeOffset.UtcNow)
+            && drift.Add(new DriftItem(name, DriftKinds.NamespaceStale, Network.SandboxName, $"kept after its last endpoint until {GraceUntil:u} (DNP_NETNS_GRACE), then not removed; repair removes it"), repair))
+            DestroySandbox();
 
         var hostId = _services.Options.HostId;
         var mine = storeRecords.Where(r => r.NetworkId == LogicalId && r.HostId == hostId).ToDictionary(r => r.EndpointId, StringComparer.Ordinal);

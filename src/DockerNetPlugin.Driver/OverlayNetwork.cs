@@ -74,7 +74,10 @@ internal sealed partial class OverlayNetwork : IAsyncDisposable
         RequireLock();
         var joined = _endpoints.Values.Where(e => e.Joined).ToList();
         if (joined.Count == 0)
+        {
+            ResumeGrace();
             return;
+        }
         EnsureSandbox();
         foreach (var endpoint in joined)
             await PublishAsync(endpoint, ct).ConfigureAwait(false);
@@ -89,9 +92,10 @@ internal sealed partial class OverlayNetwork : IAsyncDisposable
         DestroySandbox();
     }
 
-    /// <summary>Build or re-open the network's namespace, replaying known peers; true when this call opened it.</summary>
+    /// <summary>Build or re-open the network's namespace (taking it out of grace), replaying known peers; true when this call opened it.</summary>
     private bool EnsureSandbox()
     {
+        CancelGrace();
         lock (_kernelGate)
         {
             if (_sandbox is not null)
@@ -109,6 +113,7 @@ internal sealed partial class OverlayNetwork : IAsyncDisposable
 
     private void DestroySandbox()
     {
+        CancelGrace();
         lock (_kernelGate)
         {
             if (_sandbox is null)
@@ -144,6 +149,7 @@ internal sealed partial class OverlayNetwork : IAsyncDisposable
     /// <summary>Closes the namespace's handles; kernel state stays in place (flows keep running across restarts).</summary>
     public async ValueTask DisposeAsync()
     {
+        Interlocked.Exchange(ref _graceTimer, null)?.Cancel(); // the namespace stays: a restarted plugin gives it a new grace
         ISandbox? sandbox;
         lock (_kernelGate)
         {

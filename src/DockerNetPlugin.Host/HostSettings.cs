@@ -18,6 +18,9 @@ public sealed record HostSettings
     public TimeSpan LeaseTtl { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(25);
 
+    /// <summary>How long an overlay namespace outlives its last endpoint (DNP_NETNS_GRACE seconds; 0 = removed at once).</summary>
+    public TimeSpan NetnsGrace { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often kernel state is reconciled with the store and Docker (DNP_RECONCILE_INTERVAL seconds; 0 = only at start).</summary>
     public TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -43,6 +46,7 @@ public sealed record HostSettings
             LogFormat = Get("DNP_LOG_FORMAT") is { } f ? ParseFormat(f) : d.LogFormat,
             LeaseTtl = Get("DNP_LEASE_TTL") is { } ttl ? TimeSpan.FromSeconds(ParseSeconds("DNP_LEASE_TTL", ttl, 2, 3600)) : d.LeaseTtl,
             CallTimeout = Get("DNP_CALL_TIMEOUT") is { } t ? TimeSpan.FromSeconds(ParseSeconds("DNP_CALL_TIMEOUT", t, 1, 600)) : d.CallTimeout,
+            NetnsGrace = Get("DNP_NETNS_GRACE") is { } g ? TimeSpan.FromSeconds(ParseSeconds("DNP_NETNS_GRACE", g, 0, 86400)) : d.NetnsGrace,
             DockerHost = ParseDockerHost(env),
             ReconcileInterval = Get("DNP_RECONCILE_INTERVAL") is { } ri ? TimeSpan.FromSeconds(ParseSeconds("DNP_RECONCILE_INTERVAL", ri, 0, 86400)) : d.ReconcileInterval,
         };

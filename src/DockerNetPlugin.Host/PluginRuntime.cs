@@ -80,6 +80,7 @@ internal sealed class PluginRuntime : IAsyncDisposable
                     VxlanPort = _settings.VxlanPort,
                     Replicate = _settings.Replicate,
                     LeaseTtl = _settings.LeaseTtl,
+                    NetnsGrace = _settings.NetnsGrace,
                 }, _cluster, _local, _loggers, ct).ConfigureAwait(false);
                 var ipam = new IpamService(_cluster, new IpamOptions(hostId), _loggers.CreateLogger<IpamService>());
                 _engine = new Engine.DockerEngineClient(_settings.DockerHost, logger: _loggers.CreateLogger<Engine.DockerEngineClient>());

@@ -26,9 +26,12 @@ internal sealed class DriverBed : IAsyncDisposable
     public BlockingKvStore ClusterGate { get; private set; } = null!;
     public string NetnsDirectory => Path.Combine(_root, "netns");
 
-    public static async Task<DriverBed> StartAsync(bool replicate = true)
+    /// <summary>DNP_NETNS_GRACE of the driver: zero unless a test is about the grace period (namespaces go at once).</summary>
+    public TimeSpan Grace { get; set; }
+
+    public static async Task<DriverBed> StartAsync(bool replicate = true, TimeSpan grace = default)
     {
-        var bed = new DriverBed();
+        var bed = new DriverBed { Grace = grace };
         await bed.StartDriverAsync(replicate);
         return bed;
     }
@@ -39,7 +42,7 @@ internal sealed class DriverBed : IAsyncDisposable
         _localFile = await FileKvStore.OpenAsync(Path.Combine(_root, "local"), CancellationToken.None);
         ClusterGate = new BlockingKvStore(_clusterFile);
         Cluster = _clusterFile;
-        var options = new DriverOptions { HostId = HostId, NetnsDirectory = NetnsDirectory, Replicate = replicate, LeaseTtl = TimeSpan.FromSeconds(30) };
+        var options = new DriverOptions { HostId = HostId, NetnsDirectory = NetnsDirectory, Replicate = replicate, LeaseTtl = TimeSpan.FromSeconds(30), NetnsGrace = Grace };
         Driver = await OverlayDriver.StartAsync(options, ClusterGate, _localFile, Kernel, NullLoggerFactory.Instance, CancellationToken.None);
         await Driver.PeersSyncedAsync.WaitAsync(TimeSpan.FromSeconds(30));
     }
