@@ -2,6 +2,7 @@ using DockerNetPlugin.Benchmarks.Attach;
 using DockerNetPlugin.Benchmarks.Convergence;
 using DockerNetPlugin.Benchmarks.Dataplane;
 using DockerNetPlugin.Benchmarks.Footprint;
+using DockerNetPlugin.Benchmarks.Multicast;
 using DockerNetPlugin.Benchmarks.Netlink;
 using DockerNetPlugin.Benchmarks.Scale;
 using DockerNetPlugin.Benchmarks.Store;
@@ -18,6 +19,7 @@ internal static class BenchmarkRegistry
         new AttachBenchmark(),
         new ConvergenceBenchmark(),
         new DataplaneBenchmark(),
+        new MulticastBenchmark(),
         new ScaleBenchmark(),
         new FootprintBenchmark(),
     ];
