@@ -50,8 +50,8 @@ internal sealed partial class OverlayNetwork
     /// <summary>
     /// Join: make sure the network's namespace exists (replaying known peers into it), create the endpoint's veth
     /// (overlay end on br0, container end left in the host namespace for Docker to move), and publish the endpoint
-    /// record under this host's lease so every other host programs it. No gateway is returned: Docker then
-    /// attaches docker_gwbridge for NAT and published ports.
+    /// record under this host's lease so every other host programs it; the local state write and the record go out
+    /// at once. No gateway is returned: Docker then attaches docker_gwbridge for NAT and published ports.
     /// </summary>
     public async Task<JoinResult> JoinAsync(string endpointId, CancellationToken ct)
     {
@@ -65,15 +65,17 @@ internal sealed partial class OverlayNetwork
             lock (_kernelGate)
                 _sandbox!.AttachEndpoint(endpoint.ContainerSideName, endpoint.SandboxSideName, PhysicalAddress.Parse(endpoint.Mac));
             var joined = endpoint with { Joined = true };
-            await _services.Local.PutAsync(ClusterKeys.LocalEndpoint(DockerNetworkId, endpointId), joined, DriverJsonContext.Default.LocalEndpoint, null, ct).ConfigureAwait(false);
+            await Task.WhenAll(
+                _services.Local.PutAsync(ClusterKeys.LocalEndpoint(DockerNetworkId, endpointId), joined, DriverJsonContext.Default.LocalEndpoint, null, ct),
+                PublishAsync(joined, ct)).ConfigureAwait(false);
             SetEndpoint(joined);
-            await PublishAsync(joined, ct).ConfigureAwait(false);
             return new JoinResult(endpoint.ContainerSideName, "eth");
         }
         catch
         {
             lock (_kernelGate)
                 _sandbox?.DetachEndpoint(endpoint.ContainerSideName, endpoint.SandboxSideName);
+            await WithdrawQuietlyAsync(endpointId).ConfigureAwait(false);
             if (createdSandbox && !_endpoints.Values.Any(e => e.Joined))
                 DestroySandbox();
             throw;
@@ -95,6 +97,18 @@ internal sealed partial class OverlayNetwork
             _services.Lease.DeleteAsync(ClusterKeys.Endpoint(LogicalId, endpointId), ct),
             _services.Local.PutAsync(ClusterKeys.LocalEndpoint(DockerNetworkId, endpointId), left, DriverJsonContext.Default.LocalEndpoint, null, ct)).ConfigureAwait(false);
         SetEndpoint(left);
+    }
+
+    /// <summary>A failed Join takes back a record that may have gone out; if that fails too, the reconciler deletes it (record-stale).</summary>
+    private async Task WithdrawQuietlyAsync(string endpointId)
+    {
+        try
+        {
+            await _services.Lease.DeleteAsync(ClusterKeys.Endpoint(LogicalId, endpointId), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Store.StoreException)
+        {
+        }
     }
 
     /// <summary>DeleteEndpoint's work (and Leave's, if Docker skipped it): record, veth and local state at once.</summary>
