@@ -9,7 +9,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
 # Debian packages the test suites drive for real (dockerd, etcd, firewall, a busybox image, traffic tools).
-TEST_PACKAGES := docker.io etcd-server etcd-client iptables iproute2 busybox-static iperf3 tcpdump iputils-ping util-linux procps psmisc python3
+TEST_PACKAGES := docker.io etcd-server etcd-client iptables nftables iproute2 busybox-static iperf3 tcpdump iputils-ping util-linux procps psmisc bind9-dnsutils python3
 # What the plugin itself needs at run time on a host (it speaks netlink itself; Docker is the user's).
 RUN_PACKAGES := iproute2
 

@@ -39,9 +39,29 @@ public sealed record ContainerEndpoint
     /// <summary>The endpoint MAC address.</summary>
     public string? MacAddress { get; init; }
 
-    /// <summary>DNS aliases on this network.</summary>
+    /// <summary>
+    /// DNS aliases on this network (<c>--network-alias</c>, Compose service names). Before Docker 25 the daemon also
+    /// appends the short container ID and the hostname here (moby v20.10 daemon/container_operations.go).
+    /// </summary>
     public IReadOnlyList<string>? Aliases { get; init; }
+
+    /// <summary>
+    /// Every name Docker's resolver answers for this endpoint, container name first (it is the PTR name), then
+    /// aliases, short ID and hostname (moby buildEndpointDNSNames). Docker 25 and later; null before.
+    /// </summary>
+    [JsonPropertyName("DNSNames")]
+    public IReadOnlyList<string>? DnsNames { get; init; }
 
     /// <summary>Endpoint driver options (<c>--driver-opt</c>).</summary>
     public IReadOnlyDictionary<string, string>? DriverOpts { get; init; }
+
+    /// <summary>
+    /// The names to answer for this endpoint of container <paramref name="containerName"/>: <see cref="DnsNames"/> when
+    /// the daemon sends them (25+), else the container name followed by <see cref="Aliases"/>; distinct, first kept.
+    /// </summary>
+    public IReadOnlyList<string> NamesFor(string containerName)
+    {
+        var names = DnsNames is { Count: > 0 } ? DnsNames : [containerName.TrimStart('/'), .. Aliases ?? []];
+        return names.Where(n => !string.IsNullOrWhiteSpace(n)).Distinct(StringComparer.Ordinal).ToList();
+    }
 }

@@ -45,4 +45,21 @@ public sealed record DockerNetwork
 
     /// <summary>Attached endpoints keyed by container ID (or <c>ep-&lt;endpoint id&gt;</c>); inspect only.</summary>
     public IReadOnlyDictionary<string, NetworkContainer>? Containers { get; init; }
+
+    /// <summary>
+    /// The container attached through endpoint <paramref name="endpointId"/> (network inspect only), or null. Entries
+    /// keyed <c>ep-&lt;id&gt;</c> are endpoints without a container (e.g. a service's load balancer) and never match.
+    /// </summary>
+    public (string ContainerId, NetworkContainer Container)? FindContainerByEndpoint(string endpointId)
+    {
+        foreach (var (containerId, container) in Containers ?? new Dictionary<string, NetworkContainer>())
+        {
+            if (!containerId.StartsWith("ep-", StringComparison.Ordinal) && string.Equals(container.EndpointId, endpointId, StringComparison.Ordinal))
+            {
+                return (containerId, container);
+            }
+        }
+
+        return null;
+    }
 }

@@ -8,6 +8,13 @@ public sealed record EventFilter(IReadOnlyList<string>? Types = null, IReadOnlyL
     /// <summary>Network create, destroy, connect and disconnect.</summary>
     public static EventFilter NetworkLifecycle { get; } = new(["network"], ["create", "destroy", "connect", "disconnect"]);
 
+    /// <summary>
+    /// What changes the names a network answers: network connect and disconnect (also sent for every network when a
+    /// container starts and stops) and destroy, container rename and destroy. The daemon ANDs the two keys, so this
+    /// asks for exactly those pairs plus network destroy.
+    /// </summary>
+    public static EventFilter NameChanges { get; } = new(["container", "network"], ["connect", "disconnect", "rename", "destroy"]);
+
     /// <summary>The filter in the Engine's <c>map[string][]string</c> form.</summary>
     public Dictionary<string, string[]> ToFilters()
     {

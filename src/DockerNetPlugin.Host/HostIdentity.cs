@@ -5,17 +5,19 @@ internal static class HostIdentity
 {
     public static string LoadOrCreate(string stateDirectory)
     {
-        Directory.CreateDirectory(stateDirectory);
+        // dnp's own folder: 0700, also when an older version left it 0755 (tightening takes nothing away from dnp).
+        Store.PrivateFiles.CreateDirectory(stateDirectory, tighten: true);
         var path = Path.Combine(stateDirectory, "host-id");
         if (File.Exists(path))
         {
+            Store.PrivateFiles.Tighten(path);
             var id = File.ReadAllText(path).Trim();
             if (id.Length > 0)
                 return id;
         }
         var fresh = $"{Sanitize(Environment.MachineName)}-{Guid.NewGuid():N}";
         var tmp = path + ".tmp";
-        File.WriteAllText(tmp, fresh);
+        Store.PrivateFiles.WriteAllText(tmp, fresh);
         File.Move(tmp, path, overwrite: true);
         return fresh;
     }

@@ -29,8 +29,8 @@ public static class PluginServer
         builder.Logging.AddSerilog(serilog);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<PluginCall>();
-        PrepareSocket(settings.Socket);
-        builder.WebHost.ConfigureKestrel(k => k.ListenUnixSocket(settings.Socket));
+        using var socket = PrivateSocket.Prepare(settings.Socket);
+        builder.WebHost.ConfigureKestrel(k => k.ListenUnixSocket(socket.BindPath));
 
         await using var runtime = new PluginRuntime(settings, loggers);
         await using var app = builder.Build();
@@ -48,8 +48,8 @@ public static class PluginServer
         });
 
         await app.StartAsync(ct).ConfigureAwait(false);
-        File.SetUnixFileMode(settings.Socket, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
-        HostLog.Listening(log, settings.Socket, settings.Store, settings.StateDirectory, settings.NetnsDirectory);
+        socket.Publish();
+        HostLog.Listening(log, settings.Socket, Store.StoreConnection.Redact(settings.Store), settings.StateDirectory, settings.NetnsDirectory);
         runtime.Start();
 
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -59,14 +59,6 @@ public static class PluginServer
         HostLog.Stopping(log);
         await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         return 0;
-    }
-
-    /// <summary>Kestrel leaves its socket behind after a crash; the plugin owns the path, so a stale one is removed.</summary>
-    private static void PrepareSocket(string path)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        if (File.Exists(path))
-            File.Delete(path);
     }
 
     private static Serilog.Core.Logger CreateLogger(HostSettings settings)

@@ -20,6 +20,7 @@ public enum Errno
     EINVAL = 22,
     ENOSPC = 28,
     ERANGE = 34,
+    ERESTART = 85,
     EMSGSIZE = 90,
     EPROTONOSUPPORT = 93,
     EOPNOTSUPP = 95,

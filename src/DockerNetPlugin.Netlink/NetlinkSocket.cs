@@ -12,7 +12,7 @@ internal delegate bool MessageParser<T>(in NetlinkMessage message, out T value);
 internal delegate void BatchItemWriter(ref NetlinkWriter writer, int index, uint seq);
 
 /// <summary>
-/// One NETLINK_ROUTE socket, bound to the namespace it was opened in. Assigns sequence numbers, matches
+/// One netlink socket (NETLINK_ROUTE unless told otherwise), bound to the namespace it was opened in. Assigns sequence numbers, matches
 /// replies by sequence, turns NLMSG_ERROR (with extended-ack text) into <see cref="NetlinkException"/>,
 /// reads multi-part dumps to NLMSG_DONE (redoing interrupted ones) and pipelines batches.
 /// All request methods are serialised by one gate, so a socket may be shared between threads.
@@ -27,6 +27,9 @@ internal sealed class NetlinkSocket : IDisposable
 
     /// <summary>Kernel send buffer; a batch datagram must stay below it.</summary>
     private const int KernelSendBufferSize = 1024 * 1024;
+
+    /// <summary>A datagram this large always fits the send buffer (SO_SNDBUF is capped by net.core.wmem_max, 212992 by default).</summary>
+    private const int MinimumKernelSendBuffer = 64 * 1024;
 
     /// <summary>Bytes of one batch datagram.</summary>
     private const int BatchDatagramSize = 128 * 1024;
@@ -66,11 +69,11 @@ internal sealed class NetlinkSocket : IDisposable
     /// Opens a socket in the calling thread's network namespace, configured like iproute2
     /// (ext-ack, strict dump checking, capped error replies, large queues); joins <paramref name="group"/> if not 0.
     /// </summary>
-    internal static NetlinkSocket Open(int group = 0, int kernelReceiveBuffer = KernelReceiveBufferSize)
+    internal static NetlinkSocket Open(int group = 0, int kernelReceiveBuffer = KernelReceiveBufferSize, int protocol = Libc.NETLINK_ROUTE)
     {
         var fd = Errors.Own(
-            Libc.socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Libc.NETLINK_ROUTE),
-            "socket(AF_NETLINK, NETLINK_ROUTE)");
+            Libc.socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, protocol),
+            $"socket(AF_NETLINK, {(protocol == Libc.NETLINK_NETFILTER ? "NETLINK_NETFILTER" : "NETLINK_ROUTE")})");
         try
         {
             SetInt(fd, Libc.SOL_SOCKET, Libc.SO_SNDBUF, KernelSendBufferSize, "SO_SNDBUF");
@@ -197,6 +200,66 @@ internal sealed class NetlinkSocket : IDisposable
         return failures;
     }
 
+    /// <summary>
+    /// Sends <paramref name="count"/> messages as ONE datagram (an nfnetlink transaction: item 0 opens it,
+    /// the last closes it, and the kernel applies all or nothing) and collects the NLMSG_ERROR of every message
+    /// written with NLM_F_ACK. The kernel handles the datagram inside sendmsg, so every reply is queued when send
+    /// returns; after a failure (which may be batch-level, on an item without ACK) only what is queued is read.
+    /// Returns every failure with its item index; an empty list means the transaction was committed.
+    /// </summary>
+    internal List<(int Index, NetlinkException Error)> ExecuteTransaction(int count, int bufferSize, BatchItemWriter write, Func<int, string> describe)
+    {
+        var failures = new List<(int, NetlinkException)>();
+        var buffer = new byte[bufferSize];
+        lock (_gate)
+        {
+            var writer = new NetlinkWriter(buffer);
+            var firstSeq = _seq + 1;
+            var acked = new bool[count];
+            var pending = 0;
+            for (var i = 0; i < count; i++)
+            {
+                var start = writer.Length;
+                write(ref writer, i, ++_seq);
+                acked[i] = (BinaryPrimitives.ReadUInt16LittleEndian(buffer.AsSpan(start + 6)) & Nlm.NLM_F_ACK) != 0;
+                pending += acked[i] ? 1 : 0;
+            }
+
+            EnsureSendBuffer(writer.Length);
+            Send(buffer.AsSpan(0, writer.Length), describe(0));
+            var replied = new bool[count];
+            while (pending > 0)
+            {
+                if (failures.Count > 0 && !WaitReadable(0))
+                {
+                    break; // a batch-level failure: the kernel answered what it will answer
+                }
+
+                var n = ReceiveOrThrow(describe(0));
+                var reader = new MessageReader(_receive.AsSpan(0, n));
+                while (reader.Next(out var message))
+                {
+                    var offset = unchecked(message.Sequence - firstSeq);
+                    if (message.Type != Nlm.NLMSG_ERROR || offset >= (uint)count || replied[offset])
+                    {
+                        continue;
+                    }
+
+                    replied[offset] = true;
+                    pending -= acked[offset] ? 1 : 0;
+                    var error = ParseError(message, out var text);
+                    if (error != 0)
+                    {
+                        failures.Add(((int)offset, new NetlinkException(describe((int)offset), -error, text)));
+                    }
+                }
+            }
+        }
+
+        failures.Sort((a, b) => a.Item1.CompareTo(b.Item1));
+        return failures;
+    }
+
     /// <summary>Waits until a datagram can be read; false on timeout.</summary>
     internal bool WaitReadable(int timeoutMs)
     {
@@ -306,6 +369,22 @@ internal sealed class NetlinkSocket : IDisposable
         var flags = BinaryPrimitives.ReadUInt16LittleEndian(message[6..]);
         flags = on ? (ushort)(flags | Nlm.NLM_F_ACK) : (ushort)(flags & ~Nlm.NLM_F_ACK);
         BinaryPrimitives.WriteUInt16LittleEndian(message[6..], flags);
+    }
+
+    /// <summary>Raises the kernel send buffer (SO_SNDBUFFORCE, as root may) so one datagram of <paramref name="bytes"/> fits.</summary>
+    private void EnsureSendBuffer(int bytes)
+    {
+        if (bytes <= MinimumKernelSendBuffer)
+        {
+            return;
+        }
+
+        // The kernel refuses a datagram larger than sk_sndbuf - 32; it doubles the value set.
+        var wanted = bytes + 64 * 1024;
+        if (Libc.setsockopt(_fd, Libc.SOL_SOCKET, Libc.SO_SNDBUFFORCE, wanted, sizeof(int)) < 0)
+        {
+            SetInt(_fd, Libc.SOL_SOCKET, Libc.SO_SNDBUF, wanted, "SO_SNDBUF");
+        }
     }
 
     private static void SetInt(SafeFdHandle fd, int level, int option, int value, string name) =>

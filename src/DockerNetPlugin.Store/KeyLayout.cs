@@ -53,6 +53,35 @@ public static class KeyLayout
         return Encoding.UTF8.GetString(bytes.ToArray());
     }
 
+    /// <summary>
+    /// <see cref="Unescape"/> for segments read back from the store, which anyone may have written: false (never an
+    /// exception) unless <paramref name="segment"/> is exactly what <see cref="Escape"/> makes of some value.
+    /// </summary>
+    public static bool TryUnescape(string segment, out string value)
+    {
+        value = "";
+        if (string.IsNullOrEmpty(segment))
+            return false;
+        foreach (var c in segment)
+        {
+            if (c is not ((>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_'))
+                return false;
+        }
+        string decoded;
+        try
+        {
+            decoded = Unescape(segment);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
+        {
+            return false;
+        }
+        if (Escape(decoded) != segment)
+            return false;
+        value = decoded;
+        return true;
+    }
+
     /// <summary>A leaf key: <see cref="Root"/> + fixed <paramref name="kind"/> + escaped variable segments.</summary>
     public static string Key(string kind, params string[] segments) => Build(kind, segments, trailingSlash: false);
 

@@ -9,12 +9,14 @@ namespace DockerNetPlugin.Store;
 /// A parsed <c>DNP_STORE</c> value: <c>file:///DIR</c> (embedded, the default),
 /// <c>etcd://H1:2379,H2:2379</c> (<c>etcds://</c>, <c>?tls=1</c> or any CA/client certificate for TLS; PEM files from
 /// <c>?cacert=&amp;cert=&amp;key=</c> or <c>DNP_ETCD_CACERT</c>/<c>DNP_ETCD_CERT</c>/<c>DNP_ETCD_KEY</c>;
-/// user and password from the URL or <c>DNP_ETCD_USERNAME</c>/<c>DNP_ETCD_PASSWORD</c>), or <c>consul://H:8500</c>.
+/// user and password from the URL or <c>DNP_ETCD_USERNAME</c>/<c>DNP_ETCD_PASSWORD</c>, or the password from the file
+/// <c>DNP_ETCD_PASSWORD_FILE</c> names), or <c>consul://H:8500</c>.
 /// <see cref="ToString"/> is safe to log.
 /// </summary>
 public sealed class StoreConnection
 {
     public const string EnvironmentVariable = "DNP_STORE";
+    public const string PasswordFileVariable = "DNP_ETCD_PASSWORD_FILE";
     public const string DefaultValue = "file:///var/lib/dnp";
     public const string ExpectedForms =
         "file:///DIR, etcd://HOST:PORT[,HOST:PORT...] (etcds://...?cacert=&cert=&key= for TLS), or consul://HOST:PORT";
@@ -134,7 +136,7 @@ public sealed class StoreConnection
             }
         }
         user ??= env["DNP_ETCD_USERNAME"] as string;
-        password ??= env["DNP_ETCD_PASSWORD"] as string;
+        password ??= NonEmpty(env["DNP_ETCD_PASSWORD"] as string) is null ? ReadPasswordFile(value, env) : env["DNP_ETCD_PASSWORD"] as string;
         if (string.IsNullOrEmpty(user))
             user = null;
         caCert = NonEmpty(caCert) ?? NonEmpty(env["DNP_ETCD_CACERT"] as string);
@@ -207,20 +209,46 @@ public sealed class StoreConnection
         return new StoreConnection(StoreBackend.Consul, options.ToString()) { ConsulUri = uri, Consul = options };
     }
 
+    /// <summary>
+    /// <c>DNP_ETCD_PASSWORD_FILE</c>: the password from a file (a Docker secret, a 0600 file), so it shows neither in
+    /// <c>docker plugin inspect</c> nor in the environment. One trailing newline is dropped; the rest is the password.
+    /// </summary>
+    private static string? ReadPasswordFile(string value, IDictionary env)
+    {
+        if (NonEmpty(env[PasswordFileVariable] as string) is not { } path)
+            return null;
+        try
+        {
+            var text = File.ReadAllText(path);
+            text = text.EndsWith("\r\n", StringComparison.Ordinal) ? text[..^2] : text.EndsWith('\n') ? text[..^1] : text;
+            return text.Length == 0 ? throw Bad(value, $"{PasswordFileVariable} '{path}' is empty") : text;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Bad(value, $"{PasswordFileVariable} '{path}' cannot be read ({e.GetType().Name})");
+        }
+    }
+
     private static string? NonEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
     private static StoreException Bad(string value, string why) =>
         new($"DNP_STORE='{Redact(value)}' is not a valid store: {why}. Expected {ExpectedForms}");
 
-    /// <summary>Hides a password in URL user info.</summary>
-    internal static string Redact(string value)
+    /// <summary>
+    /// A store URI fit for logs and error messages: the password in its user info (<c>etcd://user:pass@h</c>) becomes
+    /// <c>***</c>. Use it wherever a raw <c>DNP_STORE</c> value would be shown; <see cref="ToString"/> of a parsed
+    /// connection is safe as well.
+    /// </summary>
+    public static string Redact(string value)
     {
+        ArgumentNullException.ThrowIfNull(value);
         var schemeEnd = value.IndexOf("://", StringComparison.Ordinal);
         var at = value.LastIndexOf('@');
         if (schemeEnd < 0 || at < schemeEnd)
             return value;
         var userInfo = value[(schemeEnd + 3)..at];
         var colon = userInfo.IndexOf(':', StringComparison.Ordinal);
-        return colon < 0 ? value : value[..(schemeEnd + 3)] + userInfo[..colon] + ":***" + value[at..];
+        // Without a colon the whole user info may be a token (consul://TOKEN@h): hide it all.
+        return colon < 0 ? value[..(schemeEnd + 3)] + "***" + value[at..] : value[..(schemeEnd + 3)] + userInfo[..colon] + ":***" + value[at..];
     }
 }

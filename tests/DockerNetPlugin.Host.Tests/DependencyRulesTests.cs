@@ -15,6 +15,7 @@ public sealed partial class DependencyRulesTests
         ["Protocol"] = [],
         ["Contract"] = [],
         ["Engine"] = [],
+        ["Dns"] = [], // the embedded resolver: wire codec and server, fed names by its host
         ["Netlink"] = ["Interop"],
         ["Store"] = ["Interop"],
         ["Ipam"] = ["Store"],

@@ -135,6 +135,66 @@ public sealed class StoreConnectionTests
     }
 
     [Fact]
+    public void Parse_EtcdPasswordFile_ReadsThePasswordWithoutItsNewline()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, "from file: spaces kept \n");
+            var c = StoreConnection.Parse("etcd://root@h:2379", new Hashtable { ["DNP_ETCD_PASSWORD_FILE"] = file });
+
+            Assert.Equal("root", c.Etcd!.Username);
+            Assert.Equal("from file: spaces kept ", c.Etcd.Password);
+            Assert.DoesNotContain("from file", c.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Parse_EtcdPasswordFileMissing_ErrorNamesTheVariableAndPath()
+    {
+        var e = Assert.Throws<StoreException>(() => StoreConnection.Parse("etcd://root@h:2379",
+            new Hashtable { ["DNP_ETCD_USERNAME"] = "root", ["DNP_ETCD_PASSWORD_FILE"] = "/nonexistent/dnp-pw" }));
+
+        Assert.Contains("DNP_ETCD_PASSWORD_FILE '/nonexistent/dnp-pw'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_PasswordInUriOrEnvironment_WinsOverTheFile()
+    {
+        var env = new Hashtable { ["DNP_ETCD_PASSWORD_FILE"] = "/nonexistent/dnp-pw", ["DNP_ETCD_PASSWORD"] = "env-pw" };
+
+        Assert.Equal("env-pw", StoreConnection.Parse("etcd://root@h:2379", env).Etcd!.Password);
+        Assert.Equal("uri-pw", StoreConnection.Parse("etcd://root:uri-pw@h:2379", env).Etcd!.Password);
+    }
+
+    [Theory]
+    [InlineData("etcd://root:topsecret@h:2379", "etcd://root:***@h:2379")]
+    [InlineData("etcd://root:top%40secret@h1:2379,h2:2379?tls=1", "etcd://root:***@h1:2379,h2:2379?tls=1")]
+    [InlineData("consul://topsecret@h:8500", "consul://***@h:8500")]
+    [InlineData("etcd://h:2379", "etcd://h:2379")]
+    [InlineData("file:///var/lib/dnp", "file:///var/lib/dnp")]
+    public void Redact_HidesPasswordsAndTokens(string value, string expected)
+    {
+        Assert.Equal(expected, StoreConnection.Redact(value));
+    }
+
+    [Theory]
+    [InlineData("consul://u:topsecret@h:8500/prefix")]
+    [InlineData("consul://topsecret@h:8500")]
+    [InlineData("etcd://u:topsecret@h:2379/path")]
+    [InlineData("etcd://u:topsecret@h:2379?bogus=1")]
+    public void Parse_InvalidUriCarryingASecret_ErrorDoesNotShowIt(string value)
+    {
+        var e = Assert.Throws<StoreException>(() => StoreConnection.Parse(value, NoEnv));
+
+        Assert.DoesNotContain("topsecret", e.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task OpenAsync_FileConnection_OpensTheEmbeddedStore()
     {
         var dir = Local.FileStoreHarness.NewTempDirectory();

@@ -12,13 +12,13 @@ internal sealed class PeerSync : IAsyncDisposable
 {
     private readonly IKvStore _store;
     private readonly PeerTable _table;
-    private readonly Func<PeerChange, Task> _apply;
+    private readonly Action<PeerChange> _apply;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _firstSync = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _loop;
 
-    public PeerSync(IKvStore store, PeerTable table, Func<PeerChange, Task> apply, ILogger logger)
+    public PeerSync(IKvStore store, PeerTable table, Action<PeerChange> apply, ILogger logger)
     {
         _store = store;
         _table = table;
@@ -38,7 +38,7 @@ internal sealed class PeerSync : IAsyncDisposable
             try
             {
                 await foreach (var ev in _store.WatchPrefixAsync(ClusterKeys.EndpointsPrefix, 0, ct).ConfigureAwait(false))
-                    await HandleAsync(ev).ConfigureAwait(false);
+                    Handle(ev);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -59,24 +59,24 @@ internal sealed class PeerSync : IAsyncDisposable
         }
     }
 
-    private async Task HandleAsync(WatchEvent ev)
+    private void Handle(WatchEvent ev)
     {
         switch (ev)
         {
             case KvResync resync:
                 var records = resync.Snapshot.Entries.Select(TryDecode).OfType<EndpointRecord>().ToList();
                 var gone = _table.ReplaceAll(records);
-                await _apply(new PeerChange(records, gone, IsResync: true)).ConfigureAwait(false);
+                _apply(new PeerChange(records, gone, IsResync: true));
                 _firstSync.TrySetResult();
                 break;
             case KvPut put when TryDecode(put.Entry) is { } record:
                 var previous = _table.Upsert(record);
-                await _apply(new PeerChange([record], previous is not null && previous != record ? [previous] : [], IsResync: false)).ConfigureAwait(false);
+                _apply(new PeerChange([record], previous is not null && previous != record ? [previous] : [], IsResync: false));
                 break;
             case KvDeleted deleted:
                 var (network, endpoint) = Parse(deleted.Key);
                 if (network is not null && _table.Remove(network, endpoint!) is { } removed)
-                    await _apply(new PeerChange([], [removed], IsResync: false)).ConfigureAwait(false);
+                    _apply(new PeerChange([], [removed], IsResync: false));
                 break;
         }
     }

@@ -36,6 +36,10 @@ internal ref struct AttributeReader
 
     public static uint U32(ReadOnlySpan<byte> p) => BinaryPrimitives.ReadUInt32LittleEndian(p);
 
+    public static uint U32BigEndian(ReadOnlySpan<byte> p) => BinaryPrimitives.ReadUInt32BigEndian(p);
+
+    public static ulong U64BigEndian(ReadOnlySpan<byte> p) => BinaryPrimitives.ReadUInt64BigEndian(p);
+
     public static int S32(ReadOnlySpan<byte> p) => BinaryPrimitives.ReadInt32LittleEndian(p);
 
     public static ushort U16BigEndian(ReadOnlySpan<byte> p) => BinaryPrimitives.ReadUInt16BigEndian(p);

@@ -109,10 +109,25 @@ internal ref struct NetlinkWriter
         s[0] = family;
     }
 
+    /// <summary>struct nfgenmsg (4 bytes): family, version NFNETLINK_V0, be16 res_id.</summary>
+    public void WriteNfGenMsg(byte family, ushort resourceId = 0)
+    {
+        var s = Take(Nfnl.NfGenMsgSize);
+        s[0] = family;
+        s[1] = Nfnl.NFNETLINK_V0;
+        BinaryPrimitives.WriteUInt16BigEndian(s[2..], resourceId);
+    }
+
     public void PutU8(ushort type, byte value) => Attribute(type, 1)[0] = value;
 
     public void PutU16BigEndian(ushort type, ushort value) =>
         BinaryPrimitives.WriteUInt16BigEndian(Attribute(type, 2), value);
+
+    public void PutU32BigEndian(ushort type, uint value) =>
+        BinaryPrimitives.WriteUInt32BigEndian(Attribute(type, 4), value);
+
+    public void PutU64BigEndian(ushort type, ulong value) =>
+        BinaryPrimitives.WriteUInt64BigEndian(Attribute(type, 8), value);
 
     public void PutU32(ushort type, uint value) =>
         BinaryPrimitives.WriteUInt32LittleEndian(Attribute(type, 4), value);

@@ -38,6 +38,9 @@ internal static class Nlm
     /// <summary>dump: REQUEST|DUMP (0x301).</summary>
     internal const ushort Dump = NLM_F_REQUEST | NLM_F_DUMP;
 
+    /// <summary>nla_type bit of an attribute whose payload is more attributes (nf_tables wants it).</summary>
+    internal const ushort NLA_F_NESTED = 0x8000;
+
     internal const ushort NLMSGERR_ATTR_MSG = 1;
     internal const ushort NLMSGERR_ATTR_OFFS = 2;
 

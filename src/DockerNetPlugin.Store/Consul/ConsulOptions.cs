@@ -83,12 +83,13 @@ public sealed class ConsulOptions
     {
         ArgumentNullException.ThrowIfNull(uri);
         ArgumentNullException.ThrowIfNull(environment);
+        // First, so that no message below can quote a URI that carries a secret.
+        if (!string.IsNullOrEmpty(uri.UserInfo))
+            throw new ArgumentException("store URI must not carry credentials; set CONSUL_HTTP_TOKEN instead", nameof(uri));
         if (!string.Equals(uri.Scheme, "consul", StringComparison.OrdinalIgnoreCase))
             throw new ArgumentException($"store URI '{uri}' is not a consul:// URI", nameof(uri));
         if (uri.AbsolutePath is not ("" or "/"))
             throw new ArgumentException($"store URI '{uri}' has a path; key prefixes are not supported (keys live under '{KeyLayout.Root}/')", nameof(uri));
-        if (!string.IsNullOrEmpty(uri.UserInfo))
-            throw new ArgumentException("store URI must not carry credentials; set CONSUL_HTTP_TOKEN instead", nameof(uri));
 
         string? Env(string name) => environment[name] is string s && s.Trim().Length > 0 ? s.Trim() : null;
 

@@ -89,13 +89,13 @@ public sealed partial class FileKvStore
         }
         try
         {
-            using (var tmp = new FileStream(_dir.SnapshotTempPath, FileMode.Create, FileAccess.Write, FileShare.None))
+            using (var tmp = PrivateFiles.Open(_dir.SnapshotTempPath, FileMode.Create, FileAccess.Write, FileShare.None))
             {
                 StoreFileFormat.WriteSnapshot(tmp, revision, entries);
                 tmp.Flush(flushToDisk: true);
             }
             File.Move(_dir.SnapshotTempPath, _dir.SnapshotPath, overwrite: true);
-            _wal ??= new FileStream(_dir.WalPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
+            _wal ??= PrivateFiles.Open(_dir.WalPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
             _dir.SyncDirectory(); // makes both the rename and a newly created log durable
             _wal.SetLength(0);
             _wal.Position = 0;

@@ -28,7 +28,8 @@ internal sealed class StoreDirectory : IDisposable
         var full = System.IO.Path.GetFullPath(path);
         try
         {
-            Directory.CreateDirectory(full);
+            // Only dnp uses this folder: 0700, also when an older version made it 0755.
+            PrivateFiles.CreateDirectory(full, tighten: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -150,4 +150,57 @@ public sealed class DockerEngineClientTests(SingleHostFixture fixture) : IClassF
             await fixture.Host.DockerAsync("rm", "-f", id);
         }
     }
+
+    [Fact]
+    public async Task NamesAfterJoin_AliasRenameConnectDisconnect_SeenThroughInspectAndEvents()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var (network, name, renamed) = ("dnpt-names-" + suffix, "dnpt-web-" + suffix, "dnpt-web2-" + suffix);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        cts.CancelAfter(TimeSpan.FromSeconds(60));
+        var since = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var networkId = await _client.CreateNetworkAsync(new NetworkCreateRequest { Name = network }, Ct);
+        var containerId = "";
+        try
+        {
+            containerId = (await fixture.Host.DockerAsync("run", "-d", "--name", name, "--network", network, "--network-alias", "frontend", Testbed.Testbed.ImageName, "sleep", "300"))
+                .EnsureSuccess().StdOut.Trim();
+            var inspected = await _client.InspectContainerAsync(containerId, Ct);
+            var (networkName, endpoint) = inspected!.EndpointOn(networkId)!.Value;
+            var attached = (await _client.InspectNetworkAsync(networkId, Ct))!.FindContainerByEndpoint(endpoint.EndpointId!)!.Value;
+            (await fixture.Host.DockerAsync("rename", name, renamed)).EnsureSuccess();
+            (await fixture.Host.DockerAsync("network", "disconnect", network, renamed)).EnsureSuccess();
+
+            var seen = new List<DockerEvent>();
+            await foreach (var ev in _client.StreamEventsAsync(EventFilter.NameChanges, since, cts.Token))
+            {
+                if (ev.ContainerId == containerId)
+                {
+                    seen.Add(ev);
+                }
+
+                if (seen.Count == 3)
+                {
+                    break;
+                }
+            }
+
+            Assert.Equal((name, network), (inspected.ContainerName, networkName));
+            Assert.False(string.IsNullOrEmpty(endpoint.IpAddress));
+            Assert.Equal([name, "frontend", containerId[..12]], endpoint.NamesFor(inspected.Name!)); // 20.10: short ID in Aliases
+            Assert.Equal((containerId, name), (attached.ContainerId, attached.Container.Name));
+            Assert.Equal(["network connect", "container rename", "network disconnect"], seen.Select(e => e.Type + " " + e.Action));
+            Assert.Equal(networkId, seen[0].NetworkId);
+            Assert.Equal((renamed, name), (seen[1].ContainerName, seen[1].OldContainerName));
+        }
+        finally
+        {
+            if (containerId.Length > 0)
+            {
+                await fixture.Host.DockerAsync("rm", "-f", containerId);
+            }
+
+            await _client.RemoveNetworkAsync(networkId, Ct);
+        }
+    }
 }

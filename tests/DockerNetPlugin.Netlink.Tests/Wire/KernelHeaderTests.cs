@@ -51,6 +51,37 @@ public sealed class KernelHeaderTests
         ("sizeof(struct statfs) <= 256", 1), ("sizeof(struct stat) <= 256", 1), ("offsetof(struct stat, st_ino)", Libc.StatInodeOffset),
         ("O_RDONLY", Libc.O_RDONLY), ("O_CREAT", Libc.O_CREAT), ("O_EXCL", Libc.O_EXCL), ("O_DIRECTORY", Libc.O_DIRECTORY),
         ("O_CLOEXEC", Libc.O_CLOEXEC), ("LOCK_EX", Libc.LOCK_EX),
+        ("NETLINK_NETFILTER", Libc.NETLINK_NETFILTER), ("NLA_F_NESTED", Nlm.NLA_F_NESTED),
+        ("sizeof(struct nfgenmsg)", Nfnl.NfGenMsgSize), ("NFNETLINK_V0", Nfnl.NFNETLINK_V0), ("NFNL_SUBSYS_NFTABLES", Nfnl.NFNL_SUBSYS_NFTABLES),
+        ("NFNL_MSG_BATCH_BEGIN", Nfnl.NFNL_MSG_BATCH_BEGIN), ("NFNL_MSG_BATCH_END", Nfnl.NFNL_MSG_BATCH_END), ("NFNL_BATCH_GENID", Nfnl.NFNL_BATCH_GENID),
+        ("NFT_MSG_NEWTABLE", NftMsg.NFT_MSG_NEWTABLE), ("NFT_MSG_GETTABLE", NftMsg.NFT_MSG_GETTABLE), ("NFT_MSG_DELTABLE", NftMsg.NFT_MSG_DELTABLE),
+        ("NFT_MSG_NEWCHAIN", NftMsg.NFT_MSG_NEWCHAIN), ("NFT_MSG_NEWRULE", NftMsg.NFT_MSG_NEWRULE), ("NFT_MSG_GETRULE", NftMsg.NFT_MSG_GETRULE),
+        ("NFT_MSG_NEWSET", NftMsg.NFT_MSG_NEWSET), ("NFT_MSG_NEWSETELEM", NftMsg.NFT_MSG_NEWSETELEM), ("NFT_MSG_DELSETELEM", NftMsg.NFT_MSG_DELSETELEM),
+        ("NFT_MSG_NEWGEN", NftMsg.NFT_MSG_NEWGEN), ("NFT_MSG_GETGEN", NftMsg.NFT_MSG_GETGEN),
+        ("NFTA_TABLE_NAME", Nfta.NFTA_TABLE_NAME), ("NFTA_TABLE_FLAGS", Nfta.NFTA_TABLE_FLAGS), ("NFTA_TABLE_HANDLE", Nfta.NFTA_TABLE_HANDLE),
+        ("NFTA_TABLE_USERDATA", Nfta.NFTA_TABLE_USERDATA), ("NFTA_CHAIN_TABLE", Nfta.NFTA_CHAIN_TABLE), ("NFTA_CHAIN_NAME", Nfta.NFTA_CHAIN_NAME),
+        ("NFTA_CHAIN_HOOK", Nfta.NFTA_CHAIN_HOOK), ("NFTA_CHAIN_POLICY", Nfta.NFTA_CHAIN_POLICY), ("NFTA_CHAIN_TYPE", Nfta.NFTA_CHAIN_TYPE),
+        ("NFTA_HOOK_HOOKNUM", Nfta.NFTA_HOOK_HOOKNUM), ("NFTA_HOOK_PRIORITY", Nfta.NFTA_HOOK_PRIORITY),
+        ("NFTA_SET_TABLE", Nfta.NFTA_SET_TABLE), ("NFTA_SET_NAME", Nfta.NFTA_SET_NAME), ("NFTA_SET_FLAGS", Nfta.NFTA_SET_FLAGS),
+        ("NFTA_SET_KEY_TYPE", Nfta.NFTA_SET_KEY_TYPE), ("NFTA_SET_KEY_LEN", Nfta.NFTA_SET_KEY_LEN), ("NFTA_SET_ID", Nfta.NFTA_SET_ID),
+        ("NFTA_SET_USERDATA", Nfta.NFTA_SET_USERDATA), ("NFTA_SET_ELEM_LIST_TABLE", Nfta.NFTA_SET_ELEM_LIST_TABLE),
+        ("NFTA_SET_ELEM_LIST_SET", Nfta.NFTA_SET_ELEM_LIST_SET), ("NFTA_SET_ELEM_LIST_ELEMENTS", Nfta.NFTA_SET_ELEM_LIST_ELEMENTS),
+        ("NFTA_SET_ELEM_LIST_SET_ID", Nfta.NFTA_SET_ELEM_LIST_SET_ID), ("NFTA_SET_ELEM_KEY", Nfta.NFTA_SET_ELEM_KEY), ("NFTA_LIST_ELEM", Nfta.NFTA_LIST_ELEM),
+        ("NFTA_DATA_VALUE", Nfta.NFTA_DATA_VALUE), ("NFTA_DATA_VERDICT", Nfta.NFTA_DATA_VERDICT), ("NFTA_VERDICT_CODE", Nfta.NFTA_VERDICT_CODE),
+        ("NFTA_RULE_TABLE", Nfta.NFTA_RULE_TABLE), ("NFTA_RULE_CHAIN", Nfta.NFTA_RULE_CHAIN), ("NFTA_RULE_HANDLE", Nfta.NFTA_RULE_HANDLE),
+        ("NFTA_RULE_EXPRESSIONS", Nfta.NFTA_RULE_EXPRESSIONS), ("NFTA_RULE_USERDATA", Nfta.NFTA_RULE_USERDATA),
+        ("NFTA_EXPR_NAME", Nfta.NFTA_EXPR_NAME), ("NFTA_EXPR_DATA", Nfta.NFTA_EXPR_DATA), ("NFTA_META_DREG", Nfta.NFTA_META_DREG),
+        ("NFTA_META_KEY", Nfta.NFTA_META_KEY), ("NFTA_CMP_SREG", Nfta.NFTA_CMP_SREG), ("NFTA_CMP_OP", Nfta.NFTA_CMP_OP), ("NFTA_CMP_DATA", Nfta.NFTA_CMP_DATA),
+        ("NFTA_PAYLOAD_DREG", Nfta.NFTA_PAYLOAD_DREG), ("NFTA_PAYLOAD_BASE", Nfta.NFTA_PAYLOAD_BASE), ("NFTA_PAYLOAD_OFFSET", Nfta.NFTA_PAYLOAD_OFFSET),
+        ("NFTA_PAYLOAD_LEN", Nfta.NFTA_PAYLOAD_LEN), ("NFTA_LOOKUP_SET", Nfta.NFTA_LOOKUP_SET), ("NFTA_LOOKUP_SREG", Nfta.NFTA_LOOKUP_SREG),
+        ("NFTA_LOOKUP_SET_ID", Nfta.NFTA_LOOKUP_SET_ID), ("NFTA_LOOKUP_FLAGS", Nfta.NFTA_LOOKUP_FLAGS), ("NFTA_COUNTER_BYTES", Nfta.NFTA_COUNTER_BYTES),
+        ("NFTA_COUNTER_PACKETS", Nfta.NFTA_COUNTER_PACKETS), ("NFTA_IMMEDIATE_DREG", Nfta.NFTA_IMMEDIATE_DREG), ("NFTA_IMMEDIATE_DATA", Nfta.NFTA_IMMEDIATE_DATA),
+        ("NFTA_GEN_ID", Nfta.NFTA_GEN_ID), ("NFT_REG_VERDICT", Nft.NFT_REG_VERDICT), ("NFT_REG_1", Nft.NFT_REG_1), ("NFT_CMP_EQ", Nft.NFT_CMP_EQ),
+        ("NFT_CMP_NEQ", Nft.NFT_CMP_NEQ), ("NFT_LOOKUP_F_INV", Nft.NFT_LOOKUP_F_INV), ("NFT_PAYLOAD_LL_HEADER", Nft.NFT_PAYLOAD_LL_HEADER),
+        ("NFT_PAYLOAD_NETWORK_HEADER", Nft.NFT_PAYLOAD_NETWORK_HEADER), ("NFT_PAYLOAD_TRANSPORT_HEADER", Nft.NFT_PAYLOAD_TRANSPORT_HEADER),
+        ("NFT_META_NFPROTO", Nft.NFT_META_NFPROTO), ("NFT_META_L4PROTO", Nft.NFT_META_L4PROTO), ("NF_DROP", Nft.NF_DROP), ("NF_ACCEPT", Nft.NF_ACCEPT),
+        ("NF_INET_PRE_ROUTING", Nft.NF_INET_PRE_ROUTING), ("NF_INET_LOCAL_IN", Nft.NF_INET_LOCAL_IN), ("NFPROTO_UNSPEC", Nft.NFPROTO_UNSPEC),
+        ("NFPROTO_INET", Nft.NFPROTO_INET), ("NFPROTO_IPV4", Nft.NFPROTO_IPV4), ("NFPROTO_IPV6", Nft.NFPROTO_IPV6), ("IPPROTO_UDP", Nft.IPPROTO_UDP),
         .. Enum.GetValues<Errno>().Select(e => (e.ToString(), (long)e)),
     ];
 
@@ -81,6 +112,7 @@ public sealed class KernelHeaderTests
             #include <sys/statfs.h>
             #include <sys/time.h>
             #include <net/if.h>
+            #include <netinet/in.h>
             #include <linux/magic.h>
             #include <linux/netlink.h>
             #include <linux/rtnetlink.h>
@@ -88,6 +120,9 @@ public sealed class KernelHeaderTests
             #include <linux/if_addr.h>
             #include <linux/neighbour.h>
             #include <linux/veth.h>
+            #include <linux/netfilter.h>
+            #include <linux/netfilter/nfnetlink.h>
+            #include <linux/netfilter/nf_tables.h>
             int main(void) {
 
             """);

@@ -75,6 +75,53 @@ public sealed class EtcdAuthTests(EtcdServerFixture etcd) : IClassFixture<EtcdSe
         Assert.Equal("before", Encoding.UTF8.GetString((await store.GetAsync("auth/r", Ct))!.Value.Span));
     }
 
+    [Fact]
+    public async Task OpenFromEnvironment_PasswordFile_Authenticates_AndNoLogLineOrErrorShowsThePassword()
+    {
+        var file = Path.GetTempFileName();
+        var wrongFile = Path.GetTempFileName();
+        var wrong = $"wrong-{Guid.NewGuid():N}";
+        using var loggers = new RecordingLoggerFactory();
+        try
+        {
+            await File.WriteAllTextAsync(file, Password + "\n");
+            await File.WriteAllTextAsync(wrongFile, wrong);
+            var store = etcd.ClientUrl.GetLeftPart(UriPartial.Authority).Replace("http://", "etcd://root@", StringComparison.Ordinal);
+
+            await using (var good = await StoreFactory.OpenFromEnvironmentAsync(
+                new System.Collections.Hashtable { ["DNP_STORE"] = store, ["DNP_ETCD_PASSWORD_FILE"] = file }, loggers, Ct))
+            {
+                await good.PutAsync("auth/file", "ok"u8.ToArray(), null, Ct);
+                Assert.Equal("ok", Encoding.UTF8.GetString((await good.GetAsync("auth/file", Ct))!.Value.Span));
+            }
+
+            var errors = new List<Exception>();
+            var withUri = store.Replace("root@", $"root:{wrong}@", StringComparison.Ordinal);
+            foreach (var env in new[]
+            {
+                new System.Collections.Hashtable { ["DNP_STORE"] = store, ["DNP_ETCD_PASSWORD_FILE"] = wrongFile },
+                new System.Collections.Hashtable { ["DNP_STORE"] = withUri },
+            })
+            {
+                errors.Add(await Assert.ThrowsAsync<StoreAuthException>(async () =>
+                {
+                    await using var bad = await StoreFactory.OpenFromEnvironmentAsync(env, loggers, Ct);
+                    await bad.GetAsync("auth/file", Ct);
+                }));
+            }
+
+            var everything = string.Join("\n", loggers.Lines.Concat(errors.Select(e => e.ToString())));
+            Assert.NotEmpty(loggers.Lines);
+            Assert.DoesNotContain(Password, everything, StringComparison.Ordinal);
+            Assert.DoesNotContain(wrong, everything, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+            File.Delete(wrongFile);
+        }
+    }
+
     private async Task<EtcdKvStore> Connect(string password) =>
         await EtcdKvStore.ConnectAsync(new EtcdOptions { Endpoints = [etcd.ClientUrl], Username = "root", Password = password }, null, Ct);
 

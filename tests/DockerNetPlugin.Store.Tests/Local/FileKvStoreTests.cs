@@ -28,6 +28,22 @@ public sealed class FileKvStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task OpenAsync_FolderAndFiles_AreOnlyRootsEvenWhenAnOlderVersionMadeThemWider()
+    {
+        Directory.CreateDirectory(_dir);
+        File.SetUnixFileMode(_dir, (UnixFileMode)0x1ED /* 0755 */);
+        await File.WriteAllBytesAsync(Path.Combine(_dir, "wal"), []);
+        File.SetUnixFileMode(Path.Combine(_dir, "wal"), (UnixFileMode)0x1A4 /* 0644 */);
+
+        await using (var store = await FileKvStore.OpenAsync(_dir, Ct))
+            await store.PutAsync("a/k", "v"u8.ToArray(), null, Ct);
+
+        Assert.Equal(PrivateFiles.DirectoryMode, File.GetUnixFileMode(_dir));
+        Assert.Equal(["lock", "snapshot", "wal"], Directory.GetFiles(_dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.All(Directory.GetFiles(_dir), f => Assert.Equal(PrivateFiles.FileMode, File.GetUnixFileMode(f)));
+    }
+
+    [Fact]
     public async Task OpenAsync_AfterOwnerClosed_OpensAgain()
     {
         await (await FileKvStore.OpenAsync(_dir, Ct)).DisposeAsync();

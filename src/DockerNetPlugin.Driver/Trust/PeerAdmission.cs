@@ -1,0 +1,111 @@
+using DockerNetPlugin.Driver.Cluster;
+using DockerNetPlugin.Store;
+
+namespace DockerNetPlugin.Driver.Trust;
+
+/// <summary>
+/// The gate between the <c>endpoints/</c> watch and the peer table: only endpoint records that pass both stages of
+/// <see cref="RecordValidator"/> get through; the rest are reported (once) to the <see cref="InvalidRecordLog"/> and
+/// never reach a kernel. A record refused only for its context (its host not registered yet, a locator that does
+/// not match, a network this host learns later) is held, and <see cref="Recheck"/> lets it in once the context agrees.
+/// </summary>
+internal sealed class PeerAdmission
+{
+    private readonly InvalidRecordLog _log;
+    private readonly HostDirectory _hosts;
+    private readonly Func<string, NetworkFacts?> _networkFacts;
+
+    // Guards _held (key → raw entry refused for its context). Bottom level.
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, KvEntry> _held = new(StringComparer.Ordinal);
+
+    /// <param name="networkFacts">Logical network id → its facts, or null when this host does not know the network.</param>
+    public PeerAdmission(InvalidRecordLog log, HostDirectory hosts, Func<string, NetworkFacts?> networkFacts)
+    {
+        _log = log;
+        _hosts = hosts;
+        _networkFacts = networkFacts;
+    }
+
+    /// <summary>A put: the record if it may be used, else null (reported, and held if only its context is wrong).</summary>
+    public EndpointRecord? Admit(KvEntry entry) => Admit(entry, _hosts.Snapshot());
+
+    /// <summary>
+    /// A full read (resync, reconcile pass) of <paramref name="prefix"/>: the usable records. Invalid ones under the
+    /// prefix are exactly those reported now; keys that went or became valid leave the log.
+    /// </summary>
+    public IReadOnlyList<EndpointRecord> AdmitAll(IEnumerable<KvEntry> entries, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var hosts = _hosts.Snapshot();
+        var valid = new List<EndpointRecord>();
+        var invalid = new List<InvalidRecord>();
+        lock (_gate)
+        {
+            foreach (var key in _held.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList())
+                _held.Remove(key);
+        }
+        foreach (var entry in entries)
+        {
+            var (record, why) = Check(entry, hosts);
+            if (record is not null)
+                valid.Add(record);
+            else
+                invalid.Add(why!);
+        }
+        _log.ReplaceUnder(prefix, invalid);
+        return valid;
+    }
+
+    /// <summary>A delete: the ids the key names (null for a malformed key, which is then simply forgotten).</summary>
+    public (string NetworkId, string EndpointId)? Deleted(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        lock (_gate)
+            _held.Remove(key);
+        _log.Clear(key);
+        return RecordValidator.EndpointKey(key);
+    }
+
+    /// <summary>After hosts or networks changed: the held records that are usable now (they leave the log and the hold).</summary>
+    public IReadOnlyList<EndpointRecord> Recheck()
+    {
+        List<KvEntry> held;
+        lock (_gate)
+            held = [.. _held.Values];
+        var hosts = _hosts.Snapshot();
+        return held.Select(e => Admit(e, hosts)).OfType<EndpointRecord>().ToList();
+    }
+
+    private EndpointRecord? Admit(KvEntry entry, IReadOnlyDictionary<string, System.Net.IPAddress> hosts)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var (record, why) = Check(entry, hosts);
+        if (record is null)
+        {
+            _log.Report(why!);
+            return null;
+        }
+        _log.Clear(entry.Key);
+        return record;
+    }
+
+    private (EndpointRecord? Record, InvalidRecord? Why) Check(KvEntry entry, IReadOnlyDictionary<string, System.Net.IPAddress> hosts)
+    {
+        var check = RecordValidator.Endpoint(entry);
+        lock (_gate)
+            _held.Remove(entry.Key);
+        if (check.Value is not { } record)
+            return (null, check.Invalid);
+        if (RecordValidator.EndpointInContext(entry.Key, record, _networkFacts(record.NetworkId), hosts) is { } why)
+        {
+            lock (_gate)
+            {
+                if (_held.Count < InvalidRecordLog.MaxTracked)
+                    _held[entry.Key] = entry;
+            }
+            return (null, why);
+        }
+        return (record, null);
+    }
+}
