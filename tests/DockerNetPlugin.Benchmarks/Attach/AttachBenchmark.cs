@@ -36,9 +36,11 @@ internal sealed class AttachBenchmark : IBenchmark
     {
         await using var bed = await BenchBed.StartAsync(hosts: 1, etcd: true, cancellationToken);
         var host = bed.Hosts[0];
-        // The product default (the testbed runs plugins with DNP_NETNS_GRACE=0 for its tests), and a second instance without grace.
-        var plugin = await BenchBed.StartPluginAsync(host, BenchBed.DefaultDriver, new Dictionary<string, string> { ["DNP_NETNS_GRACE"] = "30" }, cancellationToken);
-        var noGrace = await BenchBed.StartPluginAsync(host, NoGraceDriver, new Dictionary<string, string> { ["DNP_NETNS_GRACE"] = "0" }, cancellationToken);
+        // The product default (the testbed runs plugins with DNP_NETNS_GRACE=0 for its tests), and a second instance without
+        // grace. Two instances share the host namespace, and each one's periodic reconciliation would take the other's
+        // container-side veths (dnpc…) for leftovers: both reconcile at start only.
+        var plugin = await BenchBed.StartPluginAsync(host, BenchBed.DefaultDriver, new Dictionary<string, string> { ["DNP_NETNS_GRACE"] = "30", ["DNP_RECONCILE_INTERVAL"] = "0" }, cancellationToken);
+        var noGrace = await BenchBed.StartPluginAsync(host, NoGraceDriver, new Dictionary<string, string> { ["DNP_NETNS_GRACE"] = "0", ["DNP_RECONCILE_INTERVAL"] = "0" }, cancellationToken);
         var engine = await host.DockerCheckedAsync(cancellationToken, "version", "-f", "{{.Server.Version}}");
         await SwarmMode.InitAsync(host, [], cancellationToken);
         await host.CreateDnpNetworkAsync(plugin.Driver, "att-dnp", "10.41.0.0/24", 7001, cancellationToken);
