@@ -50,8 +50,11 @@ public sealed record PeerView(
 /// <summary>The overlay namespaces this plugin owns and the directory it mounts them in (as the plugin process sees it).</summary>
 public sealed record NetnsView(string Directory, IReadOnlyList<NetnsEntryView> Namespaces);
 
-/// <summary>An overlay namespace: its logical network, VNI, the Docker networks mapped to it and whether it is open now.</summary>
-public sealed record NetnsEntryView(string Name, string LogicalId, uint Vni, IReadOnlyList<string> DockerNetworkIds, bool Open);
+/// <summary>
+/// An overlay namespace: its logical network, VNI, the Docker networks mapped to it, whether it is open now, and while
+/// it is kept after its last endpoint left (DNP_NETNS_GRACE), when it goes.
+/// </summary>
+public sealed record NetnsEntryView(string Name, string LogicalId, uint Vni, IReadOnlyList<string> DockerNetworkIds, bool Open, DateTimeOffset? GraceUntil = null);
 
 /// <summary>What <c>dnp forget-host</c> removed: the driver's store records and the IPAM's addresses and pool holds of a dead host.</summary>
 public sealed record ForgetHostView(

@@ -16,7 +16,10 @@ public sealed record StatusView(
 /// </summary>
 public sealed record DnsView(string Address, long Queries, long AnsweredLocally, long Forwarded, long ForwardFailures, long Errors);
 
-/// <summary>One Docker network of this host: its logical network, namespace and endpoint counts.</summary>
+/// <summary>
+/// One Docker network of this host: its logical network, namespace and endpoint counts, and whether broadcast and
+/// multicast cross hosts on it (<c>-o dnp.multicast=true</c>).
+/// </summary>
 public sealed record NetworkStatusView(
     string DockerNetworkId,
     string LogicalId,
@@ -25,7 +28,8 @@ public sealed record NetworkStatusView(
     bool SandboxPresent,
     IReadOnlyList<string> Subnets,
     int LocalEndpoints,
-    int RemotePeers);
+    int RemotePeers,
+    bool Multicast);
 
 /// <summary>Where replication of one logical network stands on this host (state: pending, present, failed, conflict, removing).</summary>
 public sealed record ReplicationView(string LogicalId, string? Name, string State, string? Detail);

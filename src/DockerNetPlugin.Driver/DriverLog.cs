@@ -100,4 +100,10 @@ internal static partial class DriverLog
 
     [LoggerMessage(2032, LogLevel.Information, "endpoint {EndpointId} on network {NetworkId}: names {Names}")]
     public static partial void NamesSet(ILogger logger, string endpointId, string networkId, string names);
+
+    [LoggerMessage(2060, LogLevel.Information, "overlay namespace {Sandbox} kept for {GraceSeconds} s after its last endpoint (DNP_NETNS_GRACE)")]
+    public static partial void SandboxGrace(ILogger logger, string sandbox, double graceSeconds);
+
+    [LoggerMessage(2061, LogLevel.Warning, "overlay namespace {Sandbox}: removing it after its grace period failed (the reconciler retries): {Error}")]
+    public static partial void SandboxGraceFailed(ILogger logger, string sandbox, string error);
 }

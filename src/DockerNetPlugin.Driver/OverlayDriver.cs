@@ -130,7 +130,7 @@ public sealed partial class OverlayDriver : IAsyncDisposable
         {
             var remote = _peers.Of(n.LogicalId).Count(r => r.HostId != _options.HostId);
             return new NetworkStatus(n.DockerNetworkId, n.LogicalId, n.Network.Vni, n.Network.SandboxName,
-                n.SandboxOpen, n.Network.Subnets.Select(s => s.Pool).ToList(), n.Endpoints.Count, remote);
+                n.SandboxOpen, n.Network.Subnets.Select(s => s.Pool).ToList(), n.Endpoints.Count, remote, n.Network.Multicast);
         }).OrderBy(n => n.LogicalId, StringComparer.Ordinal).ToList();
         return new DriverStatus(_options.HostId, _underlay.Locator.ToString(), _underlay.InterfaceName, _underlay.OverlayMtu, networks, Replication.Snapshot());
     }

@@ -34,7 +34,10 @@ internal sealed partial class OverlayNetwork
         return new EndpointCreated(request.Mac is null ? mac : null);
     }
 
-    /// <summary>DeleteEndpoint: undo Join if Docker skipped Leave, forget the endpoint; the last one takes the namespace with it.</summary>
+    /// <summary>
+    /// DeleteEndpoint: undo Join if Docker skipped Leave, forget the endpoint; after the last one the namespace is kept
+    /// for the grace period (DNP_NETNS_GRACE), then removed.
+    /// </summary>
     public async Task DeleteEndpointAsync(string endpointId, CancellationToken ct)
     {
         RequireLock();
@@ -42,16 +45,17 @@ internal sealed partial class OverlayNetwork
             return;
         await RemoveEndpointAsync(endpoint, ct).ConfigureAwait(false);
         if (_endpoints.Count == 0)
-            DestroySandbox();
+            ReleaseSandbox();
     }
 
     /// <summary>
     /// Join: make sure the network's namespace exists (replaying known peers into it), create the endpoint's veth
     /// (overlay end on br0, container end left in the host namespace for Docker to move), and publish the endpoint
-    /// record under this host's lease so every other host programs it. No gateway is returned: Docker then
-    /// attaches docker_gwbridge for NAT and published ports. With <paramref name="resolverRoute"/> the answer routes the
-    /// resolver's address through this interface. Names are not known yet: Docker is inside its own locks while it calls
-    /// Join, so they are learned from the Engine API afterwards (<see cref="SetNamesAsync"/>).
+    /// record under this host's lease so every other host programs it; the local state write and the record go out
+    /// at once. No gateway is returned: Docker then attaches docker_gwbridge for NAT and published ports. With
+    /// <paramref name="resolverRoute"/> the answer routes the resolver's address through this interface. Names are not
+    /// known yet: Docker is inside its own locks while it calls Join, so they are learned from the Engine API afterwards
+    /// (<see cref="SetNamesAsync"/>).
     /// </summary>
     public async Task<JoinResult> JoinAsync(string endpointId, string? sandboxKey, bool resolverRoute, CancellationToken ct)
     {
@@ -65,30 +69,37 @@ internal sealed partial class OverlayNetwork
             lock (_kernelGate)
                 _sandbox!.AttachEndpoint(endpoint.ContainerSideName, endpoint.SandboxSideName, PhysicalAddress.Parse(endpoint.Mac));
             var joined = endpoint with { Joined = true, SandboxKey = sandboxKey, ResolverRoute = resolverRoute };
-            await _services.Local.PutAsync(ClusterKeys.LocalEndpoint(DockerNetworkId, endpointId), joined, DriverJsonContext.Default.LocalEndpoint, null, ct).ConfigureAwait(false);
+            await Task.WhenAll(
+                _services.Local.PutAsync(ClusterKeys.LocalEndpoint(DockerNetworkId, endpointId), joined, DriverJsonContext.Default.LocalEndpoint, null, ct),
+                PublishAsync(joined, ct)).ConfigureAwait(false);
             SetEndpoint(joined);
-            await PublishAsync(joined, ct).ConfigureAwait(false);
             return new JoinResult(endpoint.ContainerSideName, "eth", resolverRoute ? _services.Resolvers?.Address : null);
         }
         catch
         {
             lock (_kernelGate)
                 _sandbox?.DetachEndpoint(endpoint.ContainerSideName, endpoint.SandboxSideName);
+            await WithdrawQuietlyAsync(endpointId).ConfigureAwait(false);
             if (createdSandbox && !_endpoints.Values.Any(e => e.Joined))
                 DestroySandbox();
             throw;
         }
     }
 
-    /// <summary>Leave: withdraw the endpoint record and delete its veth. Unknown or repeated calls succeed.</summary>
+    /// <summary>
+    /// Leave: withdraw the endpoint record, delete its veth and write the local state, the three at once (none needs
+    /// another's result; a failed one fails the call after the others finished, and each is safe to repeat).
+    /// Unknown or repeated calls succeed.
+    /// </summary>
     public async Task LeaveAsync(string endpointId, CancellationToken ct)
     {
         RequireLock();
         if (!_endpoints.TryGetValue(endpointId, out var endpoint) || !endpoint.Joined)
             return;
-        await DetachAsync(endpoint, ct).ConfigureAwait(false);
         var left = endpoint with { Joined = false, Names = null, SandboxKey = null, ResolverRoute = false };
-        await _services.Local.PutAsync(ClusterKeys.LocalEndpoint(DockerNetworkId, endpointId), left, DriverJsonContext.Default.LocalEndpoint, null, ct).ConfigureAwait(false);
+        await DetachAlongsideAsync(endpoint,
+            _services.Lease.DeleteAsync(ClusterKeys.Endpoint(LogicalId, endpointId), ct),
+            _services.Local.PutAsync(ClusterKeys.LocalEndpoint(DockerNetworkId, endpointId), left, DriverJsonContext.Default.LocalEndpoint, null, ct)).ConfigureAwait(false);
         SetEndpoint(left);
     }
 
@@ -111,19 +122,45 @@ internal sealed partial class OverlayNetwork
         return true;
     }
 
+    /// <summary>A failed Join takes back a record that may have gone out; if that fails too, the reconciler deletes it (record-stale).</summary>
+    private async Task WithdrawQuietlyAsync(string endpointId)
+    {
+        try
+        {
+            await _services.Lease.DeleteAsync(ClusterKeys.Endpoint(LogicalId, endpointId), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Store.StoreException)
+        {
+        }
+    }
+
+    /// <summary>DeleteEndpoint's work (and Leave's, if Docker skipped it): record, veth and local state at once.</summary>
     private async Task RemoveEndpointAsync(LocalEndpoint endpoint, CancellationToken ct)
     {
+        var local = _services.Local.DeleteAsync(ClusterKeys.LocalEndpoint(DockerNetworkId, endpoint.EndpointId), ct);
         if (endpoint.Joined)
-            await DetachAsync(endpoint, ct).ConfigureAwait(false);
-        await _services.Local.DeleteAsync(ClusterKeys.LocalEndpoint(DockerNetworkId, endpoint.EndpointId), ct).ConfigureAwait(false);
+            await DetachAlongsideAsync(endpoint, _services.Lease.DeleteAsync(ClusterKeys.Endpoint(LogicalId, endpoint.EndpointId), ct), local).ConfigureAwait(false);
+        else
+            await local.ConfigureAwait(false);
         ForgetEndpoint(endpoint.EndpointId);
     }
 
-    private async Task DetachAsync(LocalEndpoint endpoint, CancellationToken ct)
+    /// <summary>
+    /// Deletes the endpoint's veth on this thread while <paramref name="storeWrites"/> (already started) are in flight,
+    /// then waits for them: a failure of either is thrown once all are done.
+    /// </summary>
+    private async Task DetachAlongsideAsync(LocalEndpoint endpoint, params Task[] storeWrites)
     {
-        await _services.Lease.DeleteAsync(ClusterKeys.Endpoint(LogicalId, endpoint.EndpointId), ct).ConfigureAwait(false);
-        lock (_kernelGate)
-            _sandbox?.DetachEndpoint(endpoint.ContainerSideName, endpoint.SandboxSideName);
+        var writes = Task.WhenAll(storeWrites);
+        try
+        {
+            lock (_kernelGate)
+                _sandbox?.DetachEndpoint(endpoint.ContainerSideName, endpoint.SandboxSideName);
+        }
+        finally
+        {
+            await writes.ConfigureAwait(false);
+        }
     }
 
     private Task PublishAsync(LocalEndpoint endpoint, CancellationToken ct)

@@ -77,7 +77,10 @@ internal sealed partial class OverlayNetwork : IAsyncDisposable
         RequireLock();
         var joined = _endpoints.Values.Where(e => e.Joined).ToList();
         if (joined.Count == 0)
+        {
+            ResumeGrace();
             return;
+        }
         EnsureSandbox();
         foreach (var endpoint in joined)
             await PublishAsync(endpoint, ct).ConfigureAwait(false);
@@ -92,20 +95,21 @@ internal sealed partial class OverlayNetwork : IAsyncDisposable
         DestroySandbox();
     }
 
-    /// <summary>Build or re-open the network's namespace, replaying known peers; true when this call opened it.</summary>
+    /// <summary>Build or re-open the network's namespace (taking it out of grace), replaying known peers; true when this call opened it.</summary>
     private bool EnsureSandbox()
     {
+        CancelGrace();
         lock (_kernelGate)
         {
             if (_sandbox is not null)
                 return false;
             var network = Network;
             var gateways = network.Subnets.Where(s => s.Gateway is not null).Select(s => InterfaceAddress.Parse(s.Gateway!, "gateway")).ToList();
-            var spec = new SandboxSpec(_services.SandboxPath(network), network.LogicalId, network.Vni, _services.Options.VxlanPort, network.Mtu, gateways);
+            var spec = new SandboxSpec(_services.SandboxPath(network), network.LogicalId, network.Vni, _services.Options.VxlanPort, network.Mtu, gateways, network.Multicast);
             _sandbox = _services.DataPlane.OpenSandbox(spec);
             _sandbox.OnMiss(AnswerMiss);
             DriverLog.SandboxReady(_services.Logger, network.SandboxName, network.Vni);
-            ProgramPeers(_sandbox, Peers.PeerProjection.Difference(Peers.PeerProjection.Project(_services.Peers.Of(LogicalId), _services.Options.HostId), Peers.PeerEntries.Empty));
+            ProgramPeers(_sandbox, Peers.PeerProjection.Difference(Desired(_services.Peers.Of(LogicalId)), Peers.PeerEntries.Empty));
             StartResolver(_sandbox);
             return true;
         }
@@ -140,6 +144,7 @@ internal sealed partial class OverlayNetwork : IAsyncDisposable
 
     private void DestroySandbox()
     {
+        CancelGrace();
         lock (_kernelGate)
         {
             if (_sandbox is null)
@@ -176,6 +181,7 @@ internal sealed partial class OverlayNetwork : IAsyncDisposable
     /// <summary>Closes the namespace's handles; kernel state stays in place (flows keep running across restarts).</summary>
     public async ValueTask DisposeAsync()
     {
+        Interlocked.Exchange(ref _graceTimer, null)?.Cancel(); // the namespace stays: a restarted plugin gives it a new grace
         ISandbox? sandbox;
         lock (_kernelGate)
         {

@@ -24,6 +24,9 @@ public sealed record HostSettings
     /// <summary>UDP port of the liveness echo on the advertise address (DNP_PROBE_PORT); never the VXLAN port.</summary>
     public ushort ProbePort { get; init; } = 4790;
 
+    /// <summary>How long an overlay namespace outlives its last endpoint (DNP_NETNS_GRACE seconds; 0 = removed at once).</summary>
+    public TimeSpan NetnsGrace { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often kernel state is reconciled with the store and Docker (DNP_RECONCILE_INTERVAL seconds; 0 = only at start).</summary>
     public TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -61,6 +64,7 @@ public sealed record HostSettings
             LogFormat = Get("DNP_LOG_FORMAT") is { } f ? ParseFormat(f) : d.LogFormat,
             LeaseTtl = Get("DNP_LEASE_TTL") is { } ttl ? TimeSpan.FromSeconds(ParseSeconds("DNP_LEASE_TTL", ttl, 2, 3600)) : d.LeaseTtl,
             CallTimeout = Get("DNP_CALL_TIMEOUT") is { } t ? TimeSpan.FromSeconds(ParseSeconds("DNP_CALL_TIMEOUT", t, 1, 600)) : d.CallTimeout,
+            NetnsGrace = Get("DNP_NETNS_GRACE") is { } g ? TimeSpan.FromSeconds(ParseSeconds("DNP_NETNS_GRACE", g, 0, 86400)) : d.NetnsGrace,
             DockerHost = ParseDockerHost(env),
             ReconcileInterval = Get("DNP_RECONCILE_INTERVAL") is { } ri ? TimeSpan.FromSeconds(ParseSeconds("DNP_RECONCILE_INTERVAL", ri, 0, 86400)) : d.ReconcileInterval,
             DnsAddress = Get("DNP_DNS_ADDRESS") is { } dns ? ParseDnsAddress(dns) : d.DnsAddress,

@@ -172,7 +172,7 @@ internal static class OperatorEndpoints
         var entries = driver.ListLocalNetworks()
             .GroupBy(n => n.SandboxName, StringComparer.Ordinal)
             .Select(g => new NetnsEntryView(g.Key, g.First().LogicalId, g.First().Vni, g.Select(n => n.DockerNetworkId).ToList(),
-                g.Any(n => driver.IsSandboxOpen(n.DockerNetworkId))))
+                g.Any(n => driver.IsSandboxOpen(n.DockerNetworkId)), g.Select(n => driver.SandboxGraceUntil(n.DockerNetworkId)).Max()))
             .ToList();
         return Task.FromResult<NetnsView?>(new NetnsView(driver.NetnsDirectory, entries));
     }

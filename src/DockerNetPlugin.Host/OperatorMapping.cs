@@ -9,7 +9,7 @@ internal static class OperatorMapping
 {
     public static StatusView ToView(this DriverStatus status) => new(
         status.HostId, status.Locator, status.UnderlayInterface, status.OverlayMtu,
-        status.Networks.Select(n => new NetworkStatusView(n.DockerNetworkId, n.LogicalId, n.Vni, n.Sandbox, n.SandboxPresent, n.Subnets, n.LocalEndpoints, n.RemotePeers)).ToList(),
+        status.Networks.Select(n => new NetworkStatusView(n.DockerNetworkId, n.LogicalId, n.Vni, n.Sandbox, n.SandboxPresent, n.Subnets, n.LocalEndpoints, n.RemotePeers, n.Multicast)).ToList(),
         status.Replication.Select(r => new ReplicationView(r.LogicalId, r.Name, r.State, r.Detail)).ToList());
 
     public static DnsView ToView(this Replication.Names.NameService names)

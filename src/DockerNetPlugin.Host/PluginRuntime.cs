@@ -91,6 +91,7 @@ internal sealed class PluginRuntime : IAsyncDisposable
                     LeaseTtl = _settings.LeaseTtl,
                     StopGrace = _settings.StopGrace,
                     ProbePort = _settings.ProbePort,
+                    NetnsGrace = _settings.NetnsGrace,
                 }, _cluster, _local, _loggers, ct, _names?.Resolvers).ConfigureAwait(false);
                 var ipam = new IpamService(_cluster, new IpamOptions(hostId), _loggers.CreateLogger<IpamService>());
                 _engine = new Engine.DockerEngineClient(_settings.DockerHost, logger: _loggers.CreateLogger<Engine.DockerEngineClient>());

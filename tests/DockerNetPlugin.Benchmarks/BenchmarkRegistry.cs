@@ -3,6 +3,7 @@ using DockerNetPlugin.Benchmarks.Convergence;
 using DockerNetPlugin.Benchmarks.Dataplane;
 using DockerNetPlugin.Benchmarks.Footprint;
 using DockerNetPlugin.Benchmarks.Names;
+using DockerNetPlugin.Benchmarks.Multicast;
 using DockerNetPlugin.Benchmarks.Netlink;
 using DockerNetPlugin.Benchmarks.Scale;
 using DockerNetPlugin.Benchmarks.Store;
@@ -19,6 +20,7 @@ internal static class BenchmarkRegistry
         new AttachBenchmark(),
         new ConvergenceBenchmark(),
         new DataplaneBenchmark(),
+        new MulticastBenchmark(),
         new ScaleBenchmark(),
         new FootprintBenchmark(),
         new DnsBenchmark(),

@@ -126,6 +126,9 @@ internal sealed class FakeNamespace(SandboxSpec spec)
     public HashSet<string> Veths { get; } = new(StringComparer.Ordinal);
     public HashSet<NeighbourEntry> Neighbours { get; } = [];
     public HashSet<FdbTarget> Fdb { get; } = [];
+
+    /// <summary>The flood list: VTEPs of the zero-MAC entry's remotes.</summary>
+    public HashSet<IPAddress> Flood { get; } = [];
     public string? Broken { get; set; }
     public int Batches { get; set; }
 
@@ -178,7 +181,7 @@ internal sealed class FakeSandbox(FakeDataPlane plane, FakeNamespace ns) : ISand
 
     public string? Problem() => ns.Broken;
 
-    public PeerEntries ReadPeers() => ns.Use(() => new PeerEntries(ns.Neighbours.ToList(), ns.Fdb.ToList()));
+    public PeerEntries ReadPeers() => ns.Use(() => new PeerEntries(ns.Neighbours.ToList(), ns.Fdb.ToList(), ns.Flood.ToList()));
 
     public void Apply(PeerBatch batch) => ns.Use(() =>
     {
@@ -187,6 +190,10 @@ internal sealed class FakeSandbox(FakeDataPlane plane, FakeNamespace ns) : ISand
             ns.Neighbours.RemoveWhere(e => e.Ip.Equals(n.Ip));
         foreach (var f in batch.RemoveFdb)
             ns.Fdb.Remove(f);
+        foreach (var v in batch.RemoveFlood)
+            ns.Flood.Remove(v);
+        foreach (var v in batch.AddFlood)
+            ns.Flood.Add(v);
         foreach (var n in batch.AddNeighbours)
         {
             ns.Neighbours.RemoveWhere(e => e.Ip.Equals(n.Ip));
