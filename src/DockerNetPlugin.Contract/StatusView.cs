@@ -7,7 +7,24 @@ public sealed record StatusView(
     string UnderlayInterface,
     int OverlayMtu,
     IReadOnlyList<NetworkStatusView> Networks,
-    IReadOnlyList<ReplicationView> Replication);
+    IReadOnlyList<ReplicationView> Replication,
+    InvalidRecordsView? InvalidRecords = null,
+    IReadOnlyList<LoopHealthView>? Loops = null);
+
+/// <summary>
+/// The store records this host skipped as invalid (never programmed): all counted, the first ones listed by key.
+/// Null from a plugin older than this field.
+/// </summary>
+public sealed record InvalidRecordsView(int Count, IReadOnlyList<InvalidRecordView> Records);
+
+/// <summary>One invalid store record: its key, why it is invalid, when it was first and last met, how many reads met it.</summary>
+public sealed record InvalidRecordView(string Key, string Reason, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, long Times);
+
+/// <summary>
+/// One supervised background loop: state (running, restarting, stopped), restarts since the plugin started, the last
+/// failure and when, and while restarting when the next start is due.
+/// </summary>
+public sealed record LoopHealthView(string Name, string State, int Restarts, string? LastError, DateTimeOffset? LastErrorAt, DateTimeOffset? RetryAt);
 
 /// <summary>One Docker network of this host: its logical network, namespace and endpoint counts.</summary>
 public sealed record NetworkStatusView(

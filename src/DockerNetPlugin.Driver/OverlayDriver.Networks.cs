@@ -66,6 +66,8 @@ public sealed partial class OverlayDriver
         {
             _registryGate.Release();
         }
+        // Records of this network admitted while it was unknown here were not checked against its subnets; now they are.
+        await _peerSync.RecheckNetworkAsync(logicalId, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -96,7 +98,7 @@ public sealed partial class OverlayDriver
         var last = remaining.Entries.Count == 0;
         if (last)
         {
-            var record = await _cluster.GetAsync(ClusterKeys.Network(logicalId), DriverJsonContext.Default.NetworkRecord, ct).ConfigureAwait(false);
+            var record = await ClusterNetworks.GetAsync(logicalId, ct).ConfigureAwait(false); // an invalid record stays (reported) for its writer or an operator
             if (record is not null)
                 await RemoveLogicalNetworkAsync(record.Value, ct).ConfigureAwait(false);
         }
@@ -109,7 +111,9 @@ public sealed partial class OverlayDriver
         string logicalId, NetworkCreation request, IReadOnlyList<SubnetRecord> subnets, uint? requestedVni, int? mtu, CancellationToken ct)
     {
         var key = ClusterKeys.Network(logicalId);
-        var existing = await _cluster.GetAsync(key, DriverJsonContext.Default.NetworkRecord, ct).ConfigureAwait(false);
+        var (existing, invalid) = await ClusterNetworks.GetCheckedAsync(logicalId, ct).ConfigureAwait(false);
+        if (invalid is not null)
+            throw new ConflictException($"the store's record of logical network {logicalId} ({invalid.Key}) is invalid: {invalid.Reason}; fix or delete that key, or use another -o {DriverOptionNames.Network}");
         if (existing is not null)
             return (CheckCompatible(existing.Value, subnets, requestedVni), false);
 

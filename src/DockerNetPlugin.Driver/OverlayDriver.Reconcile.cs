@@ -61,9 +61,16 @@ public sealed partial class OverlayDriver
         }
     }
 
-    /// <summary>Every endpoint record in the store, read fresh for a reconciliation.</summary>
-    internal async Task<IReadOnlyList<EndpointRecord>> ReadEndpointRecordsAsync(CancellationToken ct) =>
-        (await _cluster.ListAsync(ClusterKeys.EndpointsPrefix, DriverJsonContext.Default.EndpointRecord, ct).ConfigureAwait(false)).Select(v => v.Value).ToList();
+    /// <summary>
+    /// Every valid endpoint record in the store, read fresh for a reconciliation. Invalid ones are reported (the
+    /// full read replaces what the log knows under <c>endpoints/</c>) and left out, so nothing is programmed from them
+    /// and entries they once produced count as stale.
+    /// </summary>
+    internal async Task<IReadOnlyList<EndpointRecord>> ReadEndpointRecordsAsync(CancellationToken ct)
+    {
+        var snapshot = await _cluster.Store.ListAsync(ClusterKeys.EndpointsPrefix, ct).ConfigureAwait(false);
+        return _admission.AdmitAll(snapshot.Entries, ClusterKeys.EndpointsPrefix);
+    }
 
     /// <summary>The IPv4 and IPv6 addresses of every endpoint this host's driver holds (created, joined or not).</summary>
     public Task<IReadOnlySet<string>> EndpointAddressesAsync(CancellationToken ct)

@@ -3,6 +3,7 @@ using DockerNetPlugin.Driver.Cluster;
 using DockerNetPlugin.Driver.Local;
 using DockerNetPlugin.Driver.Replication;
 using DockerNetPlugin.Driver.Sandbox;
+using DockerNetPlugin.Driver.Trust;
 using DockerNetPlugin.Store;
 using Microsoft.Extensions.Logging;
 
@@ -26,6 +27,8 @@ public sealed partial class OverlayDriver : IAsyncDisposable
     private readonly LeaseKeeper _lease;
     private readonly PeerTable _peers = new();
     private readonly PeerSync _peerSync;
+    private readonly HostWatch _hosts;
+    private readonly PeerAdmission _admission;
     private readonly NetworkServices _services;
     private readonly ILogger _logger;
 
@@ -36,20 +39,31 @@ public sealed partial class OverlayDriver : IAsyncDisposable
     // network lock, never inside one.
     private readonly SemaphoreSlim _registryGate = new(1, 1);
 
-    private OverlayDriver(DriverOptions options, IKvStore cluster, IKvStore local, IDataPlane dataPlane, Underlay underlay, ILogger logger)
+    private OverlayDriver(DriverOptions options, IKvStore cluster, IKvStore local, IDataPlane dataPlane, Underlay underlay, ILogger logger, LoopSupervisor loops)
     {
         _options = options;
         _cluster = new RecordStore(cluster);
         _local = new RecordStore(local);
-        _vnis = new VniAllocator(cluster);
         _dataPlane = dataPlane;
         _underlay = underlay;
         _logger = logger;
-        _lease = new LeaseKeeper(cluster, options.LeaseTtl, logger);
-        _peerSync = new PeerSync(cluster, _peers, ApplyPeerChange, logger);
+        InvalidRecords = new InvalidRecordLog(logger);
+        Loops = loops;
+        _vnis = new VniAllocator(cluster, InvalidRecords);
+        _lease = new LeaseKeeper(cluster, options.LeaseTtl, logger, loops);
+        _hosts = new HostWatch(cluster, new HostDirectory(InvalidRecords), logger);
+        _admission = new PeerAdmission(InvalidRecords, _hosts.Directory, NetworkFactsOf);
+        _peerSync = new PeerSync(cluster, _peers, _admission, ApplyPeerChange, logger);
+        _hosts.Subscribe(_peerSync.RecheckHostsAsync);
         _services = new NetworkServices(options, _local, _lease, _peers, dataPlane, underlay, logger);
-        ClusterNetworks = new NetworkRecords(_cluster);
+        ClusterNetworks = new NetworkRecords(_cluster, InvalidRecords);
     }
+
+    /// <summary>The store records this host met that are invalid (skipped, never programmed): <c>dnp status</c> counts them, <c>dnp doctor</c> lists them.</summary>
+    public InvalidRecordLog InvalidRecords { get; }
+
+    /// <summary>Every background loop of this plugin (the driver's and the host's) runs under this supervisor; <c>dnp status</c> shows their health.</summary>
+    public LoopSupervisor Loops { get; }
 
     public string HostId => _options.HostId;
     public Underlay Underlay => _underlay;
@@ -70,10 +84,11 @@ public sealed partial class OverlayDriver : IAsyncDisposable
     public static async Task<OverlayDriver> StartAsync(DriverOptions options, IKvStore cluster, IKvStore local, ILoggerFactory loggers, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(loggers);
-        var dataPlane = NetlinkDataPlane.OpenHost(loggers.CreateLogger<OverlayDriver>());
+        var loops = new LoopSupervisor(loggers.CreateLogger<LoopSupervisor>());
+        var dataPlane = NetlinkDataPlane.OpenHost(loggers.CreateLogger<OverlayDriver>(), loops);
         try
         {
-            return await StartAsync(options, cluster, local, dataPlane, loggers, ct).ConfigureAwait(false);
+            return await StartAsync(options, cluster, local, dataPlane, loggers, ct, loops).ConfigureAwait(false);
         }
         catch
         {
@@ -83,19 +98,22 @@ public sealed partial class OverlayDriver : IAsyncDisposable
     }
 
     /// <summary>Start on a given kernel (tests pass an in-memory one); the driver owns <paramref name="dataPlane"/> from here.</summary>
-    internal static async Task<OverlayDriver> StartAsync(DriverOptions options, IKvStore cluster, IKvStore local, IDataPlane dataPlane, ILoggerFactory loggers, CancellationToken ct)
+    internal static async Task<OverlayDriver> StartAsync(DriverOptions options, IKvStore cluster, IKvStore local, IDataPlane dataPlane, ILoggerFactory loggers, CancellationToken ct,
+        LoopSupervisor? loops = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
         ArgumentNullException.ThrowIfNull(dataPlane);
         var logger = loggers.CreateLogger<OverlayDriver>();
         var underlay = dataPlane.ResolveUnderlay(options.Advertise);
-        var driver = new OverlayDriver(options with { Locator = underlay.Locator }, cluster, local, dataPlane, underlay, logger);
+        var driver = new OverlayDriver(options with { Locator = underlay.Locator }, cluster, local, dataPlane, underlay, logger, loops ?? new LoopSupervisor(logger));
         await driver._lease.StartAsync(ct).ConfigureAwait(false);
         await driver._lease.PutAsync(ClusterKeys.Host(options.HostId),
             RecordStore.Encode(new HostRecord(options.HostId, underlay.Locator.ToString(), DateTimeOffset.UtcNow, typeof(OverlayDriver).Assembly.GetName().Version?.ToString() ?? "0"), DriverJsonContext.Default.HostRecord), ct).ConfigureAwait(false);
+        await driver._hosts.LoadAsync(ct).ConfigureAwait(false); // endpoint records meet a known set of hosts from the start
         var (networks, endpoints) = await driver.RestoreAsync(ct).ConfigureAwait(false);
-        driver._peerSync.Start();
+        driver.Loops.Start("host-watch", driver._hosts.RunAsync);
+        driver.Loops.Start("peer-watch", driver._peerSync.RunAsync);
         DriverLog.Started(logger, options.HostId, underlay.Locator.ToString(), underlay.InterfaceName, underlay.OverlayMtu, networks, endpoints);
         return driver;
     }
@@ -111,7 +129,8 @@ public sealed partial class OverlayDriver : IAsyncDisposable
             return new NetworkStatus(n.DockerNetworkId, n.LogicalId, n.Network.Vni, n.Network.SandboxName,
                 n.SandboxOpen, n.Network.Subnets.Select(s => s.Pool).ToList(), n.Endpoints.Count, remote);
         }).OrderBy(n => n.LogicalId, StringComparer.Ordinal).ToList();
-        return new DriverStatus(_options.HostId, _underlay.Locator.ToString(), _underlay.InterfaceName, _underlay.OverlayMtu, networks, Replication.Snapshot());
+        return new DriverStatus(_options.HostId, _underlay.Locator.ToString(), _underlay.InterfaceName, _underlay.OverlayMtu, networks, Replication.Snapshot(),
+            InvalidRecords.Snapshot(), Loops.Health());
     }
 
     /// <summary>This host's Docker networks, the logical network each one is, and how many endpoints each has.</summary>
@@ -153,6 +172,10 @@ public sealed partial class OverlayDriver : IAsyncDisposable
         return (networks.Count, endpoints.Count);
     }
 
+    /// <summary>What an endpoint record of <paramref name="logicalId"/> is checked against: this host's copy of the network, if it has one.</summary>
+    private NetworkFacts? NetworkFactsOf(string logicalId) =>
+        _networks.Values.FirstOrDefault(n => n.LogicalId == logicalId) is { } network ? NetworkFacts.From(network.Network) : null;
+
     /// <summary>A watch change, programmed into every open namespace it concerns (each under its own kernel gate).</summary>
     private Task ApplyPeerChange(PeerChange change)
     {
@@ -177,7 +200,7 @@ public sealed partial class OverlayDriver : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _peerSync.DisposeAsync().ConfigureAwait(false);
+        await Loops.DisposeAsync().ConfigureAwait(false);
         await _lease.DisposeAsync().ConfigureAwait(false);
         foreach (var network in _networks.Values)
             await network.DisposeAsync().ConfigureAwait(false); // kernel state stays: flows keep running across restarts

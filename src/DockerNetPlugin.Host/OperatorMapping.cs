@@ -10,7 +10,10 @@ internal static class OperatorMapping
     public static StatusView ToView(this DriverStatus status) => new(
         status.HostId, status.Locator, status.UnderlayInterface, status.OverlayMtu,
         status.Networks.Select(n => new NetworkStatusView(n.DockerNetworkId, n.LogicalId, n.Vni, n.Sandbox, n.SandboxPresent, n.Subnets, n.LocalEndpoints, n.RemotePeers)).ToList(),
-        status.Replication.Select(r => new ReplicationView(r.LogicalId, r.Name, r.State, r.Detail)).ToList());
+        status.Replication.Select(r => new ReplicationView(r.LogicalId, r.Name, r.State, r.Detail)).ToList(),
+        new InvalidRecordsView(status.InvalidRecords.Count,
+            status.InvalidRecords.Records.Select(r => new InvalidRecordView(r.Key, r.Reason, r.FirstSeen, r.LastSeen, r.Times)).ToList()),
+        status.Loops.Select(l => new LoopHealthView(l.Name, l.State.ToString().ToLowerInvariant(), l.Restarts, l.LastError, l.LastErrorAt, l.RetryAt)).ToList());
 
     public static DriftReportView ToView(this DriftReport report) => new(
         report.Found.Select(ToView).ToList(), report.Repaired.Select(ToView).ToList(), report.Remaining.Select(ToView).ToList(), report.Notes);

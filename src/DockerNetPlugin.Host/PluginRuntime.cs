@@ -95,7 +95,7 @@ internal sealed class PluginRuntime : IAsyncDisposable
             {
                 return;
             }
-            catch (Exception e) when (e is StoreException or DriverException or IOException or UnauthorizedAccessException or Netlink.NetlinkException or NotSupportedException)
+            catch (Exception e) // whatever it is (a bad store record included), start-up retries; it never ends silently
             {
                 _lastError = e.Message;
                 HostLog.InitFailed(_logger, e.Message, delay.TotalSeconds);

@@ -166,7 +166,7 @@ public sealed class OverlayDriverTests
         await bed.PublishRemoteAsync(late);
         await Eventually.TrueAsync(() => ns.HasPeer(IPAddress.Parse("10.20.0.102"), PhysicalAddress.Parse(late.Mac.Replace(':', '-')), IPAddress.Parse("192.0.2.2")), "late peer programmed");
 
-        var moved = late with { Locator = "192.0.2.3" };
+        var moved = late with { HostId = "host-c", Locator = "192.0.2.3" }; // the endpoint moved to another host
         await bed.PublishRemoteAsync(moved);
         await Eventually.TrueAsync(() => ns.HasPeer(IPAddress.Parse("10.20.0.102"), PhysicalAddress.Parse(late.Mac.Replace(':', '-')), IPAddress.Parse("192.0.2.3")), "moved peer re-pointed");
 
@@ -252,7 +252,7 @@ public sealed class OverlayDriverTests
     {
         await using var bed = await DriverBed.StartAsync();
         await bed.CreateNetworkAsync("net1");
-        await bed.PublishRemoteAsync(DriverBed.Remote("net1", 1, host: "dead"));
+        await bed.PublishRemoteAsync(DriverBed.Remote("net1", 1, host: "dead"), registerHost: false);
         await bed.Cluster.PutAsync(ClusterKeys.Membership("net1", "dead"), RecordStore.Encode(new NetworkMembership("net1", "dead", "x"), DriverJsonContext.Default.NetworkMembership), null, CancellationToken.None);
 
         await Assert.ThrowsAsync<InvalidRequestException>(() => bed.Driver.ForgetHostAsync(DriverBed.HostId, CancellationToken.None));

@@ -19,17 +19,18 @@ internal sealed class LeaseKeeper : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly object _gate = new(); // bottom level: guards _owned, _lease and _generation; never held across an await
     private readonly Dictionary<string, ReadOnlyMemory<byte>> _owned = new();
-    private readonly CancellationTokenSource _stop = new();
+    private readonly Trust.LoopSupervisor _loops;
     private ILease? _lease;
     private long _generation; // bumped each time a new lease replaces the old one
-    private Task? _watchdog;
+    private Trust.SupervisedLoop? _watchdog;
     private TaskCompletionSource _renewed = new(TaskCreationOptions.RunContinuationsAsynchronously); // completed and replaced at each renewal
 
-    public LeaseKeeper(IKvStore store, TimeSpan ttl, ILogger logger)
+    public LeaseKeeper(IKvStore store, TimeSpan ttl, ILogger logger, Trust.LoopSupervisor loops)
     {
         _store = store;
         _ttl = ttl;
         _logger = logger;
+        _loops = loops;
     }
 
     public async Task StartAsync(CancellationToken ct)
@@ -37,7 +38,7 @@ internal sealed class LeaseKeeper : IAsyncDisposable
         var lease = await _store.GrantLeaseAsync(_ttl, ct).ConfigureAwait(false);
         lock (_gate)
             _lease = lease;
-        _watchdog = Task.Run(WatchAsync, CancellationToken.None);
+        _watchdog = _loops.Start("lease-keeper", WatchAsync); // waits for the lease's loss and renews it
     }
 
     /// <summary>Write a key held by the lease and remember it for re-announcement.</summary>
@@ -87,21 +88,21 @@ internal sealed class LeaseKeeper : IAsyncDisposable
             return _owned.Keys.ToList();
     }
 
-    private async Task WatchAsync()
+    private async Task WatchAsync(CancellationToken stop)
     {
-        while (!_stop.IsCancellationRequested)
+        while (!stop.IsCancellationRequested)
         {
             ILease lease;
             lock (_gate)
                 lease = _lease!;
             try
             {
-                using var linked = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, lease.Lost);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, lease.Lost);
                 await Task.Delay(Timeout.Infinite, linked.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
+            catch (OperationCanceledException) when (!stop.IsCancellationRequested)
             {
-                await RenewAsync().ConfigureAwait(false);
+                await RenewAsync(stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -110,25 +111,25 @@ internal sealed class LeaseKeeper : IAsyncDisposable
         }
     }
 
-    private async Task RenewAsync()
+    private async Task RenewAsync(CancellationToken stop)
     {
         var delay = TimeSpan.FromMilliseconds(500);
-        while (!_stop.IsCancellationRequested)
+        while (!stop.IsCancellationRequested)
         {
             try
             {
-                var lease = await _store.GrantLeaseAsync(_ttl, _stop.Token).ConfigureAwait(false);
+                var lease = await _store.GrantLeaseAsync(_ttl, stop).ConfigureAwait(false);
                 List<KeyValuePair<string, ReadOnlyMemory<byte>>> owned;
                 lock (_gate)
                     owned = _owned.ToList();
                 foreach (var (key, value) in owned)
                 {
-                    await _store.PutAsync(key, value, lease, _stop.Token).ConfigureAwait(false);
+                    await _store.PutAsync(key, value, lease, stop).ConfigureAwait(false);
                     bool deleted;
                     lock (_gate)
                         deleted = !_owned.ContainsKey(key);
                     if (deleted)
-                        await _store.DeleteAsync(key, _stop.Token).ConfigureAwait(false); // withdrawn while being re-announced
+                        await _store.DeleteAsync(key, stop).ConfigureAwait(false); // withdrawn while being re-announced
                 }
                 TaskCompletionSource renewed;
                 lock (_gate)
@@ -147,7 +148,7 @@ internal sealed class LeaseKeeper : IAsyncDisposable
                 DriverLog.LeaseRenewFailed(_logger, e.Message);
                 try
                 {
-                    await Task.Delay(delay, _stop.Token).ConfigureAwait(false);
+                    await Task.Delay(delay, stop).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -155,7 +156,7 @@ internal sealed class LeaseKeeper : IAsyncDisposable
                 }
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
             }
-            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
                 return;
             }
@@ -164,9 +165,8 @@ internal sealed class LeaseKeeper : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
         if (_watchdog is not null)
-            await _watchdog.ConfigureAwait(false);
+            await _loops.StopAsync(_watchdog).ConfigureAwait(false);
         ILease? lease;
         lock (_gate)
             lease = _lease;
@@ -181,6 +181,5 @@ internal sealed class LeaseKeeper : IAsyncDisposable
                 DriverLog.LeaseRenewFailed(_logger, e.Message);
             }
         }
-        _stop.Dispose();
     }
 }

@@ -1,27 +1,34 @@
+using DockerNetPlugin.Driver.Trust;
 using DockerNetPlugin.Store;
 using Microsoft.Extensions.Logging;
 
 namespace DockerNetPlugin.Driver.Cluster;
 
 /// <summary>
-/// The one prefix watch of this host (<c>endpoints/</c>): keeps the <see cref="PeerTable"/> equal to the store and tells
-/// the driver which networks changed, so it can program their namespaces. Survives outages: the store's watch
-/// resumes by itself and reports a resync when continuity was lost.
+/// The <c>endpoints/</c> watch of this host: keeps the <see cref="PeerTable"/> equal to the store's valid records and
+/// tells the driver which networks changed, so it can program their namespaces. Every record goes through
+/// <see cref="PeerAdmission"/> first: an invalid one is reported and never reaches the table (or a kernel), and the
+/// records around it are applied as usual. Survives outages: the store's watch resumes by itself and reports a resync
+/// when continuity was lost. <see cref="RunAsync"/> is a loop body for the <see cref="LoopSupervisor"/>.
 /// </summary>
-internal sealed class PeerSync : IAsyncDisposable
+internal sealed class PeerSync
 {
     private readonly IKvStore _store;
     private readonly PeerTable _table;
+    private readonly PeerAdmission _admission;
     private readonly Func<PeerChange, Task> _apply;
     private readonly ILogger _logger;
-    private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _firstSync = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Task? _loop;
 
-    public PeerSync(IKvStore store, PeerTable table, Func<PeerChange, Task> apply, ILogger logger)
+    // Serialises the watch's changes with rechecks (host or network context changed), so a recheck never re-inserts a
+    // record that a delete removed meanwhile. Taken before any network's kernel gate (through _apply), never inside one.
+    private readonly SemaphoreSlim _order = new(1, 1);
+
+    public PeerSync(IKvStore store, PeerTable table, PeerAdmission admission, Func<PeerChange, Task> apply, ILogger logger)
     {
         _store = store;
         _table = table;
+        _admission = admission;
         _apply = apply;
         _logger = logger;
     }
@@ -29,33 +36,54 @@ internal sealed class PeerSync : IAsyncDisposable
     /// <summary>Completes once the first full state has been loaded (or the store is down: then later).</summary>
     public Task FirstSync => _firstSync.Task;
 
-    public void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
-
-    private async Task RunAsync(CancellationToken ct)
+    /// <summary>The watch, until <paramref name="ct"/> is cancelled. Store outages are waited out here; anything else goes to the supervisor.</summary>
+    public async Task RunAsync(CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
             try
             {
                 await foreach (var ev in _store.WatchPrefixAsync(ClusterKeys.EndpointsPrefix, 0, ct).ConfigureAwait(false))
-                    await HandleAsync(ev).ConfigureAwait(false);
+                    await OrderedAsync(() => HandleAsync(ev), ct).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is StoreException or DriverException)
+            catch (StoreException e)
             {
                 DriverLog.WatchFailed(_logger, e.Message);
-                try
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
+                await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>After the registered hosts changed: records held for their host's locator that are usable now.</summary>
+    public Task RecheckHostsAsync(CancellationToken ct) => OrderedAsync(async () =>
+    {
+        var admitted = _admission.Recheck();
+        if (admitted.Count > 0)
+            await UpsertAsync(admitted).ConfigureAwait(false);
+    }, ct);
+
+    /// <summary>
+    /// After this host learned a network (CreateNetwork): records of it that were admitted without its subnets (the
+    /// network was unknown here then) are checked again; those outside the subnets leave the table and are reported.
+    /// </summary>
+    public Task RecheckNetworkAsync(string logicalId, CancellationToken ct) => OrderedAsync(async () =>
+    {
+        var refused = _admission.Refuse(_table.Of(logicalId));
+        var removed = refused.Select(r => _table.Remove(r.NetworkId, r.EndpointId)).OfType<EndpointRecord>().ToList();
+        if (removed.Count > 0)
+            await _apply(new PeerChange([], removed, IsResync: false)).ConfigureAwait(false);
+    }, ct);
+
+    private async Task OrderedAsync(Func<Task> step, CancellationToken ct)
+    {
+        await _order.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await step().ConfigureAwait(false);
+        }
+        finally
+        {
+            _order.Release();
         }
     }
 
@@ -64,48 +92,37 @@ internal sealed class PeerSync : IAsyncDisposable
         switch (ev)
         {
             case KvResync resync:
-                var records = resync.Snapshot.Entries.Select(TryDecode).OfType<EndpointRecord>().ToList();
+                var records = _admission.AdmitAll(resync.Snapshot.Entries, ClusterKeys.EndpointsPrefix);
                 var gone = _table.ReplaceAll(records);
                 await _apply(new PeerChange(records, gone, IsResync: true)).ConfigureAwait(false);
                 _firstSync.TrySetResult();
                 break;
-            case KvPut put when TryDecode(put.Entry) is { } record:
-                var previous = _table.Upsert(record);
-                await _apply(new PeerChange([record], previous is not null && previous != record ? [previous] : [], IsResync: false)).ConfigureAwait(false);
+            case KvPut put:
+                if (_admission.Admit(put.Entry) is { } record)
+                    await UpsertAsync([record]).ConfigureAwait(false);
+                else if (RecordValidator.EndpointKey(put.Entry.Key) is var (network, endpoint) && _table.Remove(network, endpoint) is { } replaced)
+                    await _apply(new PeerChange([], [replaced], IsResync: false)).ConfigureAwait(false); // a valid record rewritten invalid: its entries go
                 break;
             case KvDeleted deleted:
-                var (network, endpoint) = Parse(deleted.Key);
-                if (network is not null && _table.Remove(network, endpoint!) is { } removed)
+                if (_admission.Deleted(deleted.Key) is var (net, ep) && _table.Remove(net, ep) is { } removed)
                     await _apply(new PeerChange([], [removed], IsResync: false)).ConfigureAwait(false);
                 break;
         }
     }
 
-    private EndpointRecord? TryDecode(KvEntry entry)
+    private async Task UpsertAsync(IReadOnlyList<EndpointRecord> records)
     {
-        try
+        var upserted = new List<EndpointRecord>();
+        var previous = new List<EndpointRecord>();
+        foreach (var record in records)
         {
-            return RecordStore.Decode(entry, DriverJsonContext.Default.EndpointRecord);
+            var old = _table.Upsert(record);
+            upserted.Add(record);
+            if (old is not null && old != record)
+                previous.Add(old);
         }
-        catch (DriverException e)
-        {
-            DriverLog.WatchFailed(_logger, e.Message);
-            return null;
-        }
-    }
-
-    private static (string? Network, string? Endpoint) Parse(string key)
-    {
-        var rest = key[ClusterKeys.EndpointsPrefix.Length..].Split('/');
-        return rest.Length == 2 ? (KeyLayout.Unescape(rest[0]), KeyLayout.Unescape(rest[1])) : (null, null);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        if (_loop is not null)
-            await _loop.ConfigureAwait(false);
-        _stop.Dispose();
+        if (upserted.Count > 0)
+            await _apply(new PeerChange(upserted, previous, IsResync: false)).ConfigureAwait(false);
     }
 }
 

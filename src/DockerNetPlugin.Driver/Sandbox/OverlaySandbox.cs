@@ -16,10 +16,12 @@ internal sealed class OverlaySandbox : ISandbox
 {
     private readonly RtnlHandle _host;
     private readonly ILogger _logger;
-    private MissResponder? _misses;
+    private readonly Trust.LoopSupervisor _loops;
+    private Trust.SupervisedLoop? _misses;
 
-    private OverlaySandbox(SandboxSpec spec, NetNs ns, RtnlHandle handle, RtnlHandle host, int bridgeIndex, int vxlanIndex, ILogger logger)
+    private OverlaySandbox(SandboxSpec spec, NetNs ns, RtnlHandle handle, RtnlHandle host, int bridgeIndex, int vxlanIndex, ILogger logger, Trust.LoopSupervisor loops)
     {
+        _loops = loops;
         Spec = spec;
         Namespace = ns;
         Handle = handle;
@@ -38,7 +40,7 @@ internal sealed class OverlaySandbox : ISandbox
     private int VxlanIndex { get; }
 
     /// <summary>Open the namespace (creating it if missing) and make sure br0 and vxlan0 match <paramref name="spec"/>.</summary>
-    public static OverlaySandbox Ensure(SandboxSpec spec, RtnlHandle host, ILogger logger)
+    public static OverlaySandbox Ensure(SandboxSpec spec, RtnlHandle host, ILogger logger, Trust.LoopSupervisor loops)
     {
         var created = !NetNs.Exists(spec.Path);
         NetNs? ns = null;
@@ -51,7 +53,7 @@ internal sealed class OverlaySandbox : ISandbox
             var bridge = EnsureBridge(handle, spec);
             var vxlan = EnsureVxlan(host, handle, ns, spec, bridge);
             handle.LinkSetUp(bridge);
-            return new OverlaySandbox(spec, ns, handle, host, bridge, vxlan, logger);
+            return new OverlaySandbox(spec, ns, handle, host, bridge, vxlan, logger, loops);
         }
         catch (Exception e) when (e is NetlinkException or IOException or UnauthorizedAccessException)
         {
@@ -155,8 +157,8 @@ internal sealed class OverlaySandbox : ISandbox
 
     public void OnMiss(Action<NeighborMiss> answer)
     {
-        _misses?.StopInBackground();
-        _misses = MissResponder.Start(Namespace, answer, _logger);
+        StopMissesInBackground();
+        _misses = MissResponder.Start(_loops, System.IO.Path.GetFileName(Spec.Path), Namespace, answer);
     }
 
     /// <summary>Delete vxlan0 (freeing the VNI) and the namespace itself.</summary>
@@ -170,8 +172,7 @@ internal sealed class OverlaySandbox : ISandbox
     /// <summary>Stops the miss listener without waiting (safe under the network's kernel gate, which answers take).</summary>
     public void Close()
     {
-        _misses?.StopInBackground();
-        _misses = null;
+        StopMissesInBackground();
         Handle.Dispose();
         Namespace.Dispose();
     }
@@ -181,9 +182,21 @@ internal sealed class OverlaySandbox : ISandbox
         if (_misses is { } misses)
         {
             _misses = null;
-            await misses.DisposeAsync().ConfigureAwait(false);
+            await _loops.StopAsync(misses).ConfigureAwait(false);
         }
         Close();
+    }
+
+    /// <summary>
+    /// The miss loop leaves the supervisor at once (its name is free for a re-opened namespace) and is awaited in the
+    /// background: its answers take the network's kernel gate, which a caller here may hold.
+    /// </summary>
+    private void StopMissesInBackground()
+    {
+        if (_misses is not { } misses)
+            return;
+        _misses = null;
+        _ = _loops.StopAsync(misses);
     }
 
     private static int EnsureBridge(RtnlHandle handle, SandboxSpec spec)

@@ -74,15 +74,30 @@ internal sealed class DriverBed : IAsyncDisposable
         await Driver.JoinAsync(network, endpoint, CancellationToken.None);
     }
 
-    /// <summary>Writes an endpoint record as another host would publish it.</summary>
-    public Task PublishRemoteAsync(EndpointRecord record) =>
-        Cluster.PutAsync(ClusterKeys.Endpoint(record.NetworkId, record.EndpointId), RecordStore.Encode(record, DriverJsonContext.Default.EndpointRecord), null, CancellationToken.None);
+    /// <summary>
+    /// Writes an endpoint record as another host would publish it: that host's <c>hosts/</c> record (its locator, which
+    /// endpoint records are checked against) first, unless <paramref name="registerHost"/> is false (a dead host).
+    /// </summary>
+    public async Task PublishRemoteAsync(EndpointRecord record, bool registerHost = true)
+    {
+        if (registerHost && record.HostId != HostId)
+            await RegisterHostAsync(record.HostId, record.Locator);
+        await Cluster.PutAsync(ClusterKeys.Endpoint(record.NetworkId, record.EndpointId), RecordStore.Encode(record, DriverJsonContext.Default.EndpointRecord), null, CancellationToken.None);
+    }
+
+    /// <summary>Writes another host's <c>hosts/</c> record.</summary>
+    public Task RegisterHostAsync(string hostId, string locator) =>
+        Cluster.PutAsync(ClusterKeys.Host(hostId), RecordStore.Encode(new HostRecord(hostId, locator, DateTimeOffset.UtcNow, "test"), DriverJsonContext.Default.HostRecord), null, CancellationToken.None);
+
+    /// <summary>Writes raw bytes under a key, as a broken or hostile writer would.</summary>
+    public Task PutRawAsync(string key, string value) =>
+        Cluster.PutAsync(key, System.Text.Encoding.UTF8.GetBytes(value), null, CancellationToken.None);
 
     public Task DeleteRemoteAsync(EndpointRecord record) =>
         Cluster.DeleteAsync(ClusterKeys.Endpoint(record.NetworkId, record.EndpointId), CancellationToken.None);
 
-    public static EndpointRecord Remote(string logical, int i, string host = "host-b") =>
-        new(logical, $"remote{i:D4}", host, $"10.20.0.{100 + i}/24", null, $"02:42:0a:14:00:{100 + i:x2}", "192.0.2.2");
+    public static EndpointRecord Remote(string logical, int i, string host = "host-b", string prefix = "10.20.0.") =>
+        new(logical, $"remote{i:D4}", host, $"{prefix}{100 + i}/24", null, $"02:42:0a:14:00:{100 + i:x2}", "192.0.2.2");
 
     public FakeNamespace Sandbox(string logical) =>
         Kernel.Namespace(Path.Combine(NetnsDirectory, DeviceNames.Sandbox(logical))) ?? throw new InvalidOperationException($"no namespace for {logical}");
