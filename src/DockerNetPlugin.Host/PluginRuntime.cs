@@ -81,7 +81,7 @@ internal sealed class PluginRuntime : IAsyncDisposable
                     Replicate = _settings.Replicate,
                     LeaseTtl = _settings.LeaseTtl,
                 }, _cluster, _local, _loggers, ct).ConfigureAwait(false);
-                var ipam = new IpamService(_cluster, new IpamOptions(hostId), _loggers.CreateLogger<IpamService>());
+                var ipam = new IpamService(_cluster, new IpamOptions(hostId) { InvalidRecords = driver.InvalidRecords }, _loggers.CreateLogger<IpamService>());
                 _engine = new Engine.DockerEngineClient(_settings.DockerHost, logger: _loggers.CreateLogger<Engine.DockerEngineClient>());
                 if (_settings.Replicate)
                     StartReplication(driver, _engine);
