@@ -15,6 +15,12 @@ internal static class StatusCommand
     {
         Console.WriteLine($"host      {status.HostId}");
         Console.WriteLine($"locator   {status.Locator} ({status.UnderlayInterface}, overlay MTU {status.OverlayMtu})");
+        if (status.VxlanGuard is { } g)
+        {
+            Console.WriteLine(g.State == "active"
+                ? $"guard     UDP {g.Port}: {g.Vteps} VTEPs allowed, dropped {g.DroppedPackets} datagrams ({g.DroppedBytes} bytes) from other sources"
+                : $"guard     UDP {g.Port}: {g.State}{(g.Problem is null ? "" : " - " + g.Problem)}");
+        }
         Console.WriteLine();
         var table = new TextTable("NETWORK", "LOGICAL", "VNI", "NAMESPACE", "SUBNETS", "LOCAL", "PEERS");
         foreach (var n in status.Networks)

@@ -9,7 +9,14 @@ public sealed record StatusView(
     IReadOnlyList<NetworkStatusView> Networks,
     IReadOnlyList<ReplicationView> Replication,
     InvalidRecordsView? InvalidRecords = null,
-    IReadOnlyList<LoopHealthView>? Loops = null);
+    IReadOnlyList<LoopHealthView>? Loops = null,
+    VxlanGuardView? VxlanGuard = null);
+
+/// <summary>
+/// The VXLAN port guard: enabled (DNP_VXLAN_GUARD), state (active, idle: no dnp network here, off, failed, missing,
+/// unknown), the port, how many VTEPs it lets in, and what it dropped (datagrams to the port from anyone else).
+/// </summary>
+public sealed record VxlanGuardView(bool Enabled, string State, int Port, int Vteps, ulong DroppedPackets, ulong DroppedBytes, string? Problem);
 
 /// <summary>
 /// The store records this host skipped as invalid (never programmed): all counted, the first ones listed by key.

@@ -17,6 +17,9 @@ public sealed record DriverOptions
     /// <summary>UDP port of VXLAN (DNP_VXLAN_PORT).</summary>
     public ushort VxlanPort { get; init; } = 4789;
 
+    /// <summary>Drop VXLAN from anything but the cluster's live hosts' VTEPs (DNP_VXLAN_GUARD, default on).</summary>
+    public bool VxlanGuard { get; init; } = true;
+
     /// <summary>Replicate networks to every host through their Engine API (DNP_REPLICATE).</summary>
     public bool Replicate { get; init; } = true;
 

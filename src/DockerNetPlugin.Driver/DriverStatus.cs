@@ -9,7 +9,8 @@ public sealed record DriverStatus(
     IReadOnlyList<NetworkStatus> Networks,
     IReadOnlyList<Replication.ReplicationStatus> Replication,
     Trust.InvalidRecordsStatus InvalidRecords,
-    IReadOnlyList<Trust.LoopHealth> Loops);
+    IReadOnlyList<Trust.LoopHealth> Loops,
+    Guard.VxlanGuardStatus VxlanGuard);
 
 public sealed record NetworkStatus(
     string DockerNetworkId,

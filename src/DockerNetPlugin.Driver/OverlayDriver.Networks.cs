@@ -52,6 +52,7 @@ public sealed partial class OverlayDriver
                     record.Mtu ?? mtu, DeviceNames.Sandbox(logicalId));
                 await _local.PutAsync(ClusterKeys.LocalNetwork(request.DockerNetworkId), local, DriverJsonContext.Default.LocalNetwork, null, ct).ConfigureAwait(false);
                 _networks.TryAdd(request.DockerNetworkId, new OverlayNetwork(local, _services));
+                SyncGuard(); // before any Join can make a VXLAN device
                 DriverLog.NetworkCreated(_logger, request.DockerNetworkId, logicalId, record.Vni);
             }
             catch
@@ -104,6 +105,7 @@ public sealed partial class OverlayDriver
         }
         await _local.DeleteAsync(ClusterKeys.LocalNetwork(dockerNetworkId), ct).ConfigureAwait(false);
         _networks.TryRemove(dockerNetworkId, out _);
+        SyncGuard(); // the last network takes the guard with it
         DriverLog.NetworkDeleted(_logger, dockerNetworkId, logicalId, last);
     }
 

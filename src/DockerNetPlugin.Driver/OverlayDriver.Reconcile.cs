@@ -50,6 +50,10 @@ public sealed partial class OverlayDriver
                 _dataPlane.DeleteSandbox(path);
         }
 
+        if (_guard?.NeedsRepair() == true
+            && drift.Add(new DriftItem("-", DriftKinds.GuardMissing, "inet dnp_vxlan_guard", $"the VXLAN guard is not in place ({_guard.Status().Problem}); repair builds it"), repair))
+            SyncGuard(rebuild: true);
+
         var containerSides = networks.SelectMany(n => n.Endpoints.Select(e => e.ContainerSideName)).ToHashSet(StringComparer.Ordinal);
         var vnis = networks.Select(n => n.Network.Vni).ToHashSet();
         foreach (var device in _dataPlane.ListHostDevices())

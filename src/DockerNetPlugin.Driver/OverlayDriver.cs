@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using DockerNetPlugin.Driver.Cluster;
+using DockerNetPlugin.Driver.Guard;
 using DockerNetPlugin.Driver.Local;
 using DockerNetPlugin.Driver.Replication;
 using DockerNetPlugin.Driver.Sandbox;
@@ -29,6 +30,7 @@ public sealed partial class OverlayDriver : IAsyncDisposable
     private readonly PeerSync _peerSync;
     private readonly HostWatch _hosts;
     private readonly PeerAdmission _admission;
+    private readonly VxlanGuard? _guard;
     private readonly NetworkServices _services;
     private readonly ILogger _logger;
 
@@ -39,7 +41,8 @@ public sealed partial class OverlayDriver : IAsyncDisposable
     // network lock, never inside one.
     private readonly SemaphoreSlim _registryGate = new(1, 1);
 
-    private OverlayDriver(DriverOptions options, IKvStore cluster, IKvStore local, IDataPlane dataPlane, Underlay underlay, ILogger logger, LoopSupervisor loops)
+    private OverlayDriver(DriverOptions options, IKvStore cluster, IKvStore local, IDataPlane dataPlane, Underlay underlay, ILogger logger, LoopSupervisor loops,
+        IVxlanGuardKernel? guardKernel)
     {
         _options = options;
         _cluster = new RecordStore(cluster);
@@ -55,6 +58,11 @@ public sealed partial class OverlayDriver : IAsyncDisposable
         _admission = new PeerAdmission(InvalidRecords, _hosts.Directory, NetworkFactsOf);
         _peerSync = new PeerSync(cluster, _peers, _admission, ApplyPeerChange, logger);
         _hosts.Subscribe(_peerSync.RecheckHostsAsync);
+        if (guardKernel is not null)
+        {
+            _guard = new VxlanGuard(guardKernel, _hosts.Directory, options.VxlanPort, logger);
+            _hosts.Subscribe(_guard.HostsChangedAsync);
+        }
         _services = new NetworkServices(options, _local, _lease, _peers, dataPlane, underlay, logger);
         ClusterNetworks = new NetworkRecords(_cluster, InvalidRecords);
     }
@@ -84,34 +92,71 @@ public sealed partial class OverlayDriver : IAsyncDisposable
     public static async Task<OverlayDriver> StartAsync(DriverOptions options, IKvStore cluster, IKvStore local, ILoggerFactory loggers, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(loggers);
+        var logger = loggers.CreateLogger<OverlayDriver>();
         var loops = new LoopSupervisor(loggers.CreateLogger<LoopSupervisor>());
-        var dataPlane = NetlinkDataPlane.OpenHost(loggers.CreateLogger<OverlayDriver>(), loops);
+        var dataPlane = NetlinkDataPlane.OpenHost(logger, loops);
+        IVxlanGuardKernel? guard = null;
         try
         {
-            return await StartAsync(options, cluster, local, dataPlane, loggers, ct, loops).ConfigureAwait(false);
+            guard = OpenGuard(options, logger);
+            return await StartAsync(options, cluster, local, dataPlane, loggers, ct, loops, guard).ConfigureAwait(false);
         }
         catch
         {
+            guard?.Dispose();
             dataPlane.Dispose();
             throw;
         }
     }
 
     /// <summary>Start on a given kernel (tests pass an in-memory one); the driver owns <paramref name="dataPlane"/> from here.</summary>
+    /// <summary>
+    /// The guard's kernel half (nf_tables in the host namespace), or null with DNP_VXLAN_GUARD=off (then a guard table
+    /// an earlier run left is removed). A kernel without nf_tables gives a guard whose every call fails: dnp runs, and
+    /// its status and log say the port is not guarded.
+    /// </summary>
+    private static IVxlanGuardKernel? OpenGuard(DriverOptions options, ILogger logger)
+    {
+        IVxlanGuardKernel kernel;
+        try
+        {
+            kernel = NetlinkVxlanGuardKernel.OpenHost(options.HostId);
+        }
+        catch (Netlink.NetlinkException e)
+        {
+            kernel = new UnavailableGuardKernel(e.Message);
+        }
+        if (options.VxlanGuard)
+            return kernel;
+        using (kernel)
+        {
+            try
+            {
+                VxlanGuard.RemoveLeftover(kernel, logger);
+            }
+            catch (Exception e) when (e is Netlink.NetlinkException or Netlink.Nftables.NftTableNotOursException)
+            {
+                GuardLog.Failed(logger, options.VxlanPort, e.Message);
+            }
+        }
+        return null;
+    }
+
     internal static async Task<OverlayDriver> StartAsync(DriverOptions options, IKvStore cluster, IKvStore local, IDataPlane dataPlane, ILoggerFactory loggers, CancellationToken ct,
-        LoopSupervisor? loops = null)
+        LoopSupervisor? loops = null, IVxlanGuardKernel? guard = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
         ArgumentNullException.ThrowIfNull(dataPlane);
         var logger = loggers.CreateLogger<OverlayDriver>();
         var underlay = dataPlane.ResolveUnderlay(options.Advertise);
-        var driver = new OverlayDriver(options with { Locator = underlay.Locator }, cluster, local, dataPlane, underlay, logger, loops ?? new LoopSupervisor(logger));
+        var driver = new OverlayDriver(options with { Locator = underlay.Locator }, cluster, local, dataPlane, underlay, logger, loops ?? new LoopSupervisor(logger), guard);
         await driver._lease.StartAsync(ct).ConfigureAwait(false);
         await driver._lease.PutAsync(ClusterKeys.Host(options.HostId),
             RecordStore.Encode(new HostRecord(options.HostId, underlay.Locator.ToString(), DateTimeOffset.UtcNow, typeof(OverlayDriver).Assembly.GetName().Version?.ToString() ?? "0"), DriverJsonContext.Default.HostRecord), ct).ConfigureAwait(false);
         await driver._hosts.LoadAsync(ct).ConfigureAwait(false); // endpoint records meet a known set of hosts from the start
         var (networks, endpoints) = await driver.RestoreAsync(ct).ConfigureAwait(false);
+        driver.SyncGuard(); // restored networks: guarded before the watches run; none: a leftover guard goes
         driver.Loops.Start("host-watch", driver._hosts.RunAsync);
         driver.Loops.Start("peer-watch", driver._peerSync.RunAsync);
         DriverLog.Started(logger, options.HostId, underlay.Locator.ToString(), underlay.InterfaceName, underlay.OverlayMtu, networks, endpoints);
@@ -130,7 +175,7 @@ public sealed partial class OverlayDriver : IAsyncDisposable
                 n.SandboxOpen, n.Network.Subnets.Select(s => s.Pool).ToList(), n.Endpoints.Count, remote);
         }).OrderBy(n => n.LogicalId, StringComparer.Ordinal).ToList();
         return new DriverStatus(_options.HostId, _underlay.Locator.ToString(), _underlay.InterfaceName, _underlay.OverlayMtu, networks, Replication.Snapshot(),
-            InvalidRecords.Snapshot(), Loops.Health());
+            InvalidRecords.Snapshot(), Loops.Health(), _guard?.Status() ?? VxlanGuardStatus.Off(_options.VxlanPort));
     }
 
     /// <summary>This host's Docker networks, the logical network each one is, and how many endpoints each has.</summary>
@@ -172,6 +217,9 @@ public sealed partial class OverlayDriver : IAsyncDisposable
         return (networks.Count, endpoints.Count);
     }
 
+    /// <summary>The guard exists while this host has any dnp network (see <see cref="VxlanGuard"/>).</summary>
+    private void SyncGuard(bool rebuild = false) => _guard?.Sync(() => !_networks.IsEmpty, rebuild);
+
     /// <summary>What an endpoint record of <paramref name="logicalId"/> is checked against: this host's copy of the network, if it has one.</summary>
     private NetworkFacts? NetworkFactsOf(string logicalId) =>
         _networks.Values.FirstOrDefault(n => n.LogicalId == logicalId) is { } network ? NetworkFacts.From(network.Network) : null;
@@ -204,6 +252,7 @@ public sealed partial class OverlayDriver : IAsyncDisposable
         await _lease.DisposeAsync().ConfigureAwait(false);
         foreach (var network in _networks.Values)
             await network.DisposeAsync().ConfigureAwait(false); // kernel state stays: flows keep running across restarts
+        _guard?.Dispose(); // the table stays: the VXLAN devices stay up across restarts, so must the guard
         _dataPlane.Dispose();
         _registryGate.Dispose();
     }

@@ -13,6 +13,9 @@ public sealed record HostSettings
     public string? Advertise { get; init; }
     public ushort VxlanPort { get; init; } = 4789;
     public bool Replicate { get; init; } = true;
+
+    /// <summary>Drop VXLAN from anything but the cluster's live hosts' VTEPs (DNP_VXLAN_GUARD=on|off).</summary>
+    public bool VxlanGuard { get; init; } = true;
     public string LogLevel { get; init; } = "info";
     public string LogFormat { get; init; } = "text";
     public TimeSpan LeaseTtl { get; init; } = TimeSpan.FromSeconds(10);
@@ -39,6 +42,7 @@ public sealed record HostSettings
             Advertise = Get("DNP_ADVERTISE_ADDR"),
             VxlanPort = Get("DNP_VXLAN_PORT") is { } port ? ParsePort(port) : d.VxlanPort,
             Replicate = Get("DNP_REPLICATE") is { } r ? ParseBool("DNP_REPLICATE", r) : d.Replicate,
+            VxlanGuard = Get("DNP_VXLAN_GUARD") is { } g ? ParseBool("DNP_VXLAN_GUARD", g) : d.VxlanGuard,
             LogLevel = Get("DNP_LOG_LEVEL") ?? d.LogLevel,
             LogFormat = Get("DNP_LOG_FORMAT") is { } f ? ParseFormat(f) : d.LogFormat,
             LeaseTtl = Get("DNP_LEASE_TTL") is { } ttl ? TimeSpan.FromSeconds(ParseSeconds("DNP_LEASE_TTL", ttl, 2, 3600)) : d.LeaseTtl,

@@ -13,7 +13,9 @@ internal static class OperatorMapping
         status.Replication.Select(r => new ReplicationView(r.LogicalId, r.Name, r.State, r.Detail)).ToList(),
         new InvalidRecordsView(status.InvalidRecords.Count,
             status.InvalidRecords.Records.Select(r => new InvalidRecordView(r.Key, r.Reason, r.FirstSeen, r.LastSeen, r.Times)).ToList()),
-        status.Loops.Select(l => new LoopHealthView(l.Name, l.State.ToString().ToLowerInvariant(), l.Restarts, l.LastError, l.LastErrorAt, l.RetryAt)).ToList());
+        status.Loops.Select(l => new LoopHealthView(l.Name, l.State.ToString().ToLowerInvariant(), l.Restarts, l.LastError, l.LastErrorAt, l.RetryAt)).ToList(),
+        new VxlanGuardView(status.VxlanGuard.Enabled, status.VxlanGuard.State, status.VxlanGuard.Port, status.VxlanGuard.Vteps,
+            status.VxlanGuard.DroppedPackets, status.VxlanGuard.DroppedBytes, status.VxlanGuard.Problem));
 
     public static DriftReportView ToView(this DriftReport report) => new(
         report.Found.Select(ToView).ToList(), report.Repaired.Select(ToView).ToList(), report.Remaining.Select(ToView).ToList(), report.Notes);

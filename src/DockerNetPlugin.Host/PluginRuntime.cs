@@ -79,6 +79,7 @@ internal sealed class PluginRuntime : IAsyncDisposable
                     Advertise = _settings.Advertise,
                     VxlanPort = _settings.VxlanPort,
                     Replicate = _settings.Replicate,
+                    VxlanGuard = _settings.VxlanGuard,
                     LeaseTtl = _settings.LeaseTtl,
                 }, _cluster, _local, _loggers, ct).ConfigureAwait(false);
                 var ipam = new IpamService(_cluster, new IpamOptions(hostId) { InvalidRecords = driver.InvalidRecords }, _loggers.CreateLogger<IpamService>());

@@ -217,7 +217,8 @@ internal sealed class OverlaySandbox : ISandbox
     private static int EnsureVxlan(RtnlHandle host, RtnlHandle handle, NetNs ns, SandboxSpec spec, int bridge)
     {
         var existing = handle.LinkByName(DeviceNames.Vxlan);
-        if (existing?.Vxlan is { } info && info.Vni == spec.Vni && info.Port == spec.Port && !info.Learning && info.Proxy && info.L2Miss && info.L3Miss)
+        if (existing?.Vxlan is { } info && info.Vni == spec.Vni && info.Port == spec.Port && !info.Learning && info.Proxy && info.L2Miss && info.L3Miss
+            && Equals(info.Local, spec.Local))
         {
             if (existing.Mtu != spec.Mtu)
                 handle.LinkSetMtu(existing.Index, spec.Mtu);
@@ -232,7 +233,7 @@ internal sealed class OverlaySandbox : ISandbox
         // Created in the host namespace so its UDP socket binds to the underlay, then moved in (as Docker does).
         var hostName = DeviceNames.HostVxlan(spec.Vni, spec.LogicalNetworkId);
         DeleteIfPresent(host, hostName);
-        var hostIndex = host.VxlanAdd(new VxlanSpec(hostName, spec.Vni, spec.Port, Learning: false, Proxy: true, L2Miss: true, L3Miss: true, Mtu: spec.Mtu));
+        var hostIndex = host.VxlanAdd(new VxlanSpec(hostName, spec.Vni, spec.Port, Learning: false, Proxy: true, L2Miss: true, L3Miss: true, Mtu: spec.Mtu, Local: spec.Local));
         try
         {
             host.LinkSetNetNs(hostIndex, ns);

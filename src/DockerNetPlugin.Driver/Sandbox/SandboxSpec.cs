@@ -2,11 +2,15 @@ using DockerNetPlugin.Driver.Model;
 
 namespace DockerNetPlugin.Driver.Sandbox;
 
-/// <summary>What an overlay namespace must contain: br0 with the gateways, vxlan0 with this VNI, at this MTU.</summary>
+/// <summary>
+/// What an overlay namespace must contain: br0 with the gateways, vxlan0 with this VNI, at this MTU, its UDP socket bound
+/// to <paramref name="Local"/> (the advertise address) so it never answers on other addresses of the host.
+/// </summary>
 public sealed record SandboxSpec(
     string Path,
     string LogicalNetworkId,
     uint Vni,
     ushort Port,
     int Mtu,
-    IReadOnlyList<InterfaceAddress> Gateways);
+    IReadOnlyList<InterfaceAddress> Gateways,
+    System.Net.IPAddress? Local = null);

@@ -20,6 +20,7 @@ internal sealed class DriverBed : IAsyncDisposable
     public const string HostId = "host-a";
 
     public FakeDataPlane Kernel { get; private set; } = new();
+    public FakeGuardKernel Guard { get; } = new();
     public OverlayDriver Driver { get; private set; } = null!;
     public IKvStore Cluster { get; private set; } = null!;
     public BlockingKvStore ClusterGate { get; private set; } = null!;
@@ -39,7 +40,7 @@ internal sealed class DriverBed : IAsyncDisposable
         ClusterGate = new BlockingKvStore(_clusterFile);
         Cluster = _clusterFile;
         var options = new DriverOptions { HostId = HostId, NetnsDirectory = NetnsDirectory, Replicate = replicate, LeaseTtl = TimeSpan.FromSeconds(30) };
-        Driver = await OverlayDriver.StartAsync(options, ClusterGate, _localFile, Kernel, NullLoggerFactory.Instance, CancellationToken.None);
+        Driver = await OverlayDriver.StartAsync(options, ClusterGate, _localFile, Kernel, NullLoggerFactory.Instance, CancellationToken.None, guard: Guard);
         await Driver.PeersSyncedAsync.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
