@@ -225,11 +225,10 @@ public sealed partial class OverlayDriver : IAsyncDisposable
         _networks.Values.FirstOrDefault(n => n.LogicalId == logicalId) is { } network ? NetworkFacts.From(network.Network) : null;
 
     /// <summary>A watch change, programmed into every open namespace it concerns (each under its own kernel gate).</summary>
-    private Task ApplyPeerChange(PeerChange change)
+    private void ApplyPeerChange(PeerChange change)
     {
         foreach (var network in _networks.Values)
             network.ApplyPeerChange(change);
-        return Task.CompletedTask;
     }
 
     /// <summary>Take a network's lock, re-checking that it is still the registered one (moby lockNetwork).</summary>

@@ -44,10 +44,11 @@ public sealed record StoreRetryPolicy(int MaxAttempts, TimeSpan InitialDelay, Ti
         }
     }
 
+    /// <summary>The first message that says what failed: a store exception's, or an etcd member's ("ADDR: no leader", "ADDR: Connection refused").</summary>
     private static string Reason(Exception e)
     {
         var inner = e;
-        while (inner.InnerException is not null && inner is not StoreException)
+        while (inner.InnerException is not null && inner is not (StoreException or Etcd.EtcdTransportException))
             inner = inner.InnerException;
         return inner.Message;
     }

@@ -182,24 +182,17 @@ public sealed class OverlayDriverTests
     public async Task Miss_ForAKnownPeer_ProgramsIt_ForAnUnknownAddress_Nothing()
     {
         await using var bed = await DriverBed.StartAsync();
-        await bed.CreateNetworkAsync("net1");
-        await bed.JoinNewAsync("net1", "ep1", "10.20.0.2/24");
-        var peer = DriverBed.Remote("net1", 1);
-        await bed.PublishRemoteAsync(peer);
-        var ns = bed.Sandbox("net1");
-        var ip = IPAddress.Parse("10.20.0.101");
-        var mac = PhysicalAddress.Parse(peer.Mac.Replace(':', '-'));
-        await Eventually.TrueAsync(() => ns.HasPeer(ip, mac, IPAddress.Parse("192.0.2.2")), "peer programmed");
+        var (ns, ip, mac) = await bed.JoinedWithRemotePeerAsync();
 
         ns.Use(() => { ns.Neighbours.Clear(); ns.Fdb.Clear(); return 0; }); // deleted by hand
         ns.Miss!(new L3Miss(1, ip));
         Assert.True(ns.Use(() => ns.Neighbours.Contains(new Peers.NeighbourEntry(ip, mac))));
         ns.Use(() => { ns.Neighbours.Clear(); ns.Fdb.Clear(); return 0; });
         ns.Miss!(new L2Miss(1, mac));
-        Assert.True(ns.HasPeer(ip, mac, IPAddress.Parse("192.0.2.2")));
+        Assert.True(ns.HasPeer(ip, mac, DriverBed.RemoteVtep));
         ns.Use(() => { ns.Neighbours.Clear(); ns.Fdb.Clear(); return 0; });
         ns.Miss!(new MissResync());
-        Assert.True(ns.HasPeer(ip, mac, IPAddress.Parse("192.0.2.2")));
+        Assert.True(ns.HasPeer(ip, mac, DriverBed.RemoteVtep));
         var batches = ns.Batches;
         ns.Miss!(new L3Miss(1, IPAddress.Parse("10.20.0.250")));
         Assert.Equal(batches, ns.Batches);

@@ -9,7 +9,7 @@ namespace DockerNetPlugin.Driver.Tests;
 
 public sealed class ReconcilerTests
 {
-    private static readonly IPAddress s_vtep = IPAddress.Parse("192.0.2.2");
+    private static readonly IPAddress s_vtep = DriverBed.RemoteVtep;
 
     [Fact]
     public async Task Run_CleanHost_FindsNoDrift()
@@ -29,13 +29,7 @@ public sealed class ReconcilerTests
     public async Task Run_PeerEntriesDeletedAndStrayAdded_RepairRestoresExactlyTheProjection()
     {
         await using var bed = await DriverBed.StartAsync();
-        await bed.CreateNetworkAsync("net1");
-        await bed.JoinNewAsync("net1", "ep1", "10.20.0.2/24");
-        var peer = DriverBed.Remote("net1", 1);
-        await bed.PublishRemoteAsync(peer);
-        var ns = bed.Sandbox("net1");
-        var mac = PhysicalAddress.Parse(peer.Mac.Replace(':', '-'));
-        await Eventually.TrueAsync(() => ns.HasPeer(IPAddress.Parse("10.20.0.101"), mac, s_vtep), "peer programmed");
+        var (ns, ip, mac) = await bed.JoinedWithRemotePeerAsync();
         var stray = PhysicalAddress.Parse("02-42-0A-14-00-FE");
         ns.Use(() =>
         {
@@ -52,7 +46,7 @@ public sealed class ReconcilerTests
 
         Assert.True(repaired.Clean, string.Join("; ", repaired.Remaining));
         Assert.Equal(3, repaired.Repaired.Count);
-        Assert.True(ns.HasPeer(IPAddress.Parse("10.20.0.101"), mac, s_vtep));
+        Assert.True(ns.HasPeer(ip, mac, s_vtep));
         Assert.Equal(1, ns.Use(() => ns.Neighbours.Count));
         Assert.Equal(1, ns.Use(() => ns.Fdb.Count));
     }

@@ -47,10 +47,10 @@ public static class StoreLeftovers
         }
     }
 
-    /// <summary>Reads the embedded store's "deleted N keys of leases held by the previous process" line (event 4103).</summary>
+    /// <summary>Reads the embedded store's "deleted N keys of leases held by the previous process" line (event 4303).</summary>
     private sealed class LeaseExpiryCounter : ILoggerFactory, ILogger
     {
-        private const int ExpiredPreviousLeases = 4103;
+        private const int ExpiredPreviousLeases = 4303;
 
         public int ExpiredKeys { get; private set; }
 

@@ -3,26 +3,37 @@ using System.Net;
 namespace DockerNetPlugin.Testbed;
 
 /// <summary>
-/// A real single-member etcd (Debian etcd-server) in its own namespace on the fabric, reachable from every
-/// simulated host at <see cref="ClientUrl"/>. <see cref="StopAsync"/>/<see cref="StartAsync"/> simulate an outage;
-/// the data directory survives them.
+/// A real etcd (Debian etcd-server) in its own namespace on the fabric, reachable from every simulated host at
+/// <see cref="ClientUrl"/>: a single member, or one member of an <see cref="EtcdCluster"/>.
+/// <see cref="StopAsync"/>/<see cref="StartAsync"/> simulate an outage; the data directory survives them.
 /// </summary>
 public sealed class EtcdServer : IAsyncDisposable
 {
     /// <summary>The client port.</summary>
     public const int ClientPort = 2379;
 
+    /// <summary>The peer (Raft) port of a cluster member.</summary>
+    public const int PeerPort = 2380;
+
     private static readonly TimeSpan s_readyTimeout = TimeSpan.FromSeconds(30);
     private readonly NamespaceService _service;
     private readonly string _dataDir;
+    private readonly EtcdMembership? _membership;
 
-    internal EtcdServer(string netns, IPAddress address, string dataDir, string logPath)
+    internal EtcdServer(string netns, IPAddress address, string dataDir, string logPath, EtcdMembership? membership = null)
     {
         Netns = netns;
         Address = address;
         _dataDir = dataDir;
-        _service = new NamespaceService("etcd", netns, logPath);
+        _membership = membership;
+        _service = new NamespaceService(membership?.Name ?? "etcd", netns, logPath);
     }
+
+    /// <summary>The member name (<c>dnpt</c> for a single etcd, <c>etcd1</c>.. in a cluster).</summary>
+    public string Name => _membership?.Name ?? "dnpt";
+
+    /// <summary><c>http://&lt;Address&gt;:2380</c>, where a cluster member's peers reach it.</summary>
+    public string PeerUrl => $"http://{Address}:{PeerPort}";
 
     /// <summary>The etcd namespace's name.</summary>
     public string Netns { get; }
@@ -42,20 +53,38 @@ public sealed class EtcdServer : IAsyncDisposable
     /// <summary>True while the etcd process runs.</summary>
     public bool IsRunning => _service.IsRunning;
 
-    /// <summary>Starts etcd (keeping its data) and waits until <c>/health</c> answers.</summary>
+    /// <summary>
+    /// Starts etcd (keeping its data) and waits until <c>/health</c> answers (for a cluster member: until the cluster
+    /// has a leader, so a member started while quorum is lost waits for another).
+    /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
+        Launch();
+        await WaitHealthyAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts the process without waiting for it (members of a new cluster must start together).</summary>
+    internal void Launch()
+    {
         Directory.CreateDirectory(_dataDir);
+        // A single etcd keeps its Raft port on loopback; a member listens on its fabric address for its peers.
+        var peer = _membership is null ? $"http://127.0.0.1:{PeerPort}" : PeerUrl;
         _service.Start(
         [
-            "etcd", "--name", "dnpt", "--data-dir", _dataDir,
+            "etcd", "--name", Name, "--data-dir", _dataDir,
             "--listen-client-urls", $"{ClientUrl},http://127.0.0.1:{ClientPort}",
             "--advertise-client-urls", ClientUrl,
-            "--listen-peer-urls", "http://127.0.0.1:2380",
-            "--initial-advertise-peer-urls", "http://127.0.0.1:2380",
-            "--initial-cluster", "dnpt=http://127.0.0.1:2380",
+            "--listen-peer-urls", peer,
+            "--initial-advertise-peer-urls", peer,
+            "--initial-cluster", _membership?.InitialCluster ?? $"{Name}={peer}",
+            .. _membership is null ? Array.Empty<string>() : ["--initial-cluster-token", _membership.Token, "--initial-cluster-state", "new"],
             "--log-level", "warn", "--logger", "zap",
         ]);
+    }
+
+    /// <summary>Waits until the member's <c>/health</c> says true (exception with the log tail otherwise).</summary>
+    internal async Task WaitHealthyAsync(CancellationToken cancellationToken)
+    {
         await Poll.UntilAsync(
             async () =>
             {
@@ -79,6 +108,12 @@ public sealed class EtcdServer : IAsyncDisposable
     public Task<CommandResult> EtcdctlAsync(params string[] args) =>
         _service.ExecAsync(["env", "ETCDCTL_API=3", "etcdctl", "--endpoints", $"http://127.0.0.1:{ClientPort}", .. args], CancellationToken.None);
 
+    /// <summary>Runs a command in etcd's namespace (e.g. a firewall rule that cuts a member off).</summary>
+    public Task<CommandResult> ExecAsync(params string[] argv) => _service.ExecAsync(argv, CancellationToken.None, TimeSpan.FromSeconds(20));
+
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => _service.DisposeAsync();
 }
+
+/// <summary>What makes an <see cref="EtcdServer"/> one member of a cluster: its name, every member's peer URL, the cluster token.</summary>
+internal sealed record EtcdMembership(string Name, string InitialCluster, string Token);

@@ -16,7 +16,7 @@ internal sealed class PeerSync
     private readonly IKvStore _store;
     private readonly PeerTable _table;
     private readonly PeerAdmission _admission;
-    private readonly Func<PeerChange, Task> _apply;
+    private readonly Action<PeerChange> _apply;
     private readonly ILogger _logger;
     private readonly TaskCompletionSource _firstSync = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -24,7 +24,7 @@ internal sealed class PeerSync
     // record that a delete removed meanwhile. Taken before any network's kernel gate (through _apply), never inside one.
     private readonly SemaphoreSlim _order = new(1, 1);
 
-    public PeerSync(IKvStore store, PeerTable table, PeerAdmission admission, Func<PeerChange, Task> apply, ILogger logger)
+    public PeerSync(IKvStore store, PeerTable table, PeerAdmission admission, Action<PeerChange> apply, ILogger logger)
     {
         _store = store;
         _table = table;
@@ -44,7 +44,7 @@ internal sealed class PeerSync
             try
             {
                 await foreach (var ev in _store.WatchPrefixAsync(ClusterKeys.EndpointsPrefix, 0, ct).ConfigureAwait(false))
-                    await OrderedAsync(() => HandleAsync(ev), ct).ConfigureAwait(false);
+                    await OrderedAsync(() => Handle(ev), ct).ConfigureAwait(false);
             }
             catch (StoreException e)
             {
@@ -55,31 +55,31 @@ internal sealed class PeerSync
     }
 
     /// <summary>After the registered hosts changed: records held for their host's locator that are usable now.</summary>
-    public Task RecheckHostsAsync(CancellationToken ct) => OrderedAsync(async () =>
+    public Task RecheckHostsAsync(CancellationToken ct) => OrderedAsync(() =>
     {
         var admitted = _admission.Recheck();
         if (admitted.Count > 0)
-            await UpsertAsync(admitted).ConfigureAwait(false);
+            Upsert(admitted);
     }, ct);
 
     /// <summary>
     /// After this host learned a network (CreateNetwork): records of it that were admitted without its subnets (the
     /// network was unknown here then) are checked again; those outside the subnets leave the table and are reported.
     /// </summary>
-    public Task RecheckNetworkAsync(string logicalId, CancellationToken ct) => OrderedAsync(async () =>
+    public Task RecheckNetworkAsync(string logicalId, CancellationToken ct) => OrderedAsync(() =>
     {
         var refused = _admission.Refuse(_table.Of(logicalId));
         var removed = refused.Select(r => _table.Remove(r.NetworkId, r.EndpointId)).OfType<EndpointRecord>().ToList();
         if (removed.Count > 0)
-            await _apply(new PeerChange([], removed, IsResync: false)).ConfigureAwait(false);
+            _apply(new PeerChange([], removed, IsResync: false));
     }, ct);
 
-    private async Task OrderedAsync(Func<Task> step, CancellationToken ct)
+    private async Task OrderedAsync(Action step, CancellationToken ct)
     {
         await _order.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            await step().ConfigureAwait(false);
+            step();
         }
         finally
         {
@@ -87,30 +87,30 @@ internal sealed class PeerSync
         }
     }
 
-    private async Task HandleAsync(WatchEvent ev)
+    private void Handle(WatchEvent ev)
     {
         switch (ev)
         {
             case KvResync resync:
                 var records = _admission.AdmitAll(resync.Snapshot.Entries, ClusterKeys.EndpointsPrefix);
                 var gone = _table.ReplaceAll(records);
-                await _apply(new PeerChange(records, gone, IsResync: true)).ConfigureAwait(false);
+                _apply(new PeerChange(records, gone, IsResync: true));
                 _firstSync.TrySetResult();
                 break;
             case KvPut put:
                 if (_admission.Admit(put.Entry) is { } record)
-                    await UpsertAsync([record]).ConfigureAwait(false);
+                    Upsert([record]);
                 else if (RecordValidator.EndpointKey(put.Entry.Key) is var (network, endpoint) && _table.Remove(network, endpoint) is { } replaced)
-                    await _apply(new PeerChange([], [replaced], IsResync: false)).ConfigureAwait(false); // a valid record rewritten invalid: its entries go
+                    _apply(new PeerChange([], [replaced], IsResync: false)); // a valid record rewritten invalid: its entries go
                 break;
             case KvDeleted deleted:
                 if (_admission.Deleted(deleted.Key) is var (net, ep) && _table.Remove(net, ep) is { } removed)
-                    await _apply(new PeerChange([], [removed], IsResync: false)).ConfigureAwait(false);
+                    _apply(new PeerChange([], [removed], IsResync: false));
                 break;
         }
     }
 
-    private async Task UpsertAsync(IReadOnlyList<EndpointRecord> records)
+    private void Upsert(IReadOnlyList<EndpointRecord> records)
     {
         var upserted = new List<EndpointRecord>();
         var previous = new List<EndpointRecord>();
@@ -122,7 +122,7 @@ internal sealed class PeerSync
                 previous.Add(old);
         }
         if (upserted.Count > 0)
-            await _apply(new PeerChange(upserted, previous, IsResync: false)).ConfigureAwait(false);
+            _apply(new PeerChange(upserted, previous, IsResync: false));
     }
 }
 

@@ -9,14 +9,23 @@ namespace DockerNetPlugin.Store.Etcd;
 
 /// <summary>
 /// The one HTTP client of an etcd store: POSTs JSON to the gateway of the current endpoint, fails
-/// over to the next endpoint on transport errors, keeps the auth token (re-authenticating once when
-/// it expires), maps gateway errors to store exceptions (kv.md §2.10), and retries per
-/// <see cref="EtcdRetryMode"/> under the bounded <see cref="StoreRetryPolicy"/>. A failed TLS handshake is a
+/// over to the next endpoint when a member cannot serve (no answer, no leader, an internal error), keeps the auth
+/// token (re-authenticating once when it expires), maps gateway errors to store exceptions (kv.md §2.10), and retries
+/// per <see cref="EtcdRetryMode"/> under the bounded <see cref="StoreRetryPolicy"/>. A failed TLS handshake is a
 /// <see cref="StoreTlsException"/> at once: retrying cannot fix a certificate.
+/// Every request requires a leader (gRPC metadata <c>hasleader</c>, which the gateway passes on): a member cut off
+/// from its peers, or one that lost quorum, answers "etcdserver: no leader" at once instead of holding the request
+/// until its own timeout, and cancels our watches and keepalives, so we fail over to a member that has one.
 /// </summary>
 internal sealed class EtcdHttp : IDisposable
 {
     private static readonly MediaTypeHeaderValue s_json = new("application/json");
+
+    /// <summary>The gateway turns <c>Grpc-Metadata-X</c> headers into gRPC metadata; etcd's interceptors refuse requests and streams under <c>hasleader: true</c> when the member has no leader.</summary>
+    private const string RequireLeaderHeader = "Grpc-Metadata-hasleader";
+
+    /// <summary>etcd's answer (gRPC Unavailable, HTTP 503) when the member has no leader: nothing was proposed.</summary>
+    private const string NoLeader = "etcdserver: no leader";
     private readonly EtcdOptions _options;
     private readonly HttpClient _http;
     private readonly StoreTlsClient? _tls;
@@ -39,12 +48,13 @@ internal sealed class EtcdHttp : IDisposable
     public string Target => _options.ToString();
 
     public async Task<TResponse> CallAsync<TRequest, TResponse>(string path, TRequest body, JsonTypeInfo<TRequest> requestType,
-        JsonTypeInfo<TResponse> responseType, EtcdRetryMode mode, CancellationToken ct)
+        JsonTypeInfo<TResponse> responseType, EtcdRetryMode mode, CancellationToken ct, TimeSpan? timeout = null)
     {
         var policy = mode == EtcdRetryMode.Once ? _options.Retry with { MaxAttempts = 1 } : _options.Retry;
+        var perRequest = timeout ?? _options.RequestTimeout;
         try
         {
-            return await policy.ExecuteAsync(Target, (_, token) => SendAsync(path, body, requestType, responseType, token), e => IsRetryable(e, mode), ct)
+            return await policy.ExecuteAsync(Target, (_, token) => SendAsync(path, body, requestType, responseType, perRequest, token), e => IsRetryable(e, mode), ct)
                 .ConfigureAwait(false);
         }
         catch (EtcdTransportException e)
@@ -54,8 +64,11 @@ internal sealed class EtcdHttp : IDisposable
         }
     }
 
-    /// <summary>Opens a streaming POST (watch) on the current endpoint; the caller owns and disposes the response.</summary>
-    public async Task<HttpResponseMessage> OpenStreamAsync<TRequest>(string path, TRequest body, JsonTypeInfo<TRequest> requestType, CancellationToken ct)
+    /// <summary>
+    /// Opens a streaming POST (watch) on the current endpoint; the caller owns and disposes the response, and calls
+    /// <see cref="Failover"/> with <see cref="StreamEndpoint"/> when the stream breaks.
+    /// </summary>
+    public async Task<(HttpResponseMessage Response, Uri Endpoint)> OpenStreamAsync<TRequest>(string path, TRequest body, JsonTypeInfo<TRequest> requestType, CancellationToken ct)
     {
         await EnsureTokenAsync(ct).ConfigureAwait(false);
         var endpoint = CurrentEndpoint;
@@ -70,19 +83,41 @@ internal sealed class EtcdHttp : IDisposable
             }
             catch (Exception e) when (IsTransport(e, ct))
             {
-                throw Transport(endpoint, e);
+                throw Transport(endpoint, e, _options.RequestTimeout);
             }
         }
         if (response.StatusCode == HttpStatusCode.OK)
-            return response;
+            return (response, endpoint);
         using (response)
         {
             var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.Unauthorized)
                 _token = null;
-            throw MapError(response.StatusCode, text);
+            throw MemberError(endpoint, response.StatusCode, text);
         }
     }
+
+    /// <summary>
+    /// Moves on to the next endpoint when <paramref name="endpoint"/> is still the current one (concurrent calls that
+    /// saw the same member fail move on once, not once each).
+    /// </summary>
+    public void Failover(Uri endpoint, string reason)
+    {
+        var count = _options.Endpoints.Count;
+        if (count < 2)
+            return;
+        var current = Volatile.Read(ref _current);
+        if (_options.Endpoints[current % count] != endpoint)
+            return;
+        if (Interlocked.CompareExchange(ref _current, (current + 1) % count, current) == current)
+            EtcdLog.EndpointFailed(_log, endpoint.GetLeftPart(UriPartial.Authority), reason);
+    }
+
+    /// <summary>
+    /// Whether a failed compare-and-set may have taken effect: false only when every attempt surely never reached a
+    /// member (refused, no leader); true for a lost answer, a timeout or a server error.
+    /// </summary>
+    public static bool MayHaveApplied(StoreUnavailableException e) => e.InnerException is not EtcdTransportException { RequestMayHaveArrived: false };
 
     /// <summary>Forgets the auth token (a watch was cancelled for an invalid token).</summary>
     public void InvalidateToken() => _token = null;
@@ -94,13 +129,13 @@ internal sealed class EtcdHttp : IDisposable
     }
 
     private async Task<TResponse> SendAsync<TRequest, TResponse>(string path, TRequest body, JsonTypeInfo<TRequest> requestType,
-        JsonTypeInfo<TResponse> responseType, CancellationToken ct)
+        JsonTypeInfo<TResponse> responseType, TimeSpan timeout, CancellationToken ct)
     {
         var payload = JsonSerializer.SerializeToUtf8Bytes(body, requestType);
         for (var authAttempt = 0; ; authAttempt++)
         {
             await EnsureTokenAsync(ct).ConfigureAwait(false);
-            var (status, text) = await PostAsync(path, payload, ct).ConfigureAwait(false);
+            var (endpoint, status, text) = await PostAsync(path, payload, timeout, ct).ConfigureAwait(false);
             if (status == HttpStatusCode.OK)
                 return JsonSerializer.Deserialize(text, responseType) ?? throw new StoreException($"{Target} answered {path} with an empty body");
             if (status == HttpStatusCode.Unauthorized && _options.Username is not null && authAttempt == 0)
@@ -109,26 +144,43 @@ internal sealed class EtcdHttp : IDisposable
                 _token = null;
                 continue;
             }
-            throw MapError(status, text);
+            throw MemberError(endpoint, status, text);
         }
     }
 
-    private async Task<(HttpStatusCode Status, string Text)> PostAsync(string path, byte[] payload, CancellationToken ct)
+    private async Task<(Uri Endpoint, HttpStatusCode Status, string Text)> PostAsync(string path, byte[] payload, TimeSpan timeout, CancellationToken ct)
     {
         var endpoint = CurrentEndpoint;
         using var request = NewRequest(endpoint, path, payload);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(_options.RequestTimeout);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(timeout);
         try
         {
-            using var response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
-            var text = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
-            return (response.StatusCode, text);
+            using var response = await _http.SendAsync(request, limit.Token).ConfigureAwait(false);
+            var text = await response.Content.ReadAsStringAsync(limit.Token).ConfigureAwait(false);
+            return (endpoint, response.StatusCode, text);
         }
         catch (Exception e) when (IsTransport(e, ct))
         {
-            throw Transport(endpoint, e);
+            throw Transport(endpoint, e, timeout);
         }
+    }
+
+    /// <summary>
+    /// An error answer of one member. "No leader" is refused before anything is proposed: a transport-like failure that
+    /// never reached the cluster (safe to retry, also a compare-and-set) on the next member. Other server errors
+    /// (request timed out, leader changed, 5xx) also move on to the next member, but stay ambiguous for writes.
+    /// </summary>
+    private Exception MemberError(Uri endpoint, HttpStatusCode status, string text)
+    {
+        var error = MapError(status, text);
+        if (error is not StoreUnavailableException)
+            return error;
+        var address = endpoint.GetLeftPart(UriPartial.Authority);
+        Failover(endpoint, error.Message);
+        return text.Contains(NoLeader, StringComparison.Ordinal)
+            ? new EtcdTransportException($"{address}: {NoLeader}", requestMayHaveArrived: false, inner: null)
+            : error;
     }
 
     private HttpRequestMessage NewRequest(Uri endpoint, string path, byte[] payload)
@@ -137,6 +189,7 @@ internal sealed class EtcdHttp : IDisposable
         {
             Content = new ByteArrayContent(payload) { Headers = { ContentType = s_json } },
         };
+        request.Headers.TryAddWithoutValidation(RequireLeaderHeader, "true");
         if (_token is { } token)
             request.Headers.TryAddWithoutValidation("Authorization", token); // raw token: "Bearer" is refused by 3.4 (kv.md §2.9)
         return request;
@@ -154,11 +207,11 @@ internal sealed class EtcdHttp : IDisposable
             var payload = JsonSerializer.SerializeToUtf8Bytes(
                 new EtcdAuthenticateRequest { Name = _options.Username, Password = _options.Password ?? "" },
                 EtcdJsonContext.Default.EtcdAuthenticateRequest);
-            var (status, text) = await PostAsync("/v3/auth/authenticate", payload, ct).ConfigureAwait(false);
+            var (endpoint, status, text) = await PostAsync("/v3/auth/authenticate", payload, _options.RequestTimeout, ct).ConfigureAwait(false);
             if (status != HttpStatusCode.OK)
             {
-                var error = MapError(status, text);
-                throw error is StoreUnavailableException ? error
+                var error = MemberError(endpoint, status, text);
+                throw error is StoreUnavailableException or EtcdTransportException ? error
                     : new StoreAuthException($"{Target} refused user {_options.Username}: {Describe(text)}");
             }
             _token = JsonSerializer.Deserialize(text, EtcdJsonContext.Default.EtcdAuthenticateResponse)?.Token
@@ -174,17 +227,13 @@ internal sealed class EtcdHttp : IDisposable
         e is HttpRequestException or IOException || (e is OperationCanceledException && !ct.IsCancellationRequested);
 
     /// <summary>A <see cref="StoreTlsException"/> for a failed handshake, else an <see cref="EtcdTransportException"/>; either way the next call tries the next endpoint.</summary>
-    private Exception Transport(Uri endpoint, Exception e)
+    private Exception Transport(Uri endpoint, Exception e, TimeSpan timeout)
     {
         var address = endpoint.GetLeftPart(UriPartial.Authority);
         var tls = _tls?.Explain($"etcd at {address}", e);
         var refused = e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
-        var reason = tls?.Message ?? (e is OperationCanceledException ? $"no answer within {_options.RequestTimeout.TotalSeconds:0.#} s" : Innermost(e));
-        if (_options.Endpoints.Count > 1)
-        {
-            Interlocked.Increment(ref _current);
-            EtcdLog.EndpointFailed(_log, address, reason);
-        }
+        var reason = tls?.Message ?? (e is OperationCanceledException ? $"no answer within {timeout.TotalSeconds:0.#} s" : Innermost(e));
+        Failover(endpoint, reason);
         return tls ?? (Exception)new EtcdTransportException($"{address}: {reason}", requestMayHaveArrived: !refused, e);
     }
 

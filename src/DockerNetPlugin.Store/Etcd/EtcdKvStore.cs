@@ -212,13 +212,20 @@ public sealed class EtcdKvStore : IKvStore
             _leases.Remove(lease);
     }
 
-    /// <summary>One keepalive; returns the remaining TTL in seconds (0 = the lease is gone).</summary>
-    internal async Task<long> KeepAliveOnceAsync(long leaseId, CancellationToken ct)
+    /// <summary>One keepalive, bounded by <paramref name="timeout"/>; returns the remaining TTL in seconds (0 = the lease is gone).</summary>
+    internal async Task<long> KeepAliveOnceAsync(long leaseId, TimeSpan timeout, CancellationToken ct)
     {
-        var envelope = await CallAsync("/v3/lease/keepalive", new EtcdLeaseIdRequest { Id = leaseId },
-            EtcdJsonContext.Default.EtcdLeaseIdRequest, EtcdJsonContext.Default.EtcdLeaseKeepAliveEnvelope, EtcdRetryMode.Once, ct).ConfigureAwait(false);
+        ObjectDisposedException.ThrowIf(_closing.IsCancellationRequested, this);
+        var endpoint = _http.CurrentEndpoint;
+        var envelope = await _http.CallAsync("/v3/lease/keepalive", new EtcdLeaseIdRequest { Id = leaseId },
+            EtcdJsonContext.Default.EtcdLeaseIdRequest, EtcdJsonContext.Default.EtcdLeaseKeepAliveEnvelope, EtcdRetryMode.Once, ct,
+            timeout < _options.RequestTimeout ? timeout : _options.RequestTimeout).ConfigureAwait(false);
         if (envelope.Error is { } error)
+        {
+            // The stream answered with an error (no leader, say): the next keepalive asks another member.
+            _http.Failover(endpoint, $"keepalive: {error.Message}");
             throw new StoreUnavailableException($"{Description} keepalive failed: {error.Message}");
+        }
         return envelope.Result?.Ttl ?? 0;
     }
 
@@ -241,8 +248,43 @@ public sealed class EtcdKvStore : IKvStore
         CallAsync("/v3/kv/compaction", new EtcdCompactionRequest { Revision = (long)revision, Physical = true },
             EtcdJsonContext.Default.EtcdCompactionRequest, EtcdJsonContext.Default.EtcdPutResponse, EtcdRetryMode.Idempotent, ct);
 
-    private Task<EtcdTxnResponse> TxnAsync(EtcdTxnRequest txn, CancellationToken ct) =>
-        CallAsync("/v3/kv/txn", txn, EtcdJsonContext.Default.EtcdTxnRequest, EtcdJsonContext.Default.EtcdTxnResponse, EtcdRetryMode.UnsentOnly, ct);
+    /// <summary>
+    /// A compare-and-set transaction. When its answer is lost after it may have reached a member (the member died or
+    /// timed out), the keys it writes are read back on the next member: a leased write found applied is a success;
+    /// otherwise it is sent once more and its compares decide (<see cref="EtcdTxnOutcome"/>). A leader killed mid-write
+    /// then costs no failed call, and compare-and-set stays exclusive.
+    /// </summary>
+    private async Task<EtcdTxnResponse> TxnAsync(EtcdTxnRequest txn, CancellationToken ct)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            return await SendTxnAsync(txn, EtcdRetryMode.UnsentOnly, ct).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException e) when (EtcdHttp.MayHaveApplied(e) && txn.Success.Count > 0 && clock.Elapsed < _options.Retry.Budget)
+        {
+            // Resolving must not make the call take longer than the retry budget: a silent cluster fails as fast as before.
+            using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            budget.CancelAfter(_options.Retry.Budget - clock.Elapsed);
+            try
+            {
+                var readBack = await SendTxnAsync(EtcdTxnOutcome.ReadBack(txn), EtcdRetryMode.Idempotent, budget.Token).ConfigureAwait(false);
+                var applied = EtcdTxnOutcome.AppliedAt(txn, readBack);
+                EtcdLog.TxnOutcomeResolved(_log, applied is not null, e.Message);
+                if (applied is { } revision)
+                    return new EtcdTxnResponse { Succeeded = true, Header = new EtcdResponseHeader { Revision = revision } };
+                return await SendTxnAsync(txn, EtcdRetryMode.UnsentOnly, budget.Token).ConfigureAwait(false);
+            }
+            catch (Exception again) when (again is StoreUnavailableException || (again is OperationCanceledException && !ct.IsCancellationRequested))
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
+                throw;
+            }
+        }
+    }
+
+    private Task<EtcdTxnResponse> SendTxnAsync(EtcdTxnRequest txn, EtcdRetryMode mode, CancellationToken ct) =>
+        CallAsync("/v3/kv/txn", txn, EtcdJsonContext.Default.EtcdTxnRequest, EtcdJsonContext.Default.EtcdTxnResponse, mode, ct);
 
     private Task<TResponse> CallAsync<TRequest, TResponse>(string path, TRequest body, JsonTypeInfo<TRequest> requestType,
         JsonTypeInfo<TResponse> responseType, EtcdRetryMode mode, CancellationToken ct)

@@ -4,12 +4,16 @@ using Microsoft.Extensions.Logging;
 namespace DockerNetPlugin.Store.Etcd;
 
 /// <summary>
-/// An etcd lease kept alive by single-shot keepalive POSTs every TTL/3 (kv.md §2.7). A transient
-/// failure is retried until the TTL would have run out locally; an answer without TTL (the lease
-/// is gone) or a lapsed TTL fires <see cref="Lost"/>. Dispose revokes.
+/// An etcd lease kept alive by single-shot keepalive POSTs every TTL/3 (kv.md §2.7), each bounded to TTL/4 so a
+/// member that holds it (cut off from its peers) cannot eat the lease's life. A transient failure (the member is dead,
+/// has no leader, an election is under way) moves the client to the next member and is retried after a short backoff
+/// until the TTL would have run out locally; an answer without TTL (the lease is gone) or a lapsed TTL fires
+/// <see cref="Lost"/>. etcd keeps leases across a leader change (the new leader extends them). Dispose revokes.
 /// </summary>
 internal sealed class EtcdLease : ILease
 {
+    /// <summary>Backoff between keepalive attempts after a failure (the next one goes to another member).</summary>
+    private static readonly StoreRetryPolicy s_retry = new(int.MaxValue, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.MaxValue);
     private readonly EtcdKvStore _store;
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stop = new();
@@ -65,12 +69,13 @@ internal sealed class EtcdLease : ILease
         var ct = _stop.Token;
         var lastRenewal = DateTime.UtcNow;
         var ttl = GrantedTtl;
+        var failures = 0;
         while (!ct.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(ttl / 3, ct).ConfigureAwait(false);
-                var remaining = await _store.KeepAliveOnceAsync(NumericId, ct).ConfigureAwait(false);
+                await Task.Delay(failures == 0 ? ttl / 3 : s_retry.DelayAfter(failures), ct).ConfigureAwait(false);
+                var remaining = await _store.KeepAliveOnceAsync(NumericId, GrantedTtl / 4, ct).ConfigureAwait(false);
                 if (remaining <= 0)
                 {
                     MarkLost("the server no longer knows it");
@@ -78,6 +83,7 @@ internal sealed class EtcdLease : ILease
                 }
                 lastRenewal = DateTime.UtcNow;
                 ttl = TimeSpan.FromSeconds(remaining);
+                failures = 0;
             }
             catch (Exception e) when (ct.IsCancellationRequested || e is ObjectDisposedException)
             {
@@ -85,6 +91,7 @@ internal sealed class EtcdLease : ILease
             }
             catch (StoreException e)
             {
+                failures++;
                 EtcdLog.KeepAliveFailed(_log, Id, e.Message);
                 if (DateTime.UtcNow - lastRenewal >= ttl)
                 {

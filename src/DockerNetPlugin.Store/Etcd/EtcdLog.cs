@@ -25,4 +25,7 @@ internal static partial class EtcdLog
 
     [LoggerMessage(4207, LogLevel.Debug, "etcd lease {LeaseId} keepalive failed ({Reason}); retrying while its TTL lasts")]
     public static partial void KeepAliveFailed(ILogger logger, string leaseId, string reason);
+
+    [LoggerMessage(4208, LogLevel.Warning, "etcd transaction answer lost ({Reason}); read back: applied = {Applied} (otherwise sent once more)")]
+    public static partial void TxnOutcomeResolved(ILogger logger, bool applied, string reason);
 }

@@ -8,7 +8,8 @@ namespace DockerNetPlugin.Store.Etcd;
 /// One prefix watch over <c>/v3/watch</c> (kv.md §4.4): start with a list unless resuming, stream
 /// events from R+1, remember R = the last delivered mod_revision (or a progress header), reconnect
 /// with jittered backoff from the same R on any break, and resync from a fresh list when the history
-/// was compacted. A slow consumer does not block writers: etcd moves it to its catch-up path and it
+/// was compacted. A break moves the client on to the next member (the one that broke may be dead, cut off, or without a
+/// leader; revisions are cluster-wide, so the watch resumes from R+1 there). A slow consumer does not block writers: etcd moves it to its catch-up path and it
 /// reads the history at its own pace over the one HTTP stream.
 /// </summary>
 internal sealed class EtcdPrefixWatch : IAsyncDisposable
@@ -25,6 +26,7 @@ internal sealed class EtcdPrefixWatch : IAsyncDisposable
     private bool _needResync;
     private int _failures;
     private HttpResponseMessage? _response;
+    private Uri? _streamEndpoint;
     private StreamReader? _reader;
 
     public EtcdPrefixWatch(EtcdKvStore store, EtcdHttp http, EtcdOptions options, ILogger log, string prefix, ulong fromRevision)
@@ -156,7 +158,7 @@ internal sealed class EtcdPrefixWatch : IAsyncDisposable
                 ProgressNotify = true,
             },
         };
-        _response = await _http.OpenStreamAsync("/v3/watch", request, EtcdJsonContext.Default.EtcdWatchRequest, ct).ConfigureAwait(false);
+        (_response, _streamEndpoint) = await _http.OpenStreamAsync("/v3/watch", request, EtcdJsonContext.Default.EtcdWatchRequest, ct).ConfigureAwait(false);
         var stream = await _response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
         return new StreamReader(stream, Encoding.UTF8);
     }
@@ -188,6 +190,8 @@ internal sealed class EtcdPrefixWatch : IAsyncDisposable
 
     private async Task BreakAsync(string reason, CancellationToken ct)
     {
+        if (_streamEndpoint is { } endpoint)
+            _http.Failover(endpoint, $"watch on {_prefix}: {reason}");
         Close();
         await BackoffAsync(reason, ct).ConfigureAwait(false);
     }
@@ -205,5 +209,6 @@ internal sealed class EtcdPrefixWatch : IAsyncDisposable
         _reader = null;
         _response?.Dispose();
         _response = null;
+        _streamEndpoint = null;
     }
 }

@@ -1,6 +1,9 @@
 namespace DockerNetPlugin.Store.Etcd;
 
-/// <summary>A gateway call that failed below HTTP (refused, reset, timed out). Internal; surfaces as <see cref="StoreUnavailableException"/>.</summary>
+/// <summary>
+/// A member could not serve a gateway call: it failed below HTTP (refused, reset, timed out), or the member answered
+/// that it has no leader (never proposed). Internal; surfaces as <see cref="StoreUnavailableException"/>.
+/// </summary>
 internal sealed class EtcdTransportException : Exception
 {
     public EtcdTransportException(string message, bool requestMayHaveArrived, Exception? inner) : base(message, inner)

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.NetworkInformation;
 using DockerNetPlugin.Driver.Cluster;
 using DockerNetPlugin.Driver.Model;
 using DockerNetPlugin.Store;
@@ -74,6 +75,22 @@ internal sealed class DriverBed : IAsyncDisposable
         await CreateEndpointAsync(network, endpoint, address);
         await Driver.JoinAsync(network, endpoint, CancellationToken.None);
     }
+
+    /// <summary>Network net1 with a joined local endpoint and one remote peer (10.20.0.101 behind 192.0.2.2) programmed.</summary>
+    public async Task<(FakeNamespace Namespace, IPAddress Ip, PhysicalAddress Mac)> JoinedWithRemotePeerAsync()
+    {
+        await CreateNetworkAsync("net1");
+        await JoinNewAsync("net1", "ep1", "10.20.0.2/24");
+        var peer = Remote("net1", 1);
+        await PublishRemoteAsync(peer);
+        var ns = Sandbox("net1");
+        var ip = IPAddress.Parse("10.20.0.101");
+        var mac = PhysicalAddress.Parse(peer.Mac.Replace(':', '-'));
+        await Eventually.TrueAsync(() => ns.HasPeer(ip, mac, RemoteVtep), "remote peer programmed");
+        return (ns, ip, mac);
+    }
+
+    public static IPAddress RemoteVtep { get; } = IPAddress.Parse("192.0.2.2");
 
     /// <summary>
     /// Writes an endpoint record as another host would publish it: that host's <c>hosts/</c> record (its locator, which

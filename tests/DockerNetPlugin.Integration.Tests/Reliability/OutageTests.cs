@@ -28,8 +28,8 @@ public sealed class OutageTests(TwoHostOutageFixture fixture, ITestOutputHelper 
             await fixture.Bed.Hosts[0].StartPluginAsync(PluginBinary.Path, fixture.Bed.Options.PluginEnvironment);
             var result = await pings;
 
-            output.WriteLine(Summary(result));
-            Assert.True(result.StdOut.Contains("400 packets transmitted, 400 packets received, 0% packet loss", StringComparison.Ordinal), "every reply arrives: " + Summary(result));
+            output.WriteLine(PingRun.Summary(result));
+            Assert.True(result.StdOut.Contains("400 packets transmitted, 400 packets received, 0% packet loss", StringComparison.Ordinal), "every reply arrives: " + PingRun.Summary(result));
             // The restarted plugin may still be starting (it answers 503 until its driver runs): ask until it answers.
             Assert.True(await Eventually.HoldsAsync(async () => (await DoctorAsync(H1)).Succeeded, TimeSpan.FromSeconds(30)),
                 "dnp doctor after the restart must report no drift: " + await DoctorTextAsync(H1));
@@ -65,7 +65,7 @@ public sealed class OutageTests(TwoHostOutageFixture fixture, ITestOutputHelper 
             await Task.Delay(TimeSpan.FromSeconds(30) - outage.Elapsed);
             await etcd.StartAsync();
             var result = await pings;
-            Assert.True(result.StdOut.Contains("2000 packets transmitted, 2000 packets received, 0% packet loss", StringComparison.Ordinal), "every reply arrives: " + Summary(result));
+            Assert.True(result.StdOut.Contains("2000 packets transmitted, 2000 packets received, 0% packet loss", StringComparison.Ordinal), "every reply arrives: " + PingRun.Summary(result));
 
             // After the outage: new containers on both hosts get distinct addresses and reach each other and the old ones.
             await H1.RemoveAsync(["outage-new"]);
@@ -175,7 +175,7 @@ public sealed class OutageTests(TwoHostOutageFixture fixture, ITestOutputHelper 
             await host.RestartDockerdAsync();
             var result = await pings;
 
-            Assert.True(result.StdOut.Contains("300 packets transmitted, 300 packets received, 0% packet loss", StringComparison.Ordinal), "every reply arrives: " + Summary(result));
+            Assert.True(result.StdOut.Contains("300 packets transmitted, 300 packets received, 0% packet loss", StringComparison.Ordinal), "every reply arrives: " + PingRun.Summary(result));
             Assert.Equal(ip1, await H1.IpOfAsync("live-1", "live"));
             Assert.True((await H1.PingAsync("live-1", ip2)).Succeeded, "the live-restored container still reaches h2");
             Assert.True(await Eventually.HoldsAsync(async () => (await DoctorAsync(H1)).Succeeded, TimeSpan.FromSeconds(30)), "no drift: " + await DoctorTextAsync(H1));
@@ -293,16 +293,6 @@ public sealed class OutageTests(TwoHostOutageFixture fixture, ITestOutputHelper 
     {
         await H1.RemoveAsync([name + "-1"], name);
         await H2.RemoveAsync([name + "-2"], name);
-    }
-
-    /// <summary>Ping's closing statistics, plus the sequence numbers that got no reply.</summary>
-    private static string Summary(CommandResult ping)
-    {
-        var lines = ping.StdOut.Split('\n');
-        var answered = lines.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"seq=(\d+)")).Where(m => m.Success).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToHashSet();
-        var max = answered.Count == 0 ? 0 : answered.Max();
-        var lost = Enumerable.Range(0, max).Where(i => !answered.Contains(i)).ToList();
-        return string.Join(" ", lines.SkipWhile(l => !l.Contains("statistics", StringComparison.Ordinal))) + (lost.Count > 0 ? $" (no reply to seq {string.Join(",", lost.Take(30))})" : "");
     }
 
     private static async Task<string> DoctorTextAsync(HostScenario h)

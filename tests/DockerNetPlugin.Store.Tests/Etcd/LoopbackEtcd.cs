@@ -10,12 +10,11 @@ namespace DockerNetPlugin.Store.Tests.Etcd;
 /// A real etcd (Debian etcd-server 3.4) on loopback with free ports and a temp data dir, quiet logs and
 /// fast elections. Restart keeps the data; wipe starts it empty. With <see cref="Tls"/> its client port speaks
 /// only TLS and requires a client certificate signed by the given CA. Health is probed on a separate plain
-/// metrics port. A missing etcd fails (never skips) with the command that installs it. No xunit here: the
-/// benchmarks compile this file too.
+/// metrics port. A missing etcd fails (never skips) with the command that installs it. With <see cref="Cluster"/> it is
+/// one member of a <see cref="LoopbackEtcdCluster"/>. No xunit here: the benchmarks compile this file too.
 /// </summary>
 public class LoopbackEtcd
 {
-    private const string Name = "dnpt";
     private readonly StringBuilder _stderr = new();
     private Process? _process;
 
@@ -27,6 +26,18 @@ public class LoopbackEtcd
     /// <summary>When set: https on the client port with this server certificate, and client certificates required.</summary>
     public TlsFiles? Tls { get; init; }
 
+    /// <summary>The member name (<c>dnpt</c> alone).</summary>
+    public string Name { get; init; } = "dnpt";
+
+    /// <summary>When set, this etcd is one member of a cluster: <c>--initial-cluster</c> (every member's name=peer URL) and its token.</summary>
+    public (string InitialCluster, string Token)? Cluster { get; init; }
+
+    /// <summary>This member's Raft URL.</summary>
+    public string PeerUrl => $"http://127.0.0.1:{PeerPort}";
+
+    /// <summary>True while the process runs.</summary>
+    public bool IsRunning => _process is { HasExited: false };
+
     public Uri ClientUrl => new($"{(Tls is null ? "http" : "https")}://127.0.0.1:{ClientPort}");
 
     /// <summary>PEM files of etcd's TLS setup: <c>--cert-file</c>, <c>--key-file</c>, <c>--trusted-ca-file</c> (with <c>--client-cert-auth</c>).</summary>
@@ -35,12 +46,27 @@ public class LoopbackEtcd
     /// <summary>Picks free ports and starts etcd on a new, empty data dir.</summary>
     public async Task StartNewAsync()
     {
+        AllocatePorts();
+        await StartAsync();
+    }
+
+    /// <summary>Takes the ports <paramref name="other"/> picked (a cluster member is built once every peer port is known).</summary>
+    public LoopbackEtcd WithPortsOf(LoopbackEtcd other)
+    {
+        ClientPort = other.ClientPort;
+        PeerPort = other.PeerPort;
+        MetricsPort = other.MetricsPort;
+        return this;
+    }
+
+    /// <summary>Picks free ports (a cluster needs every member's peer port before any member starts).</summary>
+    public void AllocatePorts()
+    {
         if (FindEtcd() is null)
             throw new InvalidOperationException("etcd is not installed: run `make deps-test` (installs the Debian etcd-server package); the etcd conformance tests need a real server");
         ClientPort = FreePort();
         PeerPort = FreePort();
         MetricsPort = FreePort();
-        await StartAsync();
     }
 
     /// <summary>Kills etcd and removes its data dir.</summary>
@@ -77,7 +103,14 @@ public class LoopbackEtcd
     /// <summary>Starts etcd on the current ports and data dir and waits until it is healthy.</summary>
     public async Task StartAsync()
     {
-        var peer = $"http://127.0.0.1:{PeerPort}";
+        Launch();
+        await WaitHealthyAsync();
+    }
+
+    /// <summary>Starts the process without waiting (a new cluster's members must start together to elect a leader).</summary>
+    public void Launch()
+    {
+        var peer = PeerUrl;
         var client = ClientUrl.GetLeftPart(UriPartial.Authority);
         var metrics = new Uri($"http://127.0.0.1:{MetricsPort}");
         var info = new ProcessStartInfo(FindEtcd()!)
@@ -94,7 +127,8 @@ public class LoopbackEtcd
             "--listen-client-urls", client, "--advertise-client-urls", client,
             "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
             "--listen-metrics-urls", metrics.GetLeftPart(UriPartial.Authority),
-            "--initial-cluster", $"{Name}={peer}", "--initial-cluster-state", "new",
+            "--initial-cluster", Cluster?.InitialCluster ?? $"{Name}={peer}", "--initial-cluster-state", "new",
+            "--initial-cluster-token", Cluster?.Token ?? "etcd-cluster",
             "--heartbeat-interval", "50", "--election-timeout", "500",
             "--logger", "zap", "--log-outputs", "stderr", "--log-level", "error",
         }.Concat(tls))
@@ -108,6 +142,13 @@ public class LoopbackEtcd
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
         _process = process;
+    }
+
+    /// <summary>Waits until <c>/health</c> says true (for a member: the cluster has a leader); kills it and throws with its log otherwise.</summary>
+    public async Task WaitHealthyAsync()
+    {
+        var process = _process ?? throw new InvalidOperationException($"etcd {Name} is not running");
+        var metrics = new Uri($"http://127.0.0.1:{MetricsPort}");
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (DateTime.UtcNow < deadline)
@@ -145,7 +186,7 @@ public class LoopbackEtcd
         return 0;
     }
 
-    /// <summary>Kills etcd (its data stays).</summary>
+    /// <summary>Kills etcd with SIGKILL (its data stays).</summary>
     public async Task StopAsync()
     {
         if (_process is not { } process)
