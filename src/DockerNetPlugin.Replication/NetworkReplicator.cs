@@ -128,6 +128,11 @@ public sealed class NetworkReplicator : IAsyncDisposable
     /// <summary>A committed logical network this host's Docker lacks: create it here with the origin's spec.</summary>
     private async Task CreateLocalAsync(NetworkRecord record, DockerNetworkSpec spec, CancellationToken ct)
     {
+        if (ReplicationPolicy.Refusal(record, spec) is { } why)
+        {
+            Fail(record, ReplicationStates.Refused, $"not created here: {why} (replication creates only dnp networks; see README)");
+            return;
+        }
         try
         {
             var id = await _engine.CreateNetworkAsync(spec.ToCreateRequest(record.Id), ct).ConfigureAwait(false);
