@@ -8,6 +8,12 @@ public sealed record DriverOptions
     /// <summary>This host's stable id in the cluster (persisted in the state dir).</summary>
     public required string HostId { get; init; }
 
+    /// <summary>
+    /// This host's state folder (DNP_STATE_DIR): ownership markers of the namespaces and devices it makes live there.
+    /// Null: nothing is ever proven ours, so nothing is deleted as stale.
+    /// </summary>
+    public string? StateDirectory { get; init; }
+
     /// <summary>Where overlay namespaces are bind-mounted (DNP_NETNS_DIR, default /run/netns).</summary>
     public string NetnsDirectory { get; init; } = "/run/netns";
 

@@ -45,6 +45,8 @@ public sealed partial class OverlayDriver
         foreach (var path in _dataPlane.ListSandboxes(_options.NetnsDirectory))
         {
             var sandboxName = Path.GetFileName(path);
+            if (!_dataPlane.OwnsSandbox(path))
+                continue; // no marker of ours proves we made it: someone else's namespace, never touched
             var inUse = networks.Where(n => n.Network.SandboxName == sandboxName).Any(n => n.SandboxOpen || n.Endpoints.Any(e => e.Joined));
             if (!inUse && drift.Add(new DriftItem("-", DriftKinds.NamespaceStale, path, "overlay namespace no network uses; repair deletes it"), repair))
                 _dataPlane.DeleteSandbox(path);
@@ -58,8 +60,9 @@ public sealed partial class OverlayDriver
         var vnis = networks.Select(n => n.Network.Vni).ToHashSet();
         foreach (var device in _dataPlane.ListHostDevices())
         {
-            var stale = device.Name.StartsWith("dnpc", StringComparison.Ordinal) && !containerSides.Contains(device.Name)
-                || device.Name.StartsWith("vx-", StringComparison.Ordinal) && device.Vni is { } vni && !vnis.Contains(vni);
+            var stale = (device.Name.StartsWith("dnpc", StringComparison.Ordinal) && !containerSides.Contains(device.Name)
+                || device.Name.StartsWith("vx-", StringComparison.Ordinal) && device.Vni is { } vni && !vnis.Contains(vni))
+                && _dataPlane.OwnsHostDevice(device); // Docker names its own overlay devices vx-…: a name proves nothing
             if (stale && drift.Add(new DriftItem("-", DriftKinds.DeviceStale, device.Name, "dnp device in the host namespace that no endpoint or network owns; repair deletes it"), repair))
                 _dataPlane.DeleteHostDevice(device.Name);
         }

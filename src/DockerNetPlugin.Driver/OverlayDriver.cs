@@ -94,7 +94,7 @@ public sealed partial class OverlayDriver : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(loggers);
         var logger = loggers.CreateLogger<OverlayDriver>();
         var loops = new LoopSupervisor(loggers.CreateLogger<LoopSupervisor>());
-        var dataPlane = NetlinkDataPlane.OpenHost(logger, loops);
+        var dataPlane = NetlinkDataPlane.OpenHost(logger, loops, options.StateDirectory is { } state ? new OwnershipMarkers(state, options.HostId) : null);
         IVxlanGuardKernel? guard = null;
         try
         {

@@ -76,6 +76,7 @@ internal sealed class PluginRuntime : IAsyncDisposable
                 {
                     HostId = hostId,
                     NetnsDirectory = _settings.NetnsDirectory,
+                    StateDirectory = _settings.StateDirectory,
                     Advertise = _settings.Advertise,
                     VxlanPort = _settings.VxlanPort,
                     Replicate = _settings.Replicate,

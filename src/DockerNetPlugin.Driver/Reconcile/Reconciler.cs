@@ -108,7 +108,15 @@ public sealed class Reconciler : IAsyncDisposable
             }
         }
         await _driver.ReconcileHostAsync(records, repair, drift, ct).ConfigureAwait(false);
-        // Invalid store records (this pass's full read refreshed those under endpoints/): reported, never repaired here.
+        try
+        {
+            await _driver.ClusterNetworks.ListAsync(ct).ConfigureAwait(false); // a full read of networks/ and vnis/ refreshes their invalid records
+        }
+        catch (StoreException e)
+        {
+            drift.Note($"networks/ and vnis/ not checked: {e.Message}");
+        }
+        // Invalid store records (this pass's full reads refreshed those under endpoints/, networks/, vnis/): reported, never repaired here.
         foreach (var item in _driver.InvalidRecords.Drift())
             drift.Add(item, repair);
         foreach (var check in _checks)

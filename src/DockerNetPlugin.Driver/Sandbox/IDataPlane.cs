@@ -25,10 +25,16 @@ internal interface IDataPlane : IDisposable
 
     /// <summary>Delete a host-namespace device; a missing one is fine.</summary>
     void DeleteHostDevice(string name);
+
+    /// <summary>True only when this plugin's marker proves it made the namespace mounted at <paramref name="path"/>.</summary>
+    bool OwnsSandbox(string path);
+
+    /// <summary>True only when this plugin's marker proves it made <paramref name="device"/> (name and ifindex).</summary>
+    bool OwnsHostDevice(HostDevice device);
 }
 
-/// <summary>A device in the host namespace: its name and, for a vxlan device, its VNI.</summary>
-internal sealed record HostDevice(string Name, uint? Vni);
+/// <summary>A device in the host namespace: its name, its ifindex and, for a vxlan device, its VNI.</summary>
+internal sealed record HostDevice(string Name, uint? Vni, int Index = 0);
 
 /// <summary>
 /// One open overlay namespace: br0, vxlan0, the endpoints' veths and the remote endpoints' neighbour and FDB entries.

@@ -18,9 +18,12 @@ internal sealed class OverlaySandbox : ISandbox
     private readonly ILogger _logger;
     private readonly Trust.LoopSupervisor _loops;
     private Trust.SupervisedLoop? _misses;
+    private readonly OwnershipMarkers? _markers;
 
-    private OverlaySandbox(SandboxSpec spec, NetNs ns, RtnlHandle handle, RtnlHandle host, int bridgeIndex, int vxlanIndex, ILogger logger, Trust.LoopSupervisor loops)
+    private OverlaySandbox(SandboxSpec spec, NetNs ns, RtnlHandle handle, RtnlHandle host, int bridgeIndex, int vxlanIndex, ILogger logger, Trust.LoopSupervisor loops,
+        OwnershipMarkers? markers)
     {
+        _markers = markers;
         _loops = loops;
         Spec = spec;
         Namespace = ns;
@@ -32,6 +35,9 @@ internal sealed class OverlaySandbox : ISandbox
     }
 
     public SandboxSpec Spec { get; }
+
+    /// <summary>The nsfs inode of the namespace (what its ownership marker records).</summary>
+    public ulong NamespaceInode => Namespace.Inode;
     private NetNs Namespace { get; }
 
     /// <summary>A netlink socket opened inside the namespace, usable from any thread; only this class speaks through it.</summary>
@@ -40,7 +46,7 @@ internal sealed class OverlaySandbox : ISandbox
     private int VxlanIndex { get; }
 
     /// <summary>Open the namespace (creating it if missing) and make sure br0 and vxlan0 match <paramref name="spec"/>.</summary>
-    public static OverlaySandbox Ensure(SandboxSpec spec, RtnlHandle host, ILogger logger, Trust.LoopSupervisor loops)
+    public static OverlaySandbox Ensure(SandboxSpec spec, RtnlHandle host, ILogger logger, Trust.LoopSupervisor loops, OwnershipMarkers? markers = null)
     {
         var created = !NetNs.Exists(spec.Path);
         NetNs? ns = null;
@@ -51,9 +57,9 @@ internal sealed class OverlaySandbox : ISandbox
             ns = created ? NetNs.Create(spec.Path) : NetNs.Open(spec.Path);
             handle = RtnlHandle.OpenIn(ns);
             var bridge = EnsureBridge(handle, spec);
-            var vxlan = EnsureVxlan(host, handle, ns, spec, bridge);
+            var vxlan = EnsureVxlan(host, handle, ns, spec, bridge, markers);
             handle.LinkSetUp(bridge);
-            return new OverlaySandbox(spec, ns, handle, host, bridge, vxlan, logger, loops);
+            return new OverlaySandbox(spec, ns, handle, host, bridge, vxlan, logger, loops, markers);
         }
         catch (Exception e) when (e is NetlinkException or IOException or UnauthorizedAccessException)
         {
@@ -84,6 +90,8 @@ internal sealed class OverlaySandbox : ISandbox
         try
         {
             _host.VethAdd(containerSide, sandboxSide, Spec.Mtu, mac, null, Namespace);
+            if (_host.LinkByName(containerSide) is { } made)
+                _markers?.Mark(OwnershipMarkers.Link, containerSide, (ulong)made.Index); // until Docker moves it into the container
             var peer = Handle.LinkByName(sandboxSide)
                 ?? throw new DataPathException($"veth end {sandboxSide} did not appear in {Spec.Path}", null);
             Handle.LinkSetMtu(peer.Index, Spec.Mtu);
@@ -120,6 +128,7 @@ internal sealed class OverlaySandbox : ISandbox
     {
         DeleteIfPresent(Handle, sandboxSide);
         DeleteIfPresent(_host, containerSide);
+        _markers?.Forget(OwnershipMarkers.Link, containerSide);
     }
 
     /// <summary>Whether the endpoint's overlay end is still enslaved to br0 (used by reconciliation).</summary>
@@ -214,7 +223,7 @@ internal sealed class OverlaySandbox : ISandbox
         return index;
     }
 
-    private static int EnsureVxlan(RtnlHandle host, RtnlHandle handle, NetNs ns, SandboxSpec spec, int bridge)
+    private static int EnsureVxlan(RtnlHandle host, RtnlHandle handle, NetNs ns, SandboxSpec spec, int bridge, OwnershipMarkers? markers)
     {
         var existing = handle.LinkByName(DeviceNames.Vxlan);
         if (existing?.Vxlan is { } info && info.Vni == spec.Vni && info.Port == spec.Port && !info.Learning && info.Proxy && info.L2Miss && info.L3Miss
@@ -234,6 +243,7 @@ internal sealed class OverlaySandbox : ISandbox
         var hostName = DeviceNames.HostVxlan(spec.Vni, spec.LogicalNetworkId);
         DeleteIfPresent(host, hostName);
         var hostIndex = host.VxlanAdd(new VxlanSpec(hostName, spec.Vni, spec.Port, Learning: false, Proxy: true, L2Miss: true, L3Miss: true, Mtu: spec.Mtu, Local: spec.Local));
+        markers?.Mark(OwnershipMarkers.Link, hostName, (ulong)hostIndex); // a crash before the move leaves it provably ours
         try
         {
             host.LinkSetNetNs(hostIndex, ns);
@@ -241,8 +251,10 @@ internal sealed class OverlaySandbox : ISandbox
         catch
         {
             DeleteIfPresent(host, hostName);
+            markers?.Forget(OwnershipMarkers.Link, hostName);
             throw;
         }
+        markers?.Forget(OwnershipMarkers.Link, hostName);
         var moved = handle.LinkByName(hostName) ?? throw new DataPathException($"{hostName} did not arrive in {spec.Path}", null);
         handle.LinkSetName(moved.Index, DeviceNames.Vxlan);
         handle.LinkSetMaster(moved.Index, bridge);
