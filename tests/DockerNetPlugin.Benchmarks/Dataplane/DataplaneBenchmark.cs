@@ -86,6 +86,9 @@ internal sealed class DataplaneBenchmark : IBenchmark
                 var settings = new Dictionary<string, string> { ["DNP_VXLAN_GUARD"] = on ? "on" : "off" };
                 await BenchBed.StartPluginAsync(h1, BenchBed.DefaultDriver, settings, cancellationToken);
                 await BenchBed.StartPluginAsync(h2, BenchBed.DefaultDriver, settings, cancellationToken);
+                // The log keeps the previous run's "ready" line: wait for this run's driver through its status instead.
+                await GuardStateAsync(h1, on ? "active" : "off", cancellationToken);
+                await GuardStateAsync(h2, on ? "active" : "off", cancellationToken);
                 var table = (await h2.ExecAsync(["nft", "list", "tables"], cancellationToken)).StdOut.Contains("dnp_vxlan_guard", StringComparison.Ordinal);
                 if (table != on)
                     throw new InvalidOperationException($"DNP_VXLAN_GUARD={(on ? "on" : "off")} but the guard table is {(table ? "there" : "absent")} on h2");
@@ -156,7 +159,7 @@ internal sealed class DataplaneBenchmark : IBenchmark
         }
 
         text.Append(Inv, $"- VXLAN guard: the dnp path again, {Rounds} rounds alternating `DNP_VXLAN_GUARD=off` and on (both plugins restarted for each switch): ")
-            .Append(Inv, $"off {guardOff.Cell(1)} / {guardOff.Cell(4)}, on {guardOn.Cell(1)} / {guardOn.Cell(4)} Gbit/s (1 / 4 streams); datagrams the guard dropped meanwhile: {guardDrops}.\n");
+            .Append(Inv, $"off: 1 stream {guardOff.Cell(1)}, 4 streams {guardOff.Cell(4)}; on: 1 stream {guardOn.Cell(1)}, 4 streams {guardOn.Cell(4)} Gbit/s (best / other); datagrams the guard dropped meanwhile: {guardDrops}.\n");
         foreach (var streams in s_streams)
         {
             var ratio = guardOn.Best(streams).BitsPerSecond / guardOff.Best(streams).BitsPerSecond;
@@ -179,6 +182,25 @@ internal sealed class DataplaneBenchmark : IBenchmark
         : ": packets crossed at MTU size, so the overlay pays per-packet costs the underlay's 64 KiB GSO buffers do not";
 
     private static double Ratio(DataPath path, DataPath baseline, int streams) => path.Best(streams).BitsPerSecond / baseline.Best(streams).BitsPerSecond;
+    /// <summary>Waits until the plugin on <paramref name="host"/> answers <c>dnp status</c> with the guard in <paramref name="state"/>.</summary>
+    private static async Task GuardStateAsync(SimHost host, string state, CancellationToken ct)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var result = await host.ExecAsync([RepositoryRoot.PluginBinary(), "status", "--json"], ct);
+            if (result.Succeeded)
+            {
+                using var doc = JsonDocument.Parse(result.StdOut);
+                if (doc.RootElement.TryGetProperty("vxlanGuard", out var guard) && guard.GetProperty("state").GetString() == state)
+                    return;
+            }
+            if (clock.Elapsed > TimeSpan.FromSeconds(60))
+                throw new InvalidOperationException($"{host.Name}: the plugin's guard never reached state {state}: {result.StdOut}{result.StdErr}");
+            await Task.Delay(200, ct);
+        }
+    }
+
     /// <summary>What the guard on <paramref name="host"/> dropped (its status); a real peer's traffic must never be among it.</summary>
     private static async Task<ulong> GuardDropsAsync(SimHost host, CancellationToken ct)
     {
