@@ -8,7 +8,31 @@ public sealed record StatusView(
     int OverlayMtu,
     IReadOnlyList<NetworkStatusView> Networks,
     IReadOnlyList<ReplicationView> Replication,
-    DnsView? Dns = null);
+    DnsView? Dns = null,
+    InvalidRecordsView? InvalidRecords = null,
+    IReadOnlyList<LoopHealthView>? Loops = null,
+    VxlanGuardView? VxlanGuard = null);
+
+/// <summary>
+/// The VXLAN port guard: enabled (DNP_VXLAN_GUARD), state (active, idle: no dnp network here, off, failed, missing,
+/// unknown), the port, how many VTEPs it lets in, and what it dropped (datagrams to the port from anyone else).
+/// </summary>
+public sealed record VxlanGuardView(bool Enabled, string State, int Port, int Vteps, ulong DroppedPackets, ulong DroppedBytes, string? Problem);
+
+/// <summary>
+/// The store records this host skipped as invalid (never programmed): all counted, the first ones listed by key.
+/// Null from a plugin older than this field.
+/// </summary>
+public sealed record InvalidRecordsView(int Count, IReadOnlyList<InvalidRecordView> Records);
+
+/// <summary>One invalid store record: its key, why it is invalid, when it was first and last met, how many reads met it.</summary>
+public sealed record InvalidRecordView(string Key, string Reason, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, long Times);
+
+/// <summary>
+/// One supervised background loop: state (running, restarting, stopped), restarts since the plugin started, the last
+/// failure and when, and while restarting when the next start is due.
+/// </summary>
+public sealed record LoopHealthView(string Name, string State, int Restarts, string? LastError, DateTimeOffset? LastErrorAt, DateTimeOffset? RetryAt);
 
 /// <summary>
 /// Names across hosts on this host: the address containers use as their DNS server (daemon.json <c>"dns"</c>), and the

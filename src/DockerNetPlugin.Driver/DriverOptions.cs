@@ -8,6 +8,12 @@ public sealed record DriverOptions
     /// <summary>This host's stable id in the cluster (persisted in the state dir).</summary>
     public required string HostId { get; init; }
 
+    /// <summary>
+    /// This host's state folder (DNP_STATE_DIR): ownership markers of the namespaces and devices it makes live there.
+    /// Null: nothing is ever proven ours, so nothing is deleted as stale.
+    /// </summary>
+    public string? StateDirectory { get; init; }
+
     /// <summary>Where overlay namespaces are bind-mounted (DNP_NETNS_DIR, default /run/netns).</summary>
     public string NetnsDirectory { get; init; } = "/run/netns";
 
@@ -16,6 +22,9 @@ public sealed record DriverOptions
 
     /// <summary>UDP port of VXLAN (DNP_VXLAN_PORT).</summary>
     public ushort VxlanPort { get; init; } = 4789;
+
+    /// <summary>Drop VXLAN from anything but the cluster's live hosts' VTEPs (DNP_VXLAN_GUARD, default on).</summary>
+    public bool VxlanGuard { get; init; } = true;
 
     /// <summary>Replicate networks to every host through their Engine API (DNP_REPLICATE).</summary>
     public bool Replicate { get; init; } = true;

@@ -7,7 +7,10 @@ public sealed record DriverStatus(
     string UnderlayInterface,
     int OverlayMtu,
     IReadOnlyList<NetworkStatus> Networks,
-    IReadOnlyList<Replication.ReplicationStatus> Replication);
+    IReadOnlyList<Replication.ReplicationStatus> Replication,
+    Trust.InvalidRecordsStatus InvalidRecords,
+    IReadOnlyList<Trust.LoopHealth> Loops,
+    Guard.VxlanGuardStatus VxlanGuard);
 
 public sealed record NetworkStatus(
     string DockerNetworkId,

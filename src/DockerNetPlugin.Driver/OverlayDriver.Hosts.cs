@@ -21,12 +21,14 @@ public sealed partial class OverlayDriver
                 $"host {hostId} is alive (its lease is current, locator {alive.Locator}): stop its plugin, wait for its lease to expire, then forget it");
         }
 
+        // Decoded only, not checked against the live hosts: a dead host's records fail that check by definition.
         var endpoints = 0;
-        foreach (var record in await ReadEndpointRecordsAsync(ct).ConfigureAwait(false))
+        var snapshot = await _cluster.Store.ListAsync(ClusterKeys.EndpointsPrefix, ct).ConfigureAwait(false);
+        foreach (var entry in snapshot.Entries)
         {
-            if (record.HostId != hostId)
+            if (Trust.RecordValidator.Endpoint(entry).Value is not { } record || record.HostId != hostId)
                 continue;
-            await _cluster.DeleteAsync(ClusterKeys.Endpoint(record.NetworkId, record.EndpointId), ct).ConfigureAwait(false);
+            await _cluster.DeleteAsync(entry.Key, ct).ConfigureAwait(false);
             endpoints++;
         }
         var memberships = 0;

@@ -15,22 +15,26 @@ public sealed partial class OverlayDriver
     /// <summary>Every logical network in the cluster store, by id. Throws <see cref="Store.StoreException"/> when the store is unreachable.</summary>
     public async Task<IReadOnlyList<NetworkRecord>> ListLogicalNetworksAsync(CancellationToken ct)
     {
-        var records = await _cluster.ListAsync(ClusterKeys.NetworksPrefix, DriverJsonContext.Default.NetworkRecord, ct).ConfigureAwait(false);
-        return records.Select(r => r.Value).OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
+        var records = await ClusterNetworks.ListAsync(ct).ConfigureAwait(false);
+        return records.Select(r => r.Value).ToList();
     }
 
     /// <summary>The hosts that joined a logical network (one Docker network each), from the store.</summary>
     public async Task<IReadOnlyList<NetworkMembership>> ListMembersAsync(string logicalId, CancellationToken ct)
     {
-        var records = await _cluster.ListAsync(ClusterKeys.MembershipPrefix(logicalId), DriverJsonContext.Default.NetworkMembership, ct).ConfigureAwait(false);
-        return records.Select(r => r.Value).OrderBy(r => r.HostId, StringComparer.Ordinal).ToList();
+        var prefix = ClusterKeys.MembershipPrefix(logicalId);
+        var snapshot = await _cluster.Store.ListAsync(prefix, ct).ConfigureAwait(false);
+        var checks = snapshot.Entries.Select(Trust.RecordValidator.Membership).ToList();
+        InvalidRecords.ReplaceUnder(prefix, checks.Select(c => c.Invalid).OfType<Store.InvalidRecord>().ToList());
+        return checks.Select(c => c.Value).OfType<NetworkMembership>().OrderBy(r => r.HostId, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>The live hosts (their records vanish with their lease), from the store.</summary>
     public async Task<IReadOnlyList<HostRecord>> ListHostsAsync(CancellationToken ct)
     {
-        var records = await _cluster.ListAsync(ClusterKeys.HostsPrefix, DriverJsonContext.Default.HostRecord, ct).ConfigureAwait(false);
-        return records.Select(r => r.Value).OrderBy(r => r.HostId, StringComparer.Ordinal).ToList();
+        // Invalid host records are reported by the hosts/ watch; here they are only left out.
+        var snapshot = await _cluster.Store.ListAsync(ClusterKeys.HostsPrefix, ct).ConfigureAwait(false);
+        return snapshot.Entries.Select(e => Trust.RecordValidator.Host(e).Value).OfType<HostRecord>().OrderBy(r => r.HostId, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>This host's Docker networks and the logical network each maps to.</summary>

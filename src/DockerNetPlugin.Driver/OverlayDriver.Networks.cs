@@ -53,6 +53,7 @@ public sealed partial class OverlayDriver
                     record.Mtu ?? mtu, DeviceNames.Sandbox(logicalId), MulticastOf(record));
                 await _local.PutAsync(ClusterKeys.LocalNetwork(request.DockerNetworkId), local, DriverJsonContext.Default.LocalNetwork, null, ct).ConfigureAwait(false);
                 _networks.TryAdd(request.DockerNetworkId, new OverlayNetwork(local, _services));
+                SyncGuard(); // before any Join can make a VXLAN device
                 DriverLog.NetworkCreated(_logger, request.DockerNetworkId, logicalId, record.Vni);
             }
             catch
@@ -67,6 +68,8 @@ public sealed partial class OverlayDriver
         {
             _registryGate.Release();
         }
+        // Records of this network admitted while it was unknown here were not checked against its subnets; now they are.
+        await _peerSync.RecheckNetworkAsync(logicalId, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -97,12 +100,13 @@ public sealed partial class OverlayDriver
         var last = remaining.Entries.Count == 0;
         if (last)
         {
-            var record = await _cluster.GetAsync(ClusterKeys.Network(logicalId), DriverJsonContext.Default.NetworkRecord, ct).ConfigureAwait(false);
+            var record = await ClusterNetworks.GetAsync(logicalId, ct).ConfigureAwait(false); // an invalid record stays (reported) for its writer or an operator
             if (record is not null)
                 await RemoveLogicalNetworkAsync(record.Value, ct).ConfigureAwait(false);
         }
         await _local.DeleteAsync(ClusterKeys.LocalNetwork(dockerNetworkId), ct).ConfigureAwait(false);
         _networks.TryRemove(dockerNetworkId, out _);
+        SyncGuard(); // the last network takes the guard with it
         DriverLog.NetworkDeleted(_logger, dockerNetworkId, logicalId, last);
     }
 
@@ -110,7 +114,9 @@ public sealed partial class OverlayDriver
         string logicalId, NetworkCreation request, IReadOnlyList<SubnetRecord> subnets, uint? requestedVni, bool? requestedMulticast, int? mtu, CancellationToken ct)
     {
         var key = ClusterKeys.Network(logicalId);
-        var existing = await _cluster.GetAsync(key, DriverJsonContext.Default.NetworkRecord, ct).ConfigureAwait(false);
+        var (existing, invalid) = await ClusterNetworks.GetCheckedAsync(logicalId, ct).ConfigureAwait(false);
+        if (invalid is not null)
+            throw new ConflictException($"the store's record of logical network {logicalId} ({invalid.Key}) is invalid: {invalid.Reason}; fix or delete that key, or use another -o {DriverOptionNames.Network}");
         if (existing is not null)
             return (CheckCompatible(existing.Value, subnets, requestedVni, requestedMulticast), false);
 

@@ -45,25 +45,39 @@ public sealed partial class OverlayDriver
         foreach (var path in _dataPlane.ListSandboxes(_options.NetnsDirectory))
         {
             var sandboxName = Path.GetFileName(path);
+            if (!_dataPlane.OwnsSandbox(path))
+                continue; // no marker of ours proves we made it: someone else's namespace, never touched
             var inUse = networks.Where(n => n.Network.SandboxName == sandboxName).Any(n => n.SandboxOpen || n.Endpoints.Any(e => e.Joined));
             if (!inUse && drift.Add(new DriftItem("-", DriftKinds.NamespaceStale, path, "overlay namespace no network uses; repair deletes it"), repair))
                 _dataPlane.DeleteSandbox(path);
         }
 
+        if (_guard?.NeedsRepair() == true
+            && drift.Add(new DriftItem("-", DriftKinds.GuardMissing, "inet dnp_vxlan_guard", $"the VXLAN guard is not in place ({_guard.Status().Problem}); repair builds it"), repair))
+            SyncGuard(rebuild: true);
+
         var containerSides = networks.SelectMany(n => n.Endpoints.Select(e => e.ContainerSideName)).ToHashSet(StringComparer.Ordinal);
         var vnis = networks.Select(n => n.Network.Vni).ToHashSet();
         foreach (var device in _dataPlane.ListHostDevices())
         {
-            var stale = device.Name.StartsWith("dnpc", StringComparison.Ordinal) && !containerSides.Contains(device.Name)
-                || device.Name.StartsWith("vx-", StringComparison.Ordinal) && device.Vni is { } vni && !vnis.Contains(vni);
+            var stale = (device.Name.StartsWith("dnpc", StringComparison.Ordinal) && !containerSides.Contains(device.Name)
+                || device.Name.StartsWith("vx-", StringComparison.Ordinal) && device.Vni is { } vni && !vnis.Contains(vni))
+                && _dataPlane.OwnsHostDevice(device); // Docker names its own overlay devices vx-…: a name proves nothing
             if (stale && drift.Add(new DriftItem("-", DriftKinds.DeviceStale, device.Name, "dnp device in the host namespace that no endpoint or network owns; repair deletes it"), repair))
                 _dataPlane.DeleteHostDevice(device.Name);
         }
     }
 
-    /// <summary>Every endpoint record in the store, read fresh for a reconciliation.</summary>
-    internal async Task<IReadOnlyList<EndpointRecord>> ReadEndpointRecordsAsync(CancellationToken ct) =>
-        (await _cluster.ListAsync(ClusterKeys.EndpointsPrefix, DriverJsonContext.Default.EndpointRecord, ct).ConfigureAwait(false)).Select(v => v.Value).ToList();
+    /// <summary>
+    /// Every valid endpoint record in the store, read fresh for a reconciliation. Invalid ones are reported (the
+    /// full read replaces what the log knows under <c>endpoints/</c>) and left out, so nothing is programmed from them
+    /// and entries they once produced count as stale.
+    /// </summary>
+    internal async Task<IReadOnlyList<EndpointRecord>> ReadEndpointRecordsAsync(CancellationToken ct)
+    {
+        var snapshot = await _cluster.Store.ListAsync(ClusterKeys.EndpointsPrefix, ct).ConfigureAwait(false);
+        return _admission.AdmitAll(snapshot.Entries, ClusterKeys.EndpointsPrefix);
+    }
 
     /// <summary>The IPv4 and IPv6 addresses of every endpoint this host's driver holds (created, joined or not).</summary>
     public Task<IReadOnlySet<string>> EndpointAddressesAsync(CancellationToken ct)

@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using DockerNetPlugin.Driver.Cluster;
 using DockerNetPlugin.Driver.Liveness;
+using DockerNetPlugin.Driver.Guard;
 using DockerNetPlugin.Driver.Local;
 using DockerNetPlugin.Driver.Replication;
 using DockerNetPlugin.Driver.Sandbox;
+using DockerNetPlugin.Driver.Trust;
 using DockerNetPlugin.Store;
 using Microsoft.Extensions.Logging;
 
@@ -29,6 +31,9 @@ public sealed partial class OverlayDriver : IAsyncDisposable
     private readonly PeerSync _peerSync;
     private readonly HostLiveness _liveness;
     private ProbeResponder? _echo;
+    private readonly HostWatch _hosts;
+    private readonly PeerAdmission _admission;
+    private readonly VxlanGuard? _guard;
     private readonly NetworkServices _services;
     private readonly Names.INetworkResolvers? _resolvers;
     private readonly ILogger _logger;
@@ -40,22 +45,39 @@ public sealed partial class OverlayDriver : IAsyncDisposable
     // network lock, never inside one.
     private readonly SemaphoreSlim _registryGate = new(1, 1);
 
-    private OverlayDriver(DriverOptions options, IKvStore cluster, IKvStore local, IDataPlane dataPlane, Underlay underlay, IHostProber prober, Names.INetworkResolvers? resolvers, ILogger logger)
+    private OverlayDriver(DriverOptions options, IKvStore cluster, IKvStore local, IDataPlane dataPlane, Underlay underlay, IHostProber prober, Names.INetworkResolvers? resolvers, ILogger logger,
+        LoopSupervisor loops, IVxlanGuardKernel? guardKernel)
     {
         _options = options;
         _cluster = new RecordStore(cluster);
         _local = new RecordStore(local);
-        _vnis = new VniAllocator(cluster);
         _dataPlane = dataPlane;
         _underlay = underlay;
         _logger = logger;
-        _lease = new LeaseKeeper(cluster, _local, options.LeaseTtl, options.StopGrace, logger);
+        InvalidRecords = new InvalidRecordLog(logger);
+        Loops = loops;
+        _vnis = new VniAllocator(cluster, InvalidRecords);
+        _lease = new LeaseKeeper(cluster, _local, options.LeaseTtl, options.StopGrace, logger, loops);
         _liveness = new HostLiveness(cluster, _peers, prober, options.Liveness, TimeProvider.System, ApplyPeerChange, logger);
-        _peerSync = new PeerSync(cluster, _peers, _liveness, options.HostId, ApplyPeerChange, logger);
+        _hosts = new HostWatch(cluster, new HostDirectory(InvalidRecords), logger);
+        _admission = new PeerAdmission(InvalidRecords, _hosts.Directory, NetworkFactsOf);
+        _peerSync = new PeerSync(cluster, _peers, _liveness, options.HostId, _admission, ApplyPeerChange, logger);
+        _hosts.Subscribe(_peerSync.RecheckHostsAsync);
+        if (guardKernel is not null)
+        {
+            _guard = new VxlanGuard(guardKernel, _hosts.Directory, options.VxlanPort, logger, KeptVteps);
+            _hosts.Subscribe(_guard.HostsChangedAsync);
+        }
         _resolvers = resolvers;
         _services = new NetworkServices(options, _local, _lease, _peers, dataPlane, underlay, logger, resolvers);
-        ClusterNetworks = new NetworkRecords(_cluster);
+        ClusterNetworks = new NetworkRecords(_cluster, InvalidRecords);
     }
+
+    /// <summary>The store records this host met that are invalid (skipped, never programmed): <c>dnp status</c> counts them, <c>dnp doctor</c> lists them.</summary>
+    public InvalidRecordLog InvalidRecords { get; }
+
+    /// <summary>Every background loop of this plugin (the driver's and the host's) runs under this supervisor; <c>dnp status</c> shows their health.</summary>
+    public LoopSupervisor Loops { get; }
 
     public string HostId => _options.HostId;
     public Underlay Underlay => _underlay;
@@ -76,11 +98,15 @@ public sealed partial class OverlayDriver : IAsyncDisposable
     public static async Task<OverlayDriver> StartAsync(DriverOptions options, IKvStore cluster, IKvStore local, ILoggerFactory loggers, CancellationToken ct, Names.INetworkResolvers? resolvers = null)
     {
         ArgumentNullException.ThrowIfNull(loggers);
-        var dataPlane = NetlinkDataPlane.OpenHost(loggers.CreateLogger<OverlayDriver>());
+        var logger = loggers.CreateLogger<OverlayDriver>();
+        var loops = new LoopSupervisor(loggers.CreateLogger<LoopSupervisor>());
+        var dataPlane = NetlinkDataPlane.OpenHost(logger, loops, options.StateDirectory is { } state ? new OwnershipMarkers(state, options.HostId) : null);
+        IVxlanGuardKernel? guard = null;
         try
         {
+            guard = OpenGuard(options, logger);
             var prober = new UdpHostProber(options.ProbePort, options.Liveness.Interval / 2);
-            var driver = await StartAsync(options, cluster, local, dataPlane, prober, loggers, ct, resolvers).ConfigureAwait(false);
+            var driver = await StartAsync(options, cluster, local, dataPlane, prober, loggers, ct, resolvers, loops, guard).ConfigureAwait(false);
             try
             {
                 driver._echo = ProbeResponder.Start(driver._underlay.Locator, options.ProbePort, options.HostId, loggers.CreateLogger<OverlayDriver>());
@@ -94,28 +120,65 @@ public sealed partial class OverlayDriver : IAsyncDisposable
         }
         catch
         {
+            guard?.Dispose();
             dataPlane.Dispose();
             throw;
         }
     }
 
     /// <summary>Start on a given kernel (tests pass an in-memory one); the driver owns <paramref name="dataPlane"/> from here.</summary>
-    internal static async Task<OverlayDriver> StartAsync(DriverOptions options, IKvStore cluster, IKvStore local, IDataPlane dataPlane, IHostProber prober, ILoggerFactory loggers, CancellationToken ct, Names.INetworkResolvers? resolvers = null)
+    /// <summary>
+    /// The guard's kernel half (nf_tables in the host namespace), or null with DNP_VXLAN_GUARD=off (then a guard table
+    /// an earlier run left is removed). A kernel without nf_tables gives a guard whose every call fails: dnp runs, and
+    /// its status and log say the port is not guarded.
+    /// </summary>
+    private static IVxlanGuardKernel? OpenGuard(DriverOptions options, ILogger logger)
+    {
+        IVxlanGuardKernel kernel;
+        try
+        {
+            kernel = NetlinkVxlanGuardKernel.OpenHost(options.HostId);
+        }
+        catch (Netlink.NetlinkException e)
+        {
+            kernel = new UnavailableGuardKernel(e.Message);
+        }
+        if (options.VxlanGuard)
+            return kernel;
+        using (kernel)
+        {
+            try
+            {
+                VxlanGuard.RemoveLeftover(kernel, logger);
+            }
+            catch (Exception e) when (e is Netlink.NetlinkException or Netlink.Nftables.NftTableNotOursException)
+            {
+                GuardLog.Failed(logger, options.VxlanPort, e.Message);
+            }
+        }
+        return null;
+    }
+
+    internal static async Task<OverlayDriver> StartAsync(DriverOptions options, IKvStore cluster, IKvStore local, IDataPlane dataPlane, IHostProber prober, ILoggerFactory loggers, CancellationToken ct,
+        Names.INetworkResolvers? resolvers = null, LoopSupervisor? loops = null, IVxlanGuardKernel? guard = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
         ArgumentNullException.ThrowIfNull(dataPlane);
         var logger = loggers.CreateLogger<OverlayDriver>();
         var underlay = dataPlane.ResolveUnderlay(options.Advertise);
-        var driver = new OverlayDriver(options with { Locator = underlay.Locator }, cluster, local, dataPlane, underlay, prober, resolvers, logger);
+        var driver = new OverlayDriver(options with { Locator = underlay.Locator }, cluster, local, dataPlane, underlay, prober, resolvers, logger, loops ?? new LoopSupervisor(logger), guard);
         driver.StartHostResolver();
         await driver._lease.StartAsync(ct).ConfigureAwait(false);
         await driver._lease.PutAsync(ClusterKeys.Host(options.HostId),
             RecordStore.Encode(new HostRecord(options.HostId, underlay.Locator.ToString(), DateTimeOffset.UtcNow, typeof(OverlayDriver).Assembly.GetName().Version?.ToString() ?? "0"), DriverJsonContext.Default.HostRecord), ct).ConfigureAwait(false);
+        await driver._hosts.LoadAsync(ct).ConfigureAwait(false); // endpoint records meet a known set of hosts from the start
         var (networks, endpoints) = await driver.RestoreAsync(ct).ConfigureAwait(false);
         await driver._lease.ReleasePreviousAsync(ct).ConfigureAwait(false);
         await cluster.DeleteAsync(ClusterKeys.ForgottenHost(options.HostId), ct).ConfigureAwait(false); // forgotten once, back now
-        driver._peerSync.Start();
+        driver.SyncGuard(); // restored networks: guarded before the watches run; none: a leftover guard goes
+        driver.Loops.Start("host-watch", driver._hosts.RunAsync);
+        driver.Loops.Start("peer-watch", driver._peerSync.RunAsync);
         driver._liveness.Start();
         DriverLog.Started(logger, options.HostId, underlay.Locator.ToString(), underlay.InterfaceName, underlay.OverlayMtu, networks, endpoints);
         return driver;
@@ -132,7 +195,8 @@ public sealed partial class OverlayDriver : IAsyncDisposable
             return new NetworkStatus(n.DockerNetworkId, n.LogicalId, n.Network.Vni, n.Network.SandboxName,
                 n.SandboxOpen, n.Network.Subnets.Select(s => s.Pool).ToList(), n.Endpoints.Count, remote, n.Network.Multicast);
         }).OrderBy(n => n.LogicalId, StringComparer.Ordinal).ToList();
-        return new DriverStatus(_options.HostId, _underlay.Locator.ToString(), _underlay.InterfaceName, _underlay.OverlayMtu, networks, Replication.Snapshot());
+        return new DriverStatus(_options.HostId, _underlay.Locator.ToString(), _underlay.InterfaceName, _underlay.OverlayMtu, networks, Replication.Snapshot(),
+            InvalidRecords.Snapshot(), Loops.Health(), _guard?.Status() ?? VxlanGuardStatus.Off(_options.VxlanPort));
     }
 
     /// <summary>This host's Docker networks, the logical network each one is, and how many endpoints each has.</summary>
@@ -174,13 +238,31 @@ public sealed partial class OverlayDriver : IAsyncDisposable
         return (networks.Count, endpoints.Count);
     }
 
+    /// <summary>The guard exists while this host has any dnp network (see <see cref="VxlanGuard"/>).</summary>
+    private void SyncGuard(bool rebuild = false) => _guard?.Sync(() => !_networks.IsEmpty, rebuild);
+
+    /// <summary>What an endpoint record of <paramref name="logicalId"/> is checked against: this host's copy of the network, if it has one.</summary>
+    private NetworkFacts? NetworkFactsOf(string logicalId) =>
+        _networks.Values.FirstOrDefault(n => n.LogicalId == logicalId) is { } network ? NetworkFacts.From(network.Network) : null;
+
     /// <summary>A watch change, programmed into every open namespace it concerns (each under its own kernel gate).</summary>
     private void ApplyPeerChange(PeerChange change)
     {
         foreach (var network in _networks.Values)
             network.ApplyPeerChange(change);
         NotifyEndpointWatchers(change);
+        if (change.Removed.Count > 0 || change.IsResync)
+            _guard?.PeersChanged(); // a lapsed host kept, or dropped at last
     }
+
+    /// <summary>
+    /// VTEPs of every host whose entries this host programs: admitted records carry their host's registered locator, and
+    /// the table keeps a host's records while its lease lapsed but it answers (store-unreachable), so its VXLAN stays let
+    /// in, also in the moment between its host record going and its endpoint records being judged.
+    /// </summary>
+    private IEnumerable<System.Net.IPAddress> KeptVteps() =>
+        _peers.All().Where(r => r.HostId != _options.HostId).Select(r => r.Locator).Distinct(StringComparer.Ordinal)
+            .Select(l => System.Net.IPAddress.TryParse(l, out var a) ? a : null).OfType<System.Net.IPAddress>().ToList();
 
     /// <summary>Take a network's lock, re-checking that it is still the registered one (moby lockNetwork).</summary>
     private async Task<(OverlayNetwork Network, IDisposable Release)?> LockNetworkAsync(string dockerNetworkId, CancellationToken ct)
@@ -202,10 +284,11 @@ public sealed partial class OverlayDriver : IAsyncDisposable
             await _echo.DisposeAsync().ConfigureAwait(false);
         await _liveness.DisposeAsync().ConfigureAwait(false);
         _hostResolver?.Dispose();
-        await _peerSync.DisposeAsync().ConfigureAwait(false);
+        await Loops.DisposeAsync().ConfigureAwait(false);
         await _lease.DisposeAsync().ConfigureAwait(false);
         foreach (var network in _networks.Values)
             await network.DisposeAsync().ConfigureAwait(false); // kernel state stays: flows keep running across restarts
+        _guard?.Dispose(); // the table stays: the VXLAN devices stay up across restarts, so must the guard
         _dataPlane.Dispose();
         _registryGate.Dispose();
     }

@@ -105,7 +105,7 @@ internal sealed partial class OverlayNetwork : IAsyncDisposable
                 return false;
             var network = Network;
             var gateways = network.Subnets.Where(s => s.Gateway is not null).Select(s => InterfaceAddress.Parse(s.Gateway!, "gateway")).ToList();
-            var spec = new SandboxSpec(_services.SandboxPath(network), network.LogicalId, network.Vni, _services.Options.VxlanPort, network.Mtu, gateways, network.Multicast);
+            var spec = new SandboxSpec(_services.SandboxPath(network), network.LogicalId, network.Vni, _services.Options.VxlanPort, network.Mtu, gateways, network.Multicast, _services.Underlay.Locator);
             _sandbox = _services.DataPlane.OpenSandbox(spec);
             _sandbox.OnMiss(AnswerMiss);
             DriverLog.SandboxReady(_services.Logger, network.SandboxName, network.Vni);

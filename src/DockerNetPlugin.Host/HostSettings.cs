@@ -13,6 +13,9 @@ public sealed record HostSettings
     public string? Advertise { get; init; }
     public ushort VxlanPort { get; init; } = 4789;
     public bool Replicate { get; init; } = true;
+
+    /// <summary>Drop VXLAN from anything but the cluster's live hosts' VTEPs (DNP_VXLAN_GUARD=on|off).</summary>
+    public bool VxlanGuard { get; init; } = true;
     public string LogLevel { get; init; } = "info";
     public string LogFormat { get; init; } = "text";
     public TimeSpan LeaseTtl { get; init; } = TimeSpan.FromSeconds(10);
@@ -60,11 +63,12 @@ public sealed record HostSettings
             ProbePort = Get("DNP_PROBE_PORT") is { } probe ? ParsePort("DNP_PROBE_PORT", probe) : d.ProbePort,
             StopGrace = Get("DNP_STOP_GRACE") is { } grace ? TimeSpan.FromSeconds(ParseSeconds("DNP_STOP_GRACE", grace, 10, 86400)) : d.StopGrace,
             Replicate = Get("DNP_REPLICATE") is { } r ? ParseBool("DNP_REPLICATE", r) : d.Replicate,
+            VxlanGuard = Get("DNP_VXLAN_GUARD") is { } g ? ParseBool("DNP_VXLAN_GUARD", g) : d.VxlanGuard,
             LogLevel = Get("DNP_LOG_LEVEL") ?? d.LogLevel,
             LogFormat = Get("DNP_LOG_FORMAT") is { } f ? ParseFormat(f) : d.LogFormat,
             LeaseTtl = Get("DNP_LEASE_TTL") is { } ttl ? TimeSpan.FromSeconds(ParseSeconds("DNP_LEASE_TTL", ttl, 2, 3600)) : d.LeaseTtl,
             CallTimeout = Get("DNP_CALL_TIMEOUT") is { } t ? TimeSpan.FromSeconds(ParseSeconds("DNP_CALL_TIMEOUT", t, 1, 600)) : d.CallTimeout,
-            NetnsGrace = Get("DNP_NETNS_GRACE") is { } g ? TimeSpan.FromSeconds(ParseSeconds("DNP_NETNS_GRACE", g, 0, 86400)) : d.NetnsGrace,
+            NetnsGrace = Get("DNP_NETNS_GRACE") is { } ng ? TimeSpan.FromSeconds(ParseSeconds("DNP_NETNS_GRACE", ng, 0, 86400)) : d.NetnsGrace,
             DockerHost = ParseDockerHost(env),
             ReconcileInterval = Get("DNP_RECONCILE_INTERVAL") is { } ri ? TimeSpan.FromSeconds(ParseSeconds("DNP_RECONCILE_INTERVAL", ri, 0, 86400)) : d.ReconcileInterval,
             DnsAddress = Get("DNP_DNS_ADDRESS") is { } dns ? ParseDnsAddress(dns) : d.DnsAddress,

@@ -10,7 +10,12 @@ internal static class OperatorMapping
     public static StatusView ToView(this DriverStatus status) => new(
         status.HostId, status.Locator, status.UnderlayInterface, status.OverlayMtu,
         status.Networks.Select(n => new NetworkStatusView(n.DockerNetworkId, n.LogicalId, n.Vni, n.Sandbox, n.SandboxPresent, n.Subnets, n.LocalEndpoints, n.RemotePeers, n.Multicast)).ToList(),
-        status.Replication.Select(r => new ReplicationView(r.LogicalId, r.Name, r.State, r.Detail)).ToList());
+        status.Replication.Select(r => new ReplicationView(r.LogicalId, r.Name, r.State, r.Detail)).ToList(),
+        InvalidRecords: new InvalidRecordsView(status.InvalidRecords.Count,
+            status.InvalidRecords.Records.Select(r => new InvalidRecordView(r.Key, r.Reason, r.FirstSeen, r.LastSeen, r.Times)).ToList()),
+        Loops: status.Loops.Select(l => new LoopHealthView(l.Name, l.State.ToString().ToLowerInvariant(), l.Restarts, l.LastError, l.LastErrorAt, l.RetryAt)).ToList(),
+        VxlanGuard: new VxlanGuardView(status.VxlanGuard.Enabled, status.VxlanGuard.State, status.VxlanGuard.Port, status.VxlanGuard.Vteps,
+            status.VxlanGuard.DroppedPackets, status.VxlanGuard.DroppedBytes, status.VxlanGuard.Problem));
 
     public static DnsView ToView(this Replication.Names.NameService names)
     {

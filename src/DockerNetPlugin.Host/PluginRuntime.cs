@@ -85,15 +85,17 @@ internal sealed class PluginRuntime : IAsyncDisposable
                 {
                     HostId = hostId,
                     NetnsDirectory = _settings.NetnsDirectory,
+                    StateDirectory = _settings.StateDirectory,
                     Advertise = _settings.Advertise,
                     VxlanPort = _settings.VxlanPort,
                     Replicate = _settings.Replicate,
+                    VxlanGuard = _settings.VxlanGuard,
                     LeaseTtl = _settings.LeaseTtl,
                     StopGrace = _settings.StopGrace,
                     ProbePort = _settings.ProbePort,
                     NetnsGrace = _settings.NetnsGrace,
                 }, _cluster, _local, _loggers, ct, _names?.Resolvers).ConfigureAwait(false);
-                var ipam = new IpamService(_cluster, new IpamOptions(hostId), _loggers.CreateLogger<IpamService>());
+                var ipam = new IpamService(_cluster, new IpamOptions(hostId) { InvalidRecords = driver.InvalidRecords }, _loggers.CreateLogger<IpamService>());
                 _engine = new Engine.DockerEngineClient(_settings.DockerHost, logger: _loggers.CreateLogger<Engine.DockerEngineClient>());
                 if (_settings.Replicate)
                     StartReplication(driver, _engine);
@@ -111,7 +113,7 @@ internal sealed class PluginRuntime : IAsyncDisposable
             {
                 return;
             }
-            catch (Exception e) when (e is StoreException or DriverException or IOException or UnauthorizedAccessException or Netlink.NetlinkException or NotSupportedException)
+            catch (Exception e) // whatever it is (a bad store record included), start-up retries; it never ends silently
             {
                 _lastError = e.Message;
                 HostLog.InitFailed(_logger, e.Message, delay.TotalSeconds);

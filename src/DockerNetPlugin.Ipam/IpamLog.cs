@@ -46,4 +46,7 @@ internal static partial class IpamLog
 
     [LoggerMessage(3021, LogLevel.Debug, "Compare-and-set on {Key} lost a race (attempt {Attempt}); retrying")]
     public static partial void CasRetry(ILogger logger, string key, int attempt);
+
+    [LoggerMessage(3022, LogLevel.Warning, "IPAM store record {Key} is invalid and skipped: {Reason}")]
+    public static partial void RecordInvalid(ILogger logger, string key, string reason);
 }

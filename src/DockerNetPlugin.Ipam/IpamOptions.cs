@@ -1,3 +1,4 @@
+using DockerNetPlugin.Store;
 using System.Net;
 
 namespace DockerNetPlugin.Ipam;
@@ -39,4 +40,11 @@ public sealed record IpamOptions(string HostId)
     /// then cannot be replicated to a second host (its aux request is refused as in use).
     /// </summary>
     public bool EndpointRequestsCarryMac { get; init; }
+
+    /// <summary>
+    /// Where an invalid IPAM record (a junk key under a pool's addresses, a malformed pool or index) is reported: the
+    /// host passes its invalid-record log, so it is logged once, counted in <c>dnp status</c> and shown by <c>dnp doctor</c>.
+    /// Null: only the IPAM's own warning.
+    /// </summary>
+    public IInvalidRecordSink? InvalidRecords { get; init; }
 }

@@ -62,7 +62,8 @@ public sealed partial class IpamService
                 ViewOf(cidr, pool.Record).MarkFree(number);
                 return;
             }
-            var held = Decode(entry, IpamJsonContext.Default.AddressRecord);
+            if (Valid(IpamRecordValidator.Address(entry, cidr, pool.Record.Generation)) is not { Record: var held })
+                return; // not a record this host wrote: it stays, reported, for an operator
             var kind = KindOf(held);
             if (kind != AddressKind.Endpoint)
             {
@@ -119,7 +120,7 @@ public sealed partial class IpamService
                 return candidate;
             }
 
-            var holder = await GetAddressAsync(addressKey, ct).ConfigureAwait(false);
+            var holder = await GetAddressAsync(addressKey, cidr, pool.Record.Generation, ct).ConfigureAwait(false);
             if (holder is not null)
             {
                 view.MarkTaken(candidate);
@@ -158,7 +159,7 @@ public sealed partial class IpamService
                 return requested;
             }
 
-            var holder = await GetAddressAsync(addressKey, ct).ConfigureAwait(false);
+            var holder = await GetAddressAsync(addressKey, cidr, pool.Record.Generation, ct).ConfigureAwait(false);
             if (holder is not null)
             {
                 view.MarkTaken(requested);
@@ -190,7 +191,7 @@ public sealed partial class IpamService
                 view.MarkTaken(candidate);
                 return candidate;
             }
-            if (await GetAddressAsync(addressKey, ct).ConfigureAwait(false) is not null)
+            if (await GetAddressAsync(addressKey, cidr, pool.Record.Generation, ct).ConfigureAwait(false) is not null)
             {
                 view.MarkTaken(candidate); // someone else got it first: move on
                 continue;
@@ -244,10 +245,13 @@ public sealed partial class IpamService
         }
     }
 
-    private async Task<AddressRecord?> GetAddressAsync(string key, CancellationToken ct)
+    /// <summary>Who holds an address: null when free; an invalid record (reported) still holds it, as an unknown endpoint.</summary>
+    private async Task<AddressRecord?> GetAddressAsync(string key, Cidr cidr, string generation, CancellationToken ct)
     {
         var entry = await _store.GetAsync(key, ct).ConfigureAwait(false);
-        return entry is null ? null : Decode(entry, IpamJsonContext.Default.AddressRecord);
+        if (entry is null)
+            return null;
+        return Valid(IpamRecordValidator.Address(entry, cidr, generation))?.Record ?? new AddressRecord("endpoint", "(an invalid record)", []);
     }
 
     /// <summary>

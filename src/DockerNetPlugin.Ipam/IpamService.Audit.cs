@@ -16,14 +16,16 @@ public sealed partial class IpamService
         var pools = await _store.ListAsync(IpamKeys.PoolsPrefix, ct).ConfigureAwait(false);
         foreach (var poolEntry in pools.Entries)
         {
-            var pool = Decode(poolEntry, IpamJsonContext.Default.PoolRecord);
+            if (Valid(IpamRecordValidator.Pool(poolEntry)) is not { } pool)
+                continue;
             var cidr = Cidr.Parse(pool.Cidr, $"stored pool at {poolEntry.Key}");
             var addresses = await _store.ListAsync(IpamKeys.AddressesPrefix(cidr, pool.Generation), ct).ConfigureAwait(false);
             foreach (var entry in addresses.Entries)
             {
-                var record = Decode(entry, IpamJsonContext.Default.AddressRecord);
-                if (KindOf(record) == AddressKind.Endpoint && record.Host == hostId)
-                    held.Add(new HeldAddress(cidr.ToString(), IpNumber.ToAddress(AddressOfKey(entry.Key, cidr), cidr.V6), record.At, entry.Key, entry.Version));
+                if (Valid(IpamRecordValidator.Address(entry, cidr, pool.Generation)) is not { } address)
+                    continue;
+                if (KindOf(address.Record) == AddressKind.Endpoint && address.Record.Host == hostId)
+                    held.Add(new HeldAddress(cidr.ToString(), IpNumber.ToAddress(address.Number, cidr.V6), address.Record.At, entry.Key, entry.Version));
             }
         }
         return held;

@@ -61,11 +61,16 @@ public sealed partial class IpamService
     {
         var snapshot = await _store.ListAsync(IpamKeys.PoolsPrefix, ct).ConfigureAwait(false);
         var pools = new List<PoolInfo>(snapshot.Entries.Count);
+        var invalid = new List<InvalidRecord>();
         foreach (var entry in snapshot.Entries)
         {
-            var record = Decode(entry, IpamJsonContext.Default.PoolRecord);
-            pools.Add(ToInfo(record.AddressSpace, Cidr.Parse(record.Cidr, $"stored pool at {entry.Key}"), record));
+            var check = IpamRecordValidator.Pool(entry);
+            if (check.Value is { } record)
+                pools.Add(ToInfo(record.AddressSpace, Cidr.Parse(record.Cidr, $"stored pool at {entry.Key}"), record));
+            else
+                invalid.Add(check.Invalid!);
         }
+        ReplaceInvalidUnder(IpamKeys.PoolsPrefix, invalid);
         return pools;
     }
 
@@ -74,7 +79,8 @@ public sealed partial class IpamService
         var (cidr, pool) = await RequirePoolAsync(poolId, fresh: true, ct).ConfigureAwait(false);
         var snapshot = await _store.ListAsync(IpamKeys.AddressesPrefix(cidr, pool.Record.Generation), ct).ConfigureAwait(false);
         return snapshot.Entries
-            .Select(e => (Number: AddressOfKey(e.Key, cidr), Record: Decode(e, IpamJsonContext.Default.AddressRecord)))
+            .Select(e => Valid(IpamRecordValidator.Address(e, cidr, pool.Record.Generation)))
+            .OfType<StoredAddress>()
             .OrderBy(a => a.Number)
             .Select(a => new AddressInfo(IpNumber.ToAddress(a.Number, cidr.V6), KindOf(a.Record), a.Record.Host, a.Record.Options))
             .ToList();
@@ -112,7 +118,7 @@ public sealed partial class IpamService
             _pools.TryRemove(cidr, out _);
             return null;
         }
-        var pool = new StoredPool(Decode(entry, IpamJsonContext.Default.PoolRecord), entry.Version);
+        var pool = new StoredPool(Require(IpamRecordValidator.Pool(entry)), entry.Version);
         _pools[cidr] = pool;
         return pool;
     }
@@ -122,7 +128,7 @@ public sealed partial class IpamService
         var entry = await _store.GetAsync(IpamKeys.Index, ct).ConfigureAwait(false);
         if (entry is null)
             return ([], 0);
-        var record = Decode(entry, IpamJsonContext.Default.PoolIndexRecord);
+        var record = Require(IpamRecordValidator.Index(entry)); // a pool index that cannot be read could hand out overlapping pools
         return (record.Cidrs.Select(c => Cidr.Parse(c, $"stored pool index entry at {entry.Key}")).ToList(), entry.Version);
     }
 
@@ -139,11 +145,49 @@ public sealed partial class IpamService
     private async Task LoadViewAsync(Cidr cidr, PoolUsageView view, CancellationToken ct)
     {
         var snapshot = await _store.ListAsync(IpamKeys.AddressesPrefix(cidr, view.Generation), ct).ConfigureAwait(false);
-        view.Load(snapshot.Entries.Select(e => AddressOfKey(e.Key, cidr)));
+        var taken = new List<UInt128>(snapshot.Entries.Count);
+        var invalid = new List<InvalidRecord>();
+        foreach (var entry in snapshot.Entries)
+        {
+            // Only the key matters for allocation: a taken address stays taken whatever its record holds. A key that
+            // names no address of this pool is skipped and reported; it never fails the pool's allocations.
+            if (IpamRecordValidator.AddressKey(entry.Key, cidr, view.Generation) is { } number)
+                taken.Add(number);
+            else
+                invalid.Add(new InvalidRecord(entry.Key, $"the key is not ipam/addr/{cidr}/{view.Generation}/<address inside {cidr}>"));
+        }
+        ReplaceInvalidUnder(IpamKeys.AddressesPrefix(cidr, view.Generation), invalid);
+        view.Load(taken);
     }
 
-    private static UInt128 AddressOfKey(string key, Cidr cidr) =>
-        IpNumber.From(Cidr.ParseAddress(KeyLayout.LastSegment(key), $"stored address key {key}"));
+    /// <summary>The record, or null after reporting why it is invalid.</summary>
+    private T? Valid<T>(RecordCheck<T> check) where T : class
+    {
+        if (check.Invalid is { } invalid)
+            Report(invalid);
+        return check.Value;
+    }
+
+    /// <summary>The record, or (after reporting it) an <see cref="IpamException"/> saying which key is invalid and why.</summary>
+    private T Require<T>(RecordCheck<T> check) where T : class =>
+        Valid(check) ?? throw new IpamException($"stored IPAM record at {check.Invalid!.Key} is invalid ({check.Invalid.Reason}); delete it or restore it from a backup");
+
+    private void Report(InvalidRecord invalid)
+    {
+        if (_options.InvalidRecords is { } sink)
+            sink.Report(invalid);
+        else
+            IpamLog.RecordInvalid(_logger, invalid.Key, invalid.Reason);
+    }
+
+    private void ReplaceInvalidUnder(string prefix, IReadOnlyCollection<InvalidRecord> invalid)
+    {
+        if (_options.InvalidRecords is { } sink)
+            sink.ReplaceUnder(prefix, invalid);
+        else
+            foreach (var i in invalid)
+                IpamLog.RecordInvalid(_logger, i.Key, i.Reason);
+    }
 
     private static AddressKind KindOf(AddressRecord record) => record.Kind switch
     {
@@ -160,19 +204,6 @@ public sealed partial class IpamService
     };
 
     private static byte[] Encode<T>(T value, JsonTypeInfo<T> info) => JsonSerializer.SerializeToUtf8Bytes(value, info);
-
-    private static T Decode<T>(KvEntry entry, JsonTypeInfo<T> info)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(entry.Value.Span, info)
-                ?? throw new IpamException($"stored IPAM record at {entry.Key} is empty; delete it or restore it from a backup");
-        }
-        catch (JsonException e)
-        {
-            throw new IpamException($"stored IPAM record at {entry.Key} is not valid ({e.Message}); delete it or restore it from a backup", e);
-        }
-    }
 
     private IpamContentionException Contention(string what) => new(
         $"{what} changed {_options.CasAttempts} times while this request was being applied (other hosts are busy with it); retry the command");

@@ -26,8 +26,7 @@ public sealed class NetworkReplicator : IAsyncDisposable
     private readonly TimeSpan _period;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _removedHere = new();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly List<Task> _loops = [];
+    private readonly List<Driver.Trust.SupervisedLoop> _loops = [];
     private string? _engineError;
 
     public NetworkReplicator(OverlayDriver driver, IDockerEngine engine, ILogger logger, TimeSpan? period = null)
@@ -40,13 +39,14 @@ public sealed class NetworkReplicator : IAsyncDisposable
         _period = period ?? TimeSpan.FromSeconds(10);
     }
 
+    /// <summary>Starts the four loops under the driver's supervisor (a loop that throws anything is logged and restarted).</summary>
     public void Start()
     {
         var since = DateTimeOffset.UtcNow.AddSeconds(-1);
-        _loops.Add(Task.Run(() => PassLoopAsync(_stop.Token)));
-        _loops.Add(Task.Run(() => EngineEventsLoopAsync(since, _stop.Token)));
-        _loops.Add(Task.Run(() => StoreWatchLoopAsync(_stop.Token)));
-        _loops.Add(Task.Run(() => TimerLoopAsync(_stop.Token)));
+        _loops.Add(_driver.Loops.Start("replication-pass", PassLoopAsync));
+        _loops.Add(_driver.Loops.Start("replication-engine-events", ct => EngineEventsLoopAsync(since, ct)));
+        _loops.Add(_driver.Loops.Start("replication-store-watch", StoreWatchLoopAsync));
+        _loops.Add(_driver.Loops.Start("replication-timer", TimerLoopAsync));
         Wake();
     }
 
@@ -128,6 +128,11 @@ public sealed class NetworkReplicator : IAsyncDisposable
     /// <summary>A committed logical network this host's Docker lacks: create it here with the origin's spec.</summary>
     private async Task CreateLocalAsync(NetworkRecord record, DockerNetworkSpec spec, CancellationToken ct)
     {
+        if (ReplicationPolicy.Refusal(record, spec) is { } why)
+        {
+            Fail(record, ReplicationStates.Refused, $"not created here: {why} (replication creates only dnp networks; see README)");
+            return;
+        }
         try
         {
             var id = await _engine.CreateNetworkAsync(spec.ToCreateRequest(record.Id), ct).ConfigureAwait(false);
@@ -285,18 +290,8 @@ public sealed class NetworkReplicator : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        _wake.Writer.TryComplete();
         foreach (var loop in _loops)
-        {
-            try
-            {
-                await loop.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
-        _stop.Dispose();
+            await _driver.Loops.StopAsync(loop).ConfigureAwait(false);
+        _wake.Writer.TryComplete();
     }
 }

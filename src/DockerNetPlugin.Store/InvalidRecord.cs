@@ -27,3 +27,16 @@ public sealed class RecordCheck<T> where T : class
 
     public static RecordCheck<T> Fail(InvalidRecord invalid) => new(null, invalid ?? throw new ArgumentNullException(nameof(invalid)));
 }
+
+/// <summary>
+/// Where a reader reports the store records it skipped as invalid (the driver's invalid-record log implements it; the
+/// IPAM reports through it, so both show in one <c>dnp status</c> count and one <c>dnp doctor</c> list).
+/// </summary>
+public interface IInvalidRecordSink
+{
+    /// <summary>One invalid record (logged once per key and reason).</summary>
+    void Report(InvalidRecord invalid);
+
+    /// <summary>After a full read of <paramref name="prefix"/>: exactly <paramref name="invalidNow"/> are invalid under it.</summary>
+    void ReplaceUnder(string prefix, IReadOnlyCollection<InvalidRecord> invalidNow);
+}

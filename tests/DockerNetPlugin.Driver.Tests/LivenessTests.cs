@@ -162,6 +162,26 @@ public sealed class LivenessTests
     }
 
     /// <summary>A driver with a joined local endpoint and <paramref name="count"/> records of <see cref="Peer"/>.</summary>
+    [Fact]
+    public async Task LeaseLapses_HostAnswers_TheVxlanGuardKeepsItsVtep_UntilItIsDropped()
+    {
+        await using var bed = await StartWithPeersAsync(2, leased: true);
+        var vtep = IPAddress.Parse("192.0.2.2");
+        await Eventually.TrueAsync(() => bed.Guard.Vteps.Contains(vtep), "the peer's VTEP let in");
+        bed.Prober.SetUp(Peer, true);
+
+        await LapseAsync(bed); // its host record went: only the entries kept for it hold its VTEP now
+        await bed.Driver.CheckLivenessAsync(Ct);
+        Assert.Contains(vtep, bed.Guard.Vteps);
+
+        bed.Prober.SetUp(Peer, false);
+        for (var round = 0; round < 3; round++)
+            await bed.Driver.CheckLivenessAsync(Ct);
+
+        Assert.Empty(bed.Driver.LapsedHosts());
+        await Eventually.TrueAsync(() => !bed.Guard.Vteps.Contains(vtep), "the dead host's VTEP no longer let in");
+    }
+
     private static async Task<DriverBed> StartWithPeersAsync(int count, bool leased = false)
     {
         var bed = await DriverBed.StartAsync();

@@ -53,8 +53,8 @@ public sealed class LockOrderStressTests
                 var i = 0;
                 while (!stop.IsCancellationRequested)
                 {
-                    var record = DriverBed.Remote(networks[i % 2], i % 40);
-                    await bed.PublishRemoteAsync(i % 5 == 4 ? record with { Locator = "192.0.2.7" } : record);
+                    var record = DriverBed.Remote(networks[i % 2], i % 40, prefix: i % 2 == 0 ? "10.20.0." : "10.21.0.");
+                    await bed.PublishRemoteAsync(i % 5 == 4 ? record with { HostId = "host-c", Locator = "192.0.2.7" } : record); // the endpoint moved to another host
                     if (i % 3 == 0)
                         await bed.DeleteRemoteAsync(DriverBed.Remote(networks[(i + 1) % 2], (i + 7) % 40));
                     i++;

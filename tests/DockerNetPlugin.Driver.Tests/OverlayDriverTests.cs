@@ -166,7 +166,7 @@ public sealed class OverlayDriverTests
         await bed.PublishRemoteAsync(late);
         await Eventually.TrueAsync(() => ns.HasPeer(IPAddress.Parse("10.20.0.102"), PhysicalAddress.Parse(late.Mac.Replace(':', '-')), IPAddress.Parse("192.0.2.2")), "late peer programmed");
 
-        var moved = late with { Locator = "192.0.2.3" };
+        var moved = late with { HostId = "host-c", Locator = "192.0.2.3" }; // the endpoint moved to another host
         await bed.PublishRemoteAsync(moved);
         await Eventually.TrueAsync(() => ns.HasPeer(IPAddress.Parse("10.20.0.102"), PhysicalAddress.Parse(late.Mac.Replace(':', '-')), IPAddress.Parse("192.0.2.3")), "moved peer re-pointed");
 

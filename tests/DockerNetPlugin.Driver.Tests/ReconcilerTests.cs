@@ -105,6 +105,27 @@ public sealed class ReconcilerTests
     }
 
     [Fact]
+    public async Task Run_ForeignNamespaceAndDockersVxDevice_NeverTouched_ByNameAlone()
+    {
+        await using var bed = await DriverBed.StartAsync();
+        await bed.CreateNetworkAsync("net1");
+        await bed.JoinNewAsync("net1", "ep1", "10.20.0.2/24");
+        var foreign = Path.Combine(bed.NetnsDirectory, "dnp-someoneelse");
+        bed.Kernel.AddStray(foreign, bed.Sandbox("net1").Spec, owned: false); // another dnp instance's, or a user's
+        bed.Kernel.AddHostDevice("vx-001001-0a1b2", owned: false); // Docker's own overlay device
+        bed.Kernel.AddHostDevice("dnpcforeign", owned: false);
+        await using var reconciler = new Reconciler(bed.Driver, null, NullLogger.Instance);
+
+        var report = await reconciler.RunAsync(repair: true, CancellationToken.None);
+
+        Assert.True(report.Clean, string.Join("; ", report.Remaining));
+        Assert.Empty(report.Repaired);
+        Assert.NotNull(bed.Kernel.Namespace(foreign));
+        Assert.True(bed.Kernel.HasHostDevice("vx-001001-0a1b2"));
+        Assert.True(bed.Kernel.HasHostDevice("dnpcforeign"));
+    }
+
+    [Fact]
     public async Task Run_DockerLostNetworkAndEndpoint_RepairRemovesThemFromDnp()
     {
         await using var bed = await DriverBed.StartAsync();

@@ -14,7 +14,10 @@ public sealed class OperatorMappingTests
     {
         var status = new DriverStatus("h1", "192.0.2.1", "eth0", 1450,
             [new NetworkStatus("d1", "l1", 4242, "dnp-l1", true, ["10.0.0.0/24"], 2, 3, Multicast: true)],
-            [new ReplicationStatus("l1", "web", ReplicationStates.Present, null)]);
+            [new ReplicationStatus("l1", "web", ReplicationStates.Present, null)],
+            new DockerNetPlugin.Driver.Trust.InvalidRecordsStatus(2, [new DockerNetPlugin.Driver.Trust.InvalidRecordStatus("dnp/v1/vnis/x", "the key is not vnis/<decimal VNI>", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 3)]),
+            [new DockerNetPlugin.Driver.Trust.LoopHealth("peer-watch", DockerNetPlugin.Driver.Trust.LoopState.Restarting, 2, "IOException: boom", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch)],
+            new DockerNetPlugin.Driver.Guard.VxlanGuardStatus(true, "active", 4789, 2, 5, 500, null));
 
         var json = JsonSerializer.Serialize(status.ToView(), OperatorJsonContext.Default.StatusView);
         using var doc = JsonDocument.Parse(json);
@@ -28,6 +31,13 @@ public sealed class OperatorMappingTests
         Assert.Equal(3, network.GetProperty("remotePeers").GetInt32());
         Assert.True(network.GetProperty("multicast").GetBoolean());
         Assert.Equal("present", root.GetProperty("replication")[0].GetProperty("state").GetString());
+        Assert.Equal(2, root.GetProperty("invalidRecords").GetProperty("count").GetInt32());
+        Assert.Equal("dnp/v1/vnis/x", root.GetProperty("invalidRecords").GetProperty("records")[0].GetProperty("key").GetString());
+        var loop = root.GetProperty("loops")[0];
+        Assert.Equal(("peer-watch", "restarting", 2, "IOException: boom"),
+            (loop.GetProperty("name").GetString(), loop.GetProperty("state").GetString(), loop.GetProperty("restarts").GetInt32(), loop.GetProperty("lastError").GetString()));
+        Assert.Equal(5UL, root.GetProperty("vxlanGuard").GetProperty("droppedPackets").GetUInt64());
+        Assert.Equal("active", root.GetProperty("vxlanGuard").GetProperty("state").GetString());
     }
 
     [Fact]

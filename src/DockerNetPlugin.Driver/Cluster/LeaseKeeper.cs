@@ -28,21 +28,22 @@ internal sealed class LeaseKeeper : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly object _gate = new(); // bottom level: guards _owned, _lease and _generation; never held across an await
     private readonly Dictionary<string, ReadOnlyMemory<byte>> _owned = new();
-    private readonly CancellationTokenSource _stop = new();
+    private readonly Trust.LoopSupervisor _loops;
     private ILease? _lease;
     private ILease? _previous; // the lease the previous process left (resumed), until the restore took its keys over
     private long _generation; // bumped each time a new lease replaces the old one
-    private Task? _watchdog;
+    private Trust.SupervisedLoop? _watchdog;
     private TaskCompletionSource _renewed = new(TaskCreationOptions.RunContinuationsAsynchronously); // completed and replaced at each renewal
 
     /// <param name="local">The local state dir's store: where the id of the lease to resume at the next start is kept.</param>
-    public LeaseKeeper(IKvStore store, RecordStore local, TimeSpan ttl, TimeSpan stopGrace, ILogger logger)
+    public LeaseKeeper(IKvStore store, RecordStore local, TimeSpan ttl, TimeSpan stopGrace, ILogger logger, Trust.LoopSupervisor loops)
     {
         _store = store;
         _local = local;
         _ttl = ttl;
         _stopGrace = stopGrace;
         _logger = logger;
+        _loops = loops;
     }
 
     /// <summary>The id of the lease the previous process left that was still alive at start (null once released, or when none was).</summary>
@@ -76,7 +77,7 @@ internal sealed class LeaseKeeper : IAsyncDisposable
             _lease = lease;
         Volatile.Write(ref _previous, previous);
         await RememberAsync(lease, ct).ConfigureAwait(false); // the keys move to it from now on
-        _watchdog = Task.Run(WatchAsync, CancellationToken.None);
+        _watchdog = _loops.Start("lease-keeper", WatchAsync); // waits for the lease's loss and renews it
     }
 
     /// <summary>
@@ -168,21 +169,21 @@ internal sealed class LeaseKeeper : IAsyncDisposable
             return _owned.Keys.ToList();
     }
 
-    private async Task WatchAsync()
+    private async Task WatchAsync(CancellationToken stop)
     {
-        while (!_stop.IsCancellationRequested)
+        while (!stop.IsCancellationRequested)
         {
             ILease lease;
             lock (_gate)
                 lease = _lease!;
             try
             {
-                using var linked = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, lease.Lost);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, lease.Lost);
                 await Task.Delay(Timeout.Infinite, linked.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
+            catch (OperationCanceledException) when (!stop.IsCancellationRequested)
             {
-                await RenewAsync().ConfigureAwait(false);
+                await RenewAsync(stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -191,27 +192,27 @@ internal sealed class LeaseKeeper : IAsyncDisposable
         }
     }
 
-    private async Task RenewAsync()
+    private async Task RenewAsync(CancellationToken stop)
     {
         var delay = TimeSpan.FromMilliseconds(500);
-        while (!_stop.IsCancellationRequested)
+        while (!stop.IsCancellationRequested)
         {
             try
             {
-                var lease = await _store.GrantLeaseAsync(_ttl, _stop.Token).ConfigureAwait(false);
+                var lease = await _store.GrantLeaseAsync(_ttl, stop).ConfigureAwait(false);
                 List<KeyValuePair<string, ReadOnlyMemory<byte>>> owned;
                 lock (_gate)
                     owned = InWriteOrder(_owned);
                 foreach (var (key, value) in owned)
                 {
-                    await _store.PutAsync(key, value, lease, _stop.Token).ConfigureAwait(false);
+                    await _store.PutAsync(key, value, lease, stop).ConfigureAwait(false);
                     bool deleted;
                     lock (_gate)
                         deleted = !_owned.ContainsKey(key);
                     if (deleted)
-                        await _store.DeleteAsync(key, _stop.Token).ConfigureAwait(false); // withdrawn while being re-announced
+                        await _store.DeleteAsync(key, stop).ConfigureAwait(false); // withdrawn while being re-announced
                 }
-                await RememberAsync(lease, _stop.Token).ConfigureAwait(false);
+                await RememberAsync(lease, stop).ConfigureAwait(false);
                 TaskCompletionSource renewed;
                 lock (_gate)
                 {
@@ -229,7 +230,7 @@ internal sealed class LeaseKeeper : IAsyncDisposable
                 DriverLog.LeaseRenewFailed(_logger, e.Message);
                 try
                 {
-                    await Task.Delay(delay, _stop.Token).ConfigureAwait(false);
+                    await Task.Delay(delay, stop).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -237,7 +238,7 @@ internal sealed class LeaseKeeper : IAsyncDisposable
                 }
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
             }
-            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
                 return;
             }
@@ -252,9 +253,8 @@ internal sealed class LeaseKeeper : IAsyncDisposable
     /// </summary>
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
         if (_watchdog is not null)
-            await _watchdog.ConfigureAwait(false);
+            await _loops.StopAsync(_watchdog).ConfigureAwait(false);
         ILease? lease;
         List<KeyValuePair<string, ReadOnlyMemory<byte>>> owned;
         lock (_gate)
@@ -266,7 +266,6 @@ internal sealed class LeaseKeeper : IAsyncDisposable
             await ParkAsync(lease, owned).ConfigureAwait(false);
         if (Interlocked.Exchange(ref _previous, null) is { } previous)
             await previous.DetachAsync().ConfigureAwait(false); // the restore never finished: what it still holds waits for the next start
-        _stop.Dispose();
     }
 
     private async Task ParkAsync(ILease lease, List<KeyValuePair<string, ReadOnlyMemory<byte>>> owned)

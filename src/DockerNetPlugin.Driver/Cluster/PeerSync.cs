@@ -1,34 +1,42 @@
 using DockerNetPlugin.Driver.Liveness;
+using DockerNetPlugin.Driver.Trust;
 using DockerNetPlugin.Store;
 using Microsoft.Extensions.Logging;
 
 namespace DockerNetPlugin.Driver.Cluster;
 
 /// <summary>
-/// The one prefix watch of this host (<c>endpoints/</c>): keeps the <see cref="PeerTable"/> equal to the store and tells
-/// the driver which networks changed, so it can program their namespaces. Survives outages: the store's watch
-/// resumes by itself and reports a resync when continuity was lost. A record that leaves the store is dropped at once
-/// when its owner deleted it; when the owner's lease lapsed, <see cref="HostLiveness"/> keeps it while the owner answers.
-/// A write that changes nothing (a host re-publishing after an outage or a restart) touches no kernel entry.
+/// The <c>endpoints/</c> watch of this host: keeps the <see cref="PeerTable"/> equal to the store's valid records and
+/// tells the driver which networks changed, so it can program their namespaces. Every record goes through
+/// <see cref="PeerAdmission"/> first: an invalid one is reported and never reaches the table (or a kernel), and the
+/// records around it are applied as usual. Survives outages: the store's watch resumes by itself and reports a resync
+/// when continuity was lost. A record that leaves the store is dropped at once when its owner deleted it; when the
+/// owner's lease lapsed, <see cref="HostLiveness"/> keeps it while the owner answers. A write that changes nothing (a
+/// host re-publishing after an outage or a restart) touches no kernel entry. <see cref="RunAsync"/> is a loop body for
+/// the <see cref="LoopSupervisor"/>.
 /// </summary>
-internal sealed class PeerSync : IAsyncDisposable
+internal sealed class PeerSync
 {
     private readonly IKvStore _store;
     private readonly PeerTable _table;
     private readonly HostLiveness _liveness;
     private readonly string _hostId;
+    private readonly PeerAdmission _admission;
     private readonly Action<PeerChange> _apply;
     private readonly ILogger _logger;
-    private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _firstSync = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Task? _loop;
 
-    public PeerSync(IKvStore store, PeerTable table, HostLiveness liveness, string hostId, Action<PeerChange> apply, ILogger logger)
+    // Serialises the watch's changes with rechecks (host or network context changed), so a recheck never re-inserts a
+    // record that a delete removed meanwhile. Taken before any network's kernel gate (through _apply), never inside one.
+    private readonly SemaphoreSlim _order = new(1, 1);
+
+    public PeerSync(IKvStore store, PeerTable table, HostLiveness liveness, string hostId, PeerAdmission admission, Action<PeerChange> apply, ILogger logger)
     {
         _store = store;
         _table = table;
         _liveness = liveness;
         _hostId = hostId;
+        _admission = admission;
         _apply = apply;
         _logger = logger;
     }
@@ -36,33 +44,56 @@ internal sealed class PeerSync : IAsyncDisposable
     /// <summary>Completes once the first full state has been loaded (or the store is down: then later).</summary>
     public Task FirstSync => _firstSync.Task;
 
-    public void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
-
-    private async Task RunAsync(CancellationToken ct)
+    /// <summary>The watch, until <paramref name="ct"/> is cancelled. Store outages are waited out here; anything else goes to the supervisor.</summary>
+    public async Task RunAsync(CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
             try
             {
                 await foreach (var ev in _store.WatchPrefixAsync(ClusterKeys.EndpointsPrefix, 0, ct).ConfigureAwait(false))
-                    await HandleAsync(ev, ct).ConfigureAwait(false);
+                    await OrderedAsync(() => HandleAsync(ev, ct), ct).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is StoreException or DriverException)
+            catch (StoreException e)
             {
                 DriverLog.WatchFailed(_logger, e.Message);
-                try
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
+                await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>After the registered hosts changed: records held for their host's locator that are usable now.</summary>
+    public Task RecheckHostsAsync(CancellationToken ct) => OrderedAsync(() =>
+    {
+        var admitted = _admission.Recheck();
+        if (admitted.Count > 0)
+            Upsert(admitted);
+        return Task.CompletedTask;
+    }, ct);
+
+    /// <summary>
+    /// After this host learned a network (CreateNetwork): records of it that were admitted without its subnets (the
+    /// network was unknown here then) are checked again; those outside the subnets leave the table and are reported.
+    /// </summary>
+    public Task RecheckNetworkAsync(string logicalId, CancellationToken ct) => OrderedAsync(() =>
+    {
+        var refused = _admission.Refuse(_table.Of(logicalId));
+        var removed = refused.Select(r => _table.Remove(r.NetworkId, r.EndpointId)).OfType<EndpointRecord>().ToList();
+        if (removed.Count > 0)
+            _apply(new PeerChange([], removed, IsResync: false));
+        return Task.CompletedTask;
+    }, ct);
+
+    private async Task OrderedAsync(Func<Task> step, CancellationToken ct)
+    {
+        await _order.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await step().ConfigureAwait(false);
+        }
+        finally
+        {
+            _order.Release();
         }
     }
 
@@ -71,7 +102,7 @@ internal sealed class PeerSync : IAsyncDisposable
         switch (ev)
         {
             case KvResync resync:
-                var records = resync.Snapshot.Entries.Select(TryDecode).OfType<EndpointRecord>().ToList();
+                var records = _admission.AdmitAll(resync.Snapshot.Entries, ClusterKeys.EndpointsPrefix);
                 var gone = _table.ReplaceAll(records);
                 var lapsed = await _liveness.LapsedOwnersAsync(gone.Where(r => r.HostId != _hostId), ct).ConfigureAwait(false);
                 foreach (var kept in gone.Where(r => lapsed.Contains(r.HostId)))
@@ -80,50 +111,45 @@ internal sealed class PeerSync : IAsyncDisposable
                 _apply(new PeerChange(records, removed, IsResync: true));
                 _firstSync.TrySetResult();
                 break;
-            case KvPut put when TryDecode(put.Entry) is { } record:
-                var previous = _table.Upsert(record);
-                var displaced = _liveness.Displaced(record);
-                if (previous == record && displaced.Count == 0)
-                    break; // written again unchanged: the kernel already has it
-                _apply(new PeerChange([record], [.. previous is not null && previous != record ? [previous] : Array.Empty<EndpointRecord>(), .. displaced], IsResync: false));
+            case KvPut put:
+                if (_admission.Admit(put.Entry) is { } record)
+                {
+                    var previous = _table.Upsert(record);
+                    var displaced = _liveness.Displaced(record);
+                    if (previous == record && displaced.Count == 0)
+                        break; // written again unchanged: the kernel already has it
+                    _apply(new PeerChange([record], [.. previous is not null && previous != record ? [previous] : Array.Empty<EndpointRecord>(), .. displaced], IsResync: false));
+                }
+                else if (RecordValidator.EndpointKey(put.Entry.Key) is var (network, endpoint) && _table.Remove(network, endpoint) is { } replaced)
+                {
+                    _apply(new PeerChange([], [replaced], IsResync: false)); // a valid record rewritten invalid: its entries go
+                }
                 break;
             case KvDeleted deleted:
-                var (network, endpoint) = Parse(deleted.Key);
-                if (network is null || _table.Get(network, endpoint!) is not { } known)
-                    break;
-                if (known.HostId != _hostId && await _liveness.OwnerLapsedAsync(known, ct).ConfigureAwait(false))
-                    break; // its host's lease lapsed: the entries stay while it answers
-                if (_table.Remove(network, endpoint!) is { } removedRecord)
-                    _apply(new PeerChange([], [removedRecord], IsResync: false));
+                if (_admission.Deleted(deleted.Key) is var (net, ep) && _table.Get(net, ep) is { } known)
+                {
+                    if (known.HostId != _hostId && await _liveness.OwnerLapsedAsync(known, ct).ConfigureAwait(false))
+                        break; // its host's lease lapsed: the entries stay while it answers
+                    if (_table.Remove(net, ep) is { } removedRecord)
+                        _apply(new PeerChange([], [removedRecord], IsResync: false));
+                }
                 break;
         }
     }
 
-    private EndpointRecord? TryDecode(KvEntry entry)
+    private void Upsert(IReadOnlyList<EndpointRecord> records)
     {
-        try
+        var upserted = new List<EndpointRecord>();
+        var previous = new List<EndpointRecord>();
+        foreach (var record in records)
         {
-            return RecordStore.Decode(entry, DriverJsonContext.Default.EndpointRecord);
+            var old = _table.Upsert(record);
+            upserted.Add(record);
+            if (old is not null && old != record)
+                previous.Add(old);
         }
-        catch (DriverException e)
-        {
-            DriverLog.WatchFailed(_logger, e.Message);
-            return null;
-        }
-    }
-
-    private static (string? Network, string? Endpoint) Parse(string key)
-    {
-        var rest = key[ClusterKeys.EndpointsPrefix.Length..].Split('/');
-        return rest.Length == 2 ? (KeyLayout.Unescape(rest[0]), KeyLayout.Unescape(rest[1])) : (null, null);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        if (_loop is not null)
-            await _loop.ConfigureAwait(false);
-        _stop.Dispose();
+        if (upserted.Count > 0)
+            _apply(new PeerChange(upserted, previous, IsResync: false));
     }
 }
 

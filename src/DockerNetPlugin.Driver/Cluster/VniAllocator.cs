@@ -1,4 +1,4 @@
-using System.Globalization;
+using DockerNetPlugin.Driver.Trust;
 using DockerNetPlugin.Store;
 
 namespace DockerNetPlugin.Driver.Cluster;
@@ -14,8 +14,13 @@ internal sealed class VniAllocator
     private const int MaxProbes = 64;
 
     private readonly IKvStore _store;
+    private readonly InvalidRecordLog _invalid;
 
-    public VniAllocator(IKvStore store) => _store = store;
+    public VniAllocator(IKvStore store, InvalidRecordLog invalid)
+    {
+        _store = store;
+        _invalid = invalid;
+    }
 
     /// <summary>Reserve <paramref name="vni"/> for <paramref name="networkId"/>; fine if it already belongs to it.</summary>
     public async Task ReserveAsync(uint vni, string networkId, CancellationToken ct)
@@ -33,15 +38,11 @@ internal sealed class VniAllocator
     /// <summary>Allocate a free VNI for <paramref name="networkId"/>, starting from a spot derived from its id.</summary>
     public async Task<uint> AllocateAsync(string networkId, CancellationToken ct)
     {
+        // Junk under vnis/ is skipped and reported, never a reason to fail; a number named by any key stays taken.
         var existing = await _store.ListAsync(KeyLayout.Prefix("vnis"), ct).ConfigureAwait(false);
-        var taken = new HashSet<uint>();
-        foreach (var e in existing.Entries)
-        {
-            var vni = uint.Parse(KeyLayout.LastSegment(e.Key), CultureInfo.InvariantCulture);
-            if (System.Text.Encoding.UTF8.GetString(e.Value.Span) == networkId)
-                return vni;
-            taken.Add(vni);
-        }
+        var (claims, taken) = NetworkCatalog.ReadClaims(existing.Entries, _invalid);
+        if (claims.Values.FirstOrDefault(c => c.NetworkId == networkId) is { } mine)
+            return mine.Vni;
 
         var span = Max - Min + 1;
         var candidate = Min + ((uint)StableHash(networkId) % span);

@@ -27,6 +27,7 @@ public static class DriftKinds
     public const string NetworkStale = "network-stale";
     public const string NamespaceStale = "namespace-stale";
     public const string DeviceStale = "device-stale";
+    public const string GuardMissing = "guard-missing";
     public const string AddressLeaked = "address-leaked";
 }
 

@@ -1,4 +1,5 @@
 using DockerNetPlugin.Driver.Cluster;
+using DockerNetPlugin.Driver.Trust;
 using DockerNetPlugin.Netlink;
 using DockerNetPlugin.Store;
 using Microsoft.Extensions.Logging;
@@ -17,8 +18,7 @@ public sealed class Reconciler : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly IReadOnlyList<IDriftCheck> _checks;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
-    private readonly CancellationTokenSource _stop = new();
-    private Task? _loop;
+    private SupervisedLoop? _loop;
 
     /// <param name="docker">Docker's view of this host's networks (null: not checked, nothing is called stale).</param>
     public Reconciler(OverlayDriver driver, IDockerState? docker, ILogger logger, IReadOnlyList<IDriftCheck>? checks = null)
@@ -30,36 +30,28 @@ public sealed class Reconciler : IAsyncDisposable
         _checks = checks ?? [];
     }
 
-    /// <summary>Repairs now and then every <paramref name="interval"/> (none when zero).</summary>
+    /// <summary>
+    /// Repairs now and then every <paramref name="interval"/> (only now when zero), as the supervised loop
+    /// <c>reconciler</c> of the driver's <see cref="OverlayDriver.Loops"/>: a pass that throws anything is logged and
+    /// the loop restarts after a backoff.
+    /// </summary>
     public void Start(TimeSpan interval)
     {
-        _loop = Task.Run(async () =>
+        _loop = _driver.Loops.Start("reconciler", async ct =>
         {
-            var ct = _stop.Token;
             do
             {
                 try
                 {
                     await RunAsync(repair: true, ct).ConfigureAwait(false);
                 }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested)
-                {
-                    return;
-                }
                 catch (Exception e) when (e is StoreException or DriverException or NetlinkException)
                 {
                     DriverLog.ReconcileFailed(_logger, e.Message);
                 }
                 if (interval <= TimeSpan.Zero)
-                    return;
-                try
-                {
-                    await Task.Delay(interval, ct).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
+                    await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false); // one pass asked for: idle until stopped
+                await Task.Delay(interval, ct).ConfigureAwait(false);
             }
             while (true);
         });
@@ -91,7 +83,7 @@ public sealed class Reconciler : IAsyncDisposable
             return report;
         foreach (var item in report.Repaired)
             DriverLog.DriftRepaired(_logger, item.Network, item.Kind, item.Object, item.Detail);
-        foreach (var item in report.Remaining)
+        foreach (var item in report.Remaining.Where(i => i.Kind != InvalidRecordLog.DriftKind)) // those are logged once, by the log
             DriverLog.DriftRemains(_logger, item.Network, item.Kind, item.Object, item.Detail);
         return report;
     }
@@ -116,6 +108,17 @@ public sealed class Reconciler : IAsyncDisposable
             }
         }
         await _driver.ReconcileHostAsync(records, repair, drift, ct).ConfigureAwait(false);
+        try
+        {
+            await _driver.ClusterNetworks.ListAsync(ct).ConfigureAwait(false); // a full read of networks/ and vnis/ refreshes their invalid records
+        }
+        catch (StoreException e)
+        {
+            drift.Note($"networks/ and vnis/ not checked: {e.Message}");
+        }
+        // Invalid store records (this pass's full reads refreshed those under endpoints/, networks/, vnis/): reported, never repaired here.
+        foreach (var item in _driver.InvalidRecords.Drift())
+            drift.Add(item, repair);
         foreach (var check in _checks)
         {
             try
@@ -132,10 +135,8 @@ public sealed class Reconciler : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)
-            await _loop.ConfigureAwait(false);
-        _stop.Dispose();
+            await _driver.Loops.StopAsync(_loop).ConfigureAwait(false);
         _oneAtATime.Dispose();
     }
 }

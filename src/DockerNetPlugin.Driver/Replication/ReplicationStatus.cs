@@ -24,6 +24,9 @@ public static class ReplicationStates
     /// <summary>A different network of the same name exists on this host.</summary>
     public const string Conflict = "conflict";
 
+    /// <summary>Its record asks for something replication never creates (another driver, options outside the allowlist, pools not the record's).</summary>
+    public const string Refused = "refused";
+
     /// <summary>Removed on some host; this host removes it once its containers have left.</summary>
     public const string Removing = "removing";
 }

@@ -31,10 +31,16 @@ internal interface IDataPlane : IDisposable
     /// on it there: containers on no dnp network reach it through their default route.
     /// </summary>
     Names.ResolverSockets OpenHostResolver(System.Net.IPAddress address);
+
+    /// <summary>True only when this plugin's marker proves it made the namespace mounted at <paramref name="path"/>.</summary>
+    bool OwnsSandbox(string path);
+
+    /// <summary>True only when this plugin's marker proves it made <paramref name="device"/> (name and ifindex).</summary>
+    bool OwnsHostDevice(HostDevice device);
 }
 
-/// <summary>A device in the host namespace: its name and, for a vxlan device, its VNI.</summary>
-internal sealed record HostDevice(string Name, uint? Vni);
+/// <summary>A device in the host namespace: its name, its ifindex and, for a vxlan device, its VNI.</summary>
+internal sealed record HostDevice(string Name, uint? Vni, int Index = 0);
 
 /// <summary>
 /// One open overlay namespace: br0, vxlan0, the endpoints' veths and the remote endpoints' neighbour and FDB entries.

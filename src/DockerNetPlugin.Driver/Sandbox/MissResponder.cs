@@ -1,6 +1,6 @@
+using DockerNetPlugin.Driver.Trust;
 using DockerNetPlugin.Netlink;
 using DockerNetPlugin.Netlink.Model;
-using Microsoft.Extensions.Logging;
 
 namespace DockerNetPlugin.Driver.Sandbox;
 
@@ -8,48 +8,26 @@ namespace DockerNetPlugin.Driver.Sandbox;
 /// Listens for vxlan0's L2/L3 miss notifications in one overlay namespace and hands each to an answer (the
 /// driver looks the address up in its peer cache and programs the entry). Entries are programmed ahead of
 /// traffic, so a miss means a race with the watch or an entry deleted by hand: answering it heals at once.
+/// Runs as a supervised loop: if the monitor fails (a socket error, anything), the loop is logged, backed off and
+/// started again with a fresh monitor, and its first answer is a full resync (notifications may have been lost).
 /// </summary>
-internal sealed class MissResponder : IAsyncDisposable
+internal static class MissResponder
 {
-    private readonly NeighborMonitor _monitor;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
+    /// <summary>The loop's name in <c>dnp status</c>: one per overlay namespace.</summary>
+    public static string LoopName(string sandboxName) => "miss-responder/" + sandboxName;
 
-    private MissResponder(NeighborMonitor monitor, Action<NeighborMiss> answer, ILogger logger)
+    public static SupervisedLoop Start(LoopSupervisor loops, string sandboxName, NetNs ns, Action<NeighborMiss> answer)
     {
-        _monitor = monitor;
-        _loop = Task.Run(() => RunAsync(answer, logger, _stop.Token));
-    }
-
-    public static MissResponder Start(NetNs ns, Action<NeighborMiss> answer, ILogger logger) =>
-        new(NeighborMonitor.Open(ns), answer, logger);
-
-    private async Task RunAsync(Action<NeighborMiss> answer, ILogger logger, CancellationToken ct)
-    {
-        try
+        ArgumentNullException.ThrowIfNull(loops);
+        return loops.Start(LoopName(sandboxName), async ct =>
         {
-            await foreach (var miss in _monitor.ReadAllAsync(ct).ConfigureAwait(false))
-                answer(miss);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-        }
-        catch (NetlinkException e)
-        {
-            DriverLog.MissMonitorFailed(logger, e.Message);
-        }
-    }
-
-    /// <summary>Stops without waiting (safe to call while holding the network's kernel gate, which answers take).</summary>
-    public void StopInBackground() => _ = Task.Run(async () => await DisposeAsync().ConfigureAwait(false));
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_stop.IsCancellationRequested)
-            return;
-        await _stop.CancelAsync().ConfigureAwait(false);
-        await _monitor.DisposeAsync().ConfigureAwait(false);
-        await _loop.ConfigureAwait(false);
-        _stop.Dispose();
+            var monitor = NeighborMonitor.Open(ns);
+            await using (monitor.ConfigureAwait(false))
+            {
+                answer(new MissResync());
+                await foreach (var miss in monitor.ReadAllAsync(ct).ConfigureAwait(false))
+                    answer(miss);
+            }
+        });
     }
 }

@@ -8,30 +8,71 @@ internal sealed class NetlinkDataPlane : IDataPlane
 {
     private readonly RtnlHandle _host;
     private readonly ILogger _logger;
+    private readonly Trust.LoopSupervisor _loops;
+    private readonly OwnershipMarkers? _markers;
 
-    private NetlinkDataPlane(RtnlHandle host, ILogger logger)
+    private NetlinkDataPlane(RtnlHandle host, ILogger logger, Trust.LoopSupervisor loops, OwnershipMarkers? markers)
     {
         _host = host;
         _logger = logger;
+        _loops = loops;
+        _markers = markers;
     }
 
-    public static NetlinkDataPlane OpenHost(ILogger logger) => new(RtnlHandle.OpenHost(), logger);
+    /// <summary>
+    /// The host namespace; each overlay namespace's miss responder runs under <paramref name="loops"/>. Without
+    /// <paramref name="markers"/> nothing is ever proven ours, so nothing is deleted as stale.
+    /// </summary>
+    public static NetlinkDataPlane OpenHost(ILogger logger, Trust.LoopSupervisor loops, OwnershipMarkers? markers) => new(RtnlHandle.OpenHost(), logger, loops, markers);
 
     /// <summary>On the namespace <paramref name="host"/> is opened in (tests use a throwaway one); takes ownership of it.</summary>
-    internal static NetlinkDataPlane Over(RtnlHandle host, ILogger logger) => new(host, logger);
+    internal static NetlinkDataPlane Over(RtnlHandle host, ILogger logger, Trust.LoopSupervisor? loops = null, OwnershipMarkers? markers = null) =>
+        new(host, logger, loops ?? new Trust.LoopSupervisor(logger), markers);
 
     public Underlay ResolveUnderlay(string? advertise) => Underlay.Resolve(_host, advertise);
 
-    public ISandbox OpenSandbox(SandboxSpec spec) => OverlaySandbox.Ensure(spec, _host, _logger);
+    /// <summary>Opens (or builds) the namespace and marks it ours: it is opened only for a network this host owns.</summary>
+    public ISandbox OpenSandbox(SandboxSpec spec)
+    {
+        var sandbox = OverlaySandbox.Ensure(spec, _host, _logger, _loops, _markers);
+        _markers?.Mark(OwnershipMarkers.Namespace, Path.GetFileName(spec.Path), sandbox.NamespaceInode);
+        return sandbox;
+    }
 
-    public void DeleteSandbox(string path) => OverlaySandboxCleanup.DeleteIfPresent(path);
+    public void DeleteSandbox(string path)
+    {
+        OverlaySandboxCleanup.DeleteIfPresent(path);
+        _markers?.Forget(OwnershipMarkers.Namespace, Path.GetFileName(path));
+    }
+
+    public bool OwnsSandbox(string path)
+    {
+        if (_markers is null)
+            return false;
+        try
+        {
+            using var ns = NetNs.Open(path);
+            return _markers.Proves(OwnershipMarkers.Namespace, Path.GetFileName(path), ns.Inode);
+        }
+        catch (Exception e) when (e is NetlinkException or IOException or UnauthorizedAccessException)
+        {
+            return false; // not a namespace we can even open: certainly not proven ours
+        }
+    }
+
+    public bool OwnsHostDevice(HostDevice device) =>
+        _markers?.Proves(OwnershipMarkers.Link, device.Name, (ulong)device.Index) == true;
 
     public IReadOnlyList<string> ListSandboxes(string directory) =>
         Directory.Exists(directory) ? Directory.GetFiles(directory, "dnp-*") : [];
 
-    public IReadOnlyList<HostDevice> ListHostDevices() => _host.LinkList().Select(l => new HostDevice(l.Name, l.Vxlan?.Vni)).ToList();
+    public IReadOnlyList<HostDevice> ListHostDevices() => _host.LinkList().Select(l => new HostDevice(l.Name, l.Vxlan?.Vni, l.Index)).ToList();
 
-    public void DeleteHostDevice(string name) => OverlaySandbox.DeleteIfPresent(_host, name);
+    public void DeleteHostDevice(string name)
+    {
+        OverlaySandbox.DeleteIfPresent(_host, name);
+        _markers?.Forget(OwnershipMarkers.Link, name);
+    }
 
     public Names.ResolverSockets OpenHostResolver(System.Net.IPAddress address)
     {

@@ -19,10 +19,15 @@ internal sealed class OverlaySandbox : ISandbox
 
     private readonly RtnlHandle _host;
     private readonly ILogger _logger;
-    private MissResponder? _misses;
+    private readonly Trust.LoopSupervisor _loops;
+    private Trust.SupervisedLoop? _misses;
+    private readonly OwnershipMarkers? _markers;
 
-    private OverlaySandbox(SandboxSpec spec, NetNs ns, RtnlHandle handle, RtnlHandle host, int bridgeIndex, int vxlanIndex, ILogger logger)
+    private OverlaySandbox(SandboxSpec spec, NetNs ns, RtnlHandle handle, RtnlHandle host, int bridgeIndex, int vxlanIndex, ILogger logger, Trust.LoopSupervisor loops,
+        OwnershipMarkers? markers)
     {
+        _markers = markers;
+        _loops = loops;
         Spec = spec;
         Namespace = ns;
         Handle = handle;
@@ -33,6 +38,9 @@ internal sealed class OverlaySandbox : ISandbox
     }
 
     public SandboxSpec Spec { get; }
+
+    /// <summary>The nsfs inode of the namespace (what its ownership marker records).</summary>
+    public ulong NamespaceInode => Namespace.Inode;
     private NetNs Namespace { get; }
 
     /// <summary>A netlink socket opened inside the namespace, usable from any thread; only this class speaks through it.</summary>
@@ -41,7 +49,7 @@ internal sealed class OverlaySandbox : ISandbox
     private int VxlanIndex { get; }
 
     /// <summary>Open the namespace (creating it if missing) and make sure br0 and vxlan0 match <paramref name="spec"/>.</summary>
-    public static OverlaySandbox Ensure(SandboxSpec spec, RtnlHandle host, ILogger logger)
+    public static OverlaySandbox Ensure(SandboxSpec spec, RtnlHandle host, ILogger logger, Trust.LoopSupervisor loops, OwnershipMarkers? markers = null)
     {
         var created = !NetNs.Exists(spec.Path);
         NetNs? ns = null;
@@ -52,9 +60,9 @@ internal sealed class OverlaySandbox : ISandbox
             ns = created ? NetNs.Create(spec.Path) : NetNs.Open(spec.Path);
             handle = RtnlHandle.OpenIn(ns);
             var bridge = EnsureBridge(handle, spec);
-            var vxlan = EnsureVxlan(host, handle, ns, spec, bridge);
+            var vxlan = EnsureVxlan(host, handle, ns, spec, bridge, markers);
             handle.LinkSetUp(bridge);
-            return new OverlaySandbox(spec, ns, handle, host, bridge, vxlan, logger);
+            return new OverlaySandbox(spec, ns, handle, host, bridge, vxlan, logger, loops, markers);
         }
         catch (Exception e) when (e is NetlinkException or IOException or UnauthorizedAccessException)
         {
@@ -85,6 +93,8 @@ internal sealed class OverlaySandbox : ISandbox
         try
         {
             _host.VethAdd(containerSide, sandboxSide, Spec.Mtu, mac, null, Namespace);
+            if (_host.LinkByName(containerSide) is { } made)
+                _markers?.Mark(OwnershipMarkers.Link, containerSide, (ulong)made.Index); // until Docker moves it into the container
             var peer = Handle.LinkByName(sandboxSide)
                 ?? throw new DataPathException($"veth end {sandboxSide} did not appear in {Spec.Path}", null);
             Handle.LinkSetMtu(peer.Index, Spec.Mtu);
@@ -121,6 +131,7 @@ internal sealed class OverlaySandbox : ISandbox
     {
         DeleteIfPresent(Handle, sandboxSide);
         DeleteIfPresent(_host, containerSide);
+        _markers?.Forget(OwnershipMarkers.Link, containerSide);
     }
 
     /// <summary>Whether the endpoint's overlay end is still enslaved to br0 (used by reconciliation).</summary>
@@ -190,8 +201,8 @@ internal sealed class OverlaySandbox : ISandbox
 
     public void OnMiss(Action<NeighborMiss> answer)
     {
-        _misses?.StopInBackground();
-        _misses = MissResponder.Start(Namespace, answer, _logger);
+        StopMissesInBackground();
+        _misses = MissResponder.Start(_loops, System.IO.Path.GetFileName(Spec.Path), Namespace, answer);
     }
 
     /// <summary>Delete vxlan0 (freeing the VNI) and the namespace itself.</summary>
@@ -205,8 +216,7 @@ internal sealed class OverlaySandbox : ISandbox
     /// <summary>Stops the miss listener without waiting (safe under the network's kernel gate, which answers take).</summary>
     public void Close()
     {
-        _misses?.StopInBackground();
-        _misses = null;
+        StopMissesInBackground();
         Handle.Dispose();
         Namespace.Dispose();
     }
@@ -216,9 +226,21 @@ internal sealed class OverlaySandbox : ISandbox
         if (_misses is { } misses)
         {
             _misses = null;
-            await misses.DisposeAsync().ConfigureAwait(false);
+            await _loops.StopAsync(misses).ConfigureAwait(false);
         }
         Close();
+    }
+
+    /// <summary>
+    /// The miss loop leaves the supervisor at once (its name is free for a re-opened namespace) and is awaited in the
+    /// background: its answers take the network's kernel gate, which a caller here may hold.
+    /// </summary>
+    private void StopMissesInBackground()
+    {
+        if (_misses is not { } misses)
+            return;
+        _misses = null;
+        _ = _loops.StopAsync(misses);
     }
 
     private static int EnsureBridge(RtnlHandle handle, SandboxSpec spec)
@@ -241,10 +263,11 @@ internal sealed class OverlaySandbox : ISandbox
         return index;
     }
 
-    private static int EnsureVxlan(RtnlHandle host, RtnlHandle handle, NetNs ns, SandboxSpec spec, int bridge)
+    private static int EnsureVxlan(RtnlHandle host, RtnlHandle handle, NetNs ns, SandboxSpec spec, int bridge, OwnershipMarkers? markers)
     {
         var existing = handle.LinkByName(DeviceNames.Vxlan);
-        if (existing?.Vxlan is { } info && info.Vni == spec.Vni && info.Port == spec.Port && !info.Learning && info.Proxy && info.L2Miss && info.L3Miss)
+        if (existing?.Vxlan is { } info && info.Vni == spec.Vni && info.Port == spec.Port && !info.Learning && info.Proxy && info.L2Miss && info.L3Miss
+            && Equals(info.Local, spec.Local))
         {
             if (existing.Mtu != spec.Mtu)
                 handle.LinkSetMtu(existing.Index, spec.Mtu);
@@ -259,7 +282,8 @@ internal sealed class OverlaySandbox : ISandbox
         // Created in the host namespace so its UDP socket binds to the underlay, then moved in (as Docker does).
         var hostName = DeviceNames.HostVxlan(spec.Vni, spec.LogicalNetworkId);
         DeleteIfPresent(host, hostName);
-        var hostIndex = host.VxlanAdd(new VxlanSpec(hostName, spec.Vni, spec.Port, Learning: false, Proxy: true, L2Miss: true, L3Miss: true, Mtu: spec.Mtu));
+        var hostIndex = host.VxlanAdd(new VxlanSpec(hostName, spec.Vni, spec.Port, Learning: false, Proxy: true, L2Miss: true, L3Miss: true, Mtu: spec.Mtu, Local: spec.Local));
+        markers?.Mark(OwnershipMarkers.Link, hostName, (ulong)hostIndex); // a crash before the move leaves it provably ours
         try
         {
             host.LinkSetNetNs(hostIndex, ns);
@@ -267,8 +291,10 @@ internal sealed class OverlaySandbox : ISandbox
         catch
         {
             DeleteIfPresent(host, hostName);
+            markers?.Forget(OwnershipMarkers.Link, hostName);
             throw;
         }
+        markers?.Forget(OwnershipMarkers.Link, hostName);
         var moved = handle.LinkByName(hostName) ?? throw new DataPathException($"{hostName} did not arrive in {spec.Path}", null);
         handle.LinkSetName(moved.Index, DeviceNames.Vxlan);
         handle.LinkSetMaster(moved.Index, bridge);

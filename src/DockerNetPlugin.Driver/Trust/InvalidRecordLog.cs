@@ -10,7 +10,7 @@ namespace DockerNetPlugin.Driver.Trust;
 /// <c>dnp doctor</c> reports as <see cref="DriftKind"/>. A key leaves the set when it becomes valid or is deleted.
 /// Bounded: past <see cref="MaxTracked"/> keys, further ones are only counted (a hostile writer can make many).
 /// </summary>
-public sealed class InvalidRecordLog
+public sealed class InvalidRecordLog : IInvalidRecordSink
 {
     /// <summary>The <see cref="DriftItem.Kind"/> of an invalid record in <c>dnp doctor</c>.</summary>
     public const string DriftKind = "record-invalid";

@@ -34,20 +34,7 @@ internal sealed class NetworkCatalog
         ArgumentNullException.ThrowIfNull(networkEntries);
         ArgumentNullException.ThrowIfNull(vniEntries);
         ArgumentNullException.ThrowIfNull(log);
-        var claims = new Dictionary<uint, VniClaim>();
-        var taken = new HashSet<uint>();
-        var invalidClaims = new List<InvalidRecord>();
-        foreach (var entry in vniEntries)
-        {
-            var check = RecordValidator.Vni(entry);
-            if (check.Value is { } claim)
-                claims[claim.Vni] = claim;
-            else
-                invalidClaims.Add(check.Invalid!);
-            if (RecordRules.KeySegments(entry.Key, s_vnisPrefix, 1) is [var text] && uint.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
-                taken.Add(number);
-        }
-        log.ReplaceUnder(s_vnisPrefix, invalidClaims);
+        var (claims, taken) = ReadClaims(vniEntries, log);
 
         var networks = new Dictionary<string, Versioned<NetworkRecord>>(StringComparer.Ordinal);
         var invalidNetworks = new List<InvalidRecord>();
@@ -63,5 +50,30 @@ internal sealed class NetworkCatalog
         }
         log.ReplaceUnder(ClusterKeys.NetworksPrefix, invalidNetworks);
         return new NetworkCatalog(networks, claims, taken);
+    }
+
+    /// <summary>
+    /// A full read of <c>vnis/</c> alone (VNI allocation): the valid claims, and every VNI some key names (valid or
+    /// not: a junk value still keeps its number from being handed out twice). Invalid keys go to the log.
+    /// </summary>
+    public static (IReadOnlyDictionary<uint, VniClaim> Claims, IReadOnlySet<uint> Taken) ReadClaims(IEnumerable<KvEntry> vniEntries, InvalidRecordLog log)
+    {
+        ArgumentNullException.ThrowIfNull(vniEntries);
+        ArgumentNullException.ThrowIfNull(log);
+        var claims = new Dictionary<uint, VniClaim>();
+        var taken = new HashSet<uint>();
+        var invalidClaims = new List<InvalidRecord>();
+        foreach (var entry in vniEntries)
+        {
+            var check = RecordValidator.Vni(entry);
+            if (check.Value is { } claim)
+                claims[claim.Vni] = claim;
+            else
+                invalidClaims.Add(check.Invalid!);
+            if (RecordRules.KeySegments(entry.Key, s_vnisPrefix, 1) is [var text] && uint.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
+                taken.Add(number);
+        }
+        log.ReplaceUnder(s_vnisPrefix, invalidClaims);
+        return (claims, taken);
     }
 }

@@ -77,6 +77,31 @@ internal sealed class PeerAdmission
         return held.Select(e => Admit(e, hosts)).OfType<EndpointRecord>().ToList();
     }
 
+    /// <summary>
+    /// Records admitted earlier, checked again against the context now (a network this host learned since): the ones
+    /// that fail are returned, reported and held (so they come back if the context changes again).
+    /// </summary>
+    public IReadOnlyList<EndpointRecord> Refuse(IEnumerable<EndpointRecord> admitted)
+    {
+        ArgumentNullException.ThrowIfNull(admitted);
+        var hosts = _hosts.Snapshot();
+        var refused = new List<EndpointRecord>();
+        foreach (var record in admitted)
+        {
+            var key = ClusterKeys.Endpoint(record.NetworkId, record.EndpointId);
+            if (RecordValidator.EndpointInContext(key, record, _networkFacts(record.NetworkId), hosts) is not { } why)
+                continue;
+            lock (_gate)
+            {
+                if (_held.Count < InvalidRecordLog.MaxTracked)
+                    _held[key] = new KvEntry(key, RecordStore.Encode(record, DriverJsonContext.Default.EndpointRecord), 0, 0, null);
+            }
+            _log.Report(why);
+            refused.Add(record);
+        }
+        return refused;
+    }
+
     private EndpointRecord? Admit(KvEntry entry, IReadOnlyDictionary<string, System.Net.IPAddress> hosts)
     {
         ArgumentNullException.ThrowIfNull(entry);

@@ -12,13 +12,16 @@ namespace DockerNetPlugin.Benchmarks.Dataplane;
 /// overlay against host-to-host over the same underlay veths, in the same run (with Docker's swarm overlay between the same
 /// hosts as a reference: the cost of VXLAN itself on this kernel); ping latency for each; and the path MTU check: the largest
 /// unfragmented ping across the dnp overlay equals the container MTU − 28 (20 IP + 8 ICMP).
-/// Target (issue 8): dnp overlay TCP throughput ≥ 0.8 × underlay.
+/// Target (issue 8): dnp overlay TCP throughput ≥ 0.8 × underlay. Then the VXLAN guard's cost: the dnp path measured
+/// with DNP_VXLAN_GUARD=off and on, alternating (both plugins restarted for each switch; kernel state and containers stay).
+/// Target (issue 15): guard on ≥ 0.98 × guard off.
 /// </summary>
 internal sealed class DataplaneBenchmark : IBenchmark
 {
     private const int Seconds = 10;
     private const int Rounds = 2;
     private const double TargetRatio = 0.8;
+    private const double GuardTargetRatio = 0.98;
     private const int Pings = 200;
     private const string Network = "dp";
     private const string IpB = "10.46.0.20";
@@ -69,6 +72,36 @@ internal sealed class DataplaneBenchmark : IBenchmark
         }
 
         var vxlanAfter = await VxlanReceivedAsync(h2, receiver, cancellationToken);
+
+        // The guard's cost: the same dnp path with the guard off and on, alternating.
+        var guardOff = new DataPath("dnp overlay, DNP_VXLAN_GUARD=off", dnp.Client, dnp.Server, dnp.Target);
+        var guardOn = new DataPath("dnp overlay, guard on", dnp.Client, dnp.Server, dnp.Target);
+        var guardDrops = 0UL;
+        for (var round = 0; round < Rounds; round++)
+        {
+            foreach (var (path, on) in new[] { (guardOff, false), (guardOn, true) })
+            {
+                await h1.StopPluginAsync();
+                await h2.StopPluginAsync();
+                var settings = new Dictionary<string, string> { ["DNP_VXLAN_GUARD"] = on ? "on" : "off" };
+                await BenchBed.StartPluginAsync(h1, BenchBed.DefaultDriver, settings, cancellationToken);
+                await BenchBed.StartPluginAsync(h2, BenchBed.DefaultDriver, settings, cancellationToken);
+                // The log keeps the previous run's "ready" line: wait for this run's driver through its status instead.
+                await GuardStateAsync(h1, on ? "active" : "off", cancellationToken);
+                await GuardStateAsync(h2, on ? "active" : "off", cancellationToken);
+                var table = (await h2.ExecAsync(["nft", "list", "tables"], cancellationToken)).StdOut.Contains("dnp_vxlan_guard", StringComparison.Ordinal);
+                if (table != on)
+                    throw new InvalidOperationException($"DNP_VXLAN_GUARD={(on ? "on" : "off")} but the guard table is {(table ? "there" : "absent")} on h2");
+                foreach (var streams in s_streams)
+                {
+                    Console.WriteLine($"  iperf3 {Seconds} s, {streams} stream(s): {path.Label}");
+                    var result = await Iperf.RunAsync(path.Server, path.Client, path.Target, streams, Seconds, cancellationToken);
+                    (path.Tests.TryGetValue(streams, out var list) ? list : path.Tests[streams] = []).Add(result);
+                }
+                if (on)
+                    guardDrops += await GuardDropsAsync(h2, cancellationToken);
+            }
+        }
         var (vxlanBytes, vxlanPackets) = (vxlanAfter.Bytes - vxlanBefore.Bytes, vxlanAfter.Packets - vxlanBefore.Packets);
         foreach (var path in paths)
         {
@@ -125,6 +158,14 @@ internal sealed class DataplaneBenchmark : IBenchmark
                 """);
         }
 
+        text.Append(Inv, $"- VXLAN guard: the dnp path again, {Rounds} rounds alternating `DNP_VXLAN_GUARD=off` and on (both plugins restarted for each switch): ")
+            .Append(Inv, $"off: 1 stream {guardOff.Cell(1)}, 4 streams {guardOff.Cell(4)}; on: 1 stream {guardOn.Cell(1)}, 4 streams {guardOn.Cell(4)} Gbit/s (best / other); datagrams the guard dropped meanwhile: {guardDrops}.\n");
+        foreach (var streams in s_streams)
+        {
+            var ratio = guardOn.Best(streams).BitsPerSecond / guardOff.Best(streams).BitsPerSecond;
+            text.Append(Inv, $"  - {streams} stream{(streams > 1 ? "s" : string.Empty)}: guard on / guard off = **{ratio:F2}×**; target ≥ {GuardTargetRatio:F2}×: {Verdict.Of(ratio >= GuardTargetRatio)}.\n");
+        }
+
         text.Append(Inv, $"- Ping: dnp overlay / underlay median = {Stats.Median(dnp.PingMs) / Stats.Median(underlay.PingMs):F2}× ({Pings} pings each, 10 ms apart).\n");
         text.Append(Inv, $"""
             - Path MTU: container eth0 MTU {containerMtu} (underlay {underlayMtu} − 50 for VXLAN); the largest ping with DF set that crosses the
@@ -141,6 +182,33 @@ internal sealed class DataplaneBenchmark : IBenchmark
         : ": packets crossed at MTU size, so the overlay pays per-packet costs the underlay's 64 KiB GSO buffers do not";
 
     private static double Ratio(DataPath path, DataPath baseline, int streams) => path.Best(streams).BitsPerSecond / baseline.Best(streams).BitsPerSecond;
+    /// <summary>Waits until the plugin on <paramref name="host"/> answers <c>dnp status</c> with the guard in <paramref name="state"/>.</summary>
+    private static async Task GuardStateAsync(SimHost host, string state, CancellationToken ct)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var result = await host.ExecAsync([RepositoryRoot.PluginBinary(), "status", "--json"], ct);
+            if (result.Succeeded)
+            {
+                using var doc = JsonDocument.Parse(result.StdOut);
+                if (doc.RootElement.TryGetProperty("vxlanGuard", out var guard) && guard.GetProperty("state").GetString() == state)
+                    return;
+            }
+            if (clock.Elapsed > TimeSpan.FromSeconds(60))
+                throw new InvalidOperationException($"{host.Name}: the plugin's guard never reached state {state}: {result.StdOut}{result.StdErr}");
+            await Task.Delay(200, ct);
+        }
+    }
+
+    /// <summary>What the guard on <paramref name="host"/> dropped (its status); a real peer's traffic must never be among it.</summary>
+    private static async Task<ulong> GuardDropsAsync(SimHost host, CancellationToken ct)
+    {
+        var json = (await host.ExecAsync([RepositoryRoot.PluginBinary(), "status", "--json"], ct)).EnsureSuccess().StdOut;
+        using var doc = JsonDocument.Parse(json);
+        return doc.RootElement.GetProperty("vxlanGuard").GetProperty("droppedPackets").GetUInt64();
+    }
+
     /// <summary>What h2's vxlan0 has received (<c>ip -s -j link show vxlan0</c> in the network's overlay namespace).</summary>
     private static async Task<(long Bytes, long Packets)> VxlanReceivedAsync(SimHost host, PluginProcess plugin, CancellationToken ct)
     {

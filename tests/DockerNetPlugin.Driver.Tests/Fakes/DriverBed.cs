@@ -23,6 +23,7 @@ internal sealed class DriverBed : IAsyncDisposable
     public FakeDataPlane Kernel { get; private set; } = new();
     public FakeProber Prober { get; } = new();
     public FileKvStore Local => _localFile!;
+    public FakeGuardKernel Guard { get; } = new();
     public OverlayDriver Driver { get; private set; } = null!;
     public IKvStore Cluster { get; private set; } = null!;
     public BlockingKvStore ClusterGate { get; private set; } = null!;
@@ -52,7 +53,7 @@ internal sealed class DriverBed : IAsyncDisposable
             HostId = HostId, NetnsDirectory = NetnsDirectory, Replicate = replicate, LeaseTtl = TimeSpan.FromSeconds(30), NetnsGrace = Grace,
             Liveness = new Liveness.LivenessOptions(TimeSpan.FromHours(1), 3), // rounds run when a test calls CheckLivenessAsync
         };
-        Driver = await OverlayDriver.StartAsync(options, ClusterGate, _localFile, Kernel, Prober, NullLoggerFactory.Instance, CancellationToken.None, Resolvers);
+        Driver = await OverlayDriver.StartAsync(options, ClusterGate, _localFile, Kernel, Prober, NullLoggerFactory.Instance, CancellationToken.None, Resolvers, guard: Guard);
         await Driver.PeersSyncedAsync.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
@@ -111,23 +112,34 @@ internal sealed class DriverBed : IAsyncDisposable
 
     public static IPAddress RemoteVtep { get; } = IPAddress.Parse("192.0.2.2");
 
-    /// <summary>Writes an endpoint record as another host would publish it (with that host's host record, so it is live).</summary>
+    /// <summary>
+    /// Writes an endpoint record as another host would publish it: that host's <c>hosts/</c> record (its locator, which
+    /// endpoint records are checked against, and its lease is current) first, unless <paramref name="withHost"/> is
+    /// false (a dead host).
+    /// </summary>
     public async Task PublishRemoteAsync(EndpointRecord record, ILease? lease = null, bool withHost = true)
     {
-        await Cluster.PutAsync(ClusterKeys.Endpoint(record.NetworkId, record.EndpointId), RecordStore.Encode(record, DriverJsonContext.Default.EndpointRecord), lease, CancellationToken.None);
-        if (withHost)
+        if (withHost && record.HostId != HostId)
             await PublishRemoteHostAsync(record.HostId, record.Locator, lease);
+        await Cluster.PutAsync(ClusterKeys.Endpoint(record.NetworkId, record.EndpointId), RecordStore.Encode(record, DriverJsonContext.Default.EndpointRecord), lease, CancellationToken.None);
     }
 
-    /// <summary>Writes another host's host record (its lease is current).</summary>
+    /// <summary>Writes another host's <c>hosts/</c> record (its lease is current).</summary>
     public Task PublishRemoteHostAsync(string hostId, string locator, ILease? lease = null) =>
-        Cluster.PutAsync(ClusterKeys.Host(hostId), RecordStore.Encode(new HostRecord(hostId, locator, DateTimeOffset.UnixEpoch, "test"), DriverJsonContext.Default.HostRecord), lease, CancellationToken.None);
+        Cluster.PutAsync(ClusterKeys.Host(hostId), RecordStore.Encode(new HostRecord(hostId, locator, DateTimeOffset.UtcNow, "test"), DriverJsonContext.Default.HostRecord), lease, CancellationToken.None);
+
+    /// <summary>Writes another host's <c>hosts/</c> record without a lease.</summary>
+    public Task RegisterHostAsync(string hostId, string locator) => PublishRemoteHostAsync(hostId, locator);
+
+    /// <summary>Writes raw bytes under a key, as a broken or hostile writer would.</summary>
+    public Task PutRawAsync(string key, string value) =>
+        Cluster.PutAsync(key, System.Text.Encoding.UTF8.GetBytes(value), null, CancellationToken.None);
 
     public Task DeleteRemoteAsync(EndpointRecord record) =>
         Cluster.DeleteAsync(ClusterKeys.Endpoint(record.NetworkId, record.EndpointId), CancellationToken.None);
 
-    public static EndpointRecord Remote(string logical, int i, string host = "host-b") =>
-        new(logical, $"remote{i:D4}", host, $"10.20.0.{100 + i}/24", null, $"02:42:0a:14:00:{100 + i:x2}", "192.0.2.2");
+    public static EndpointRecord Remote(string logical, int i, string host = "host-b", string prefix = "10.20.0.") =>
+        new(logical, $"remote{i:D4}", host, $"{prefix}{100 + i}/24", null, $"02:42:0a:14:00:{100 + i:x2}", "192.0.2.2");
 
     public FakeNamespace Sandbox(string logical) =>
         Kernel.Namespace(Path.Combine(NetnsDirectory, DeviceNames.Sandbox(logical))) ?? throw new InvalidOperationException($"no namespace for {logical}");

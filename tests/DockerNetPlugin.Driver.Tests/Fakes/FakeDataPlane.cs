@@ -16,6 +16,9 @@ internal sealed class FakeDataPlane : IDataPlane
     private readonly Dictionary<string, FakeNamespace> _namespaces = new(StringComparer.Ordinal);
     private readonly HashSet<string> _hostDevices = new(StringComparer.Ordinal);
 
+    // What this plugin's markers would prove it made (namespaces by path, devices by name).
+    private readonly HashSet<string> _owned = new(StringComparer.Ordinal);
+
     public Underlay Underlay { get; init; } = new(IPAddress.Parse("192.0.2.1"), "eth0", 1500);
 
     public int Opened { get; private set; }
@@ -37,6 +40,7 @@ internal sealed class FakeDataPlane : IDataPlane
             Opened++;
             if (!_namespaces.TryGetValue(spec.Path, out var ns))
                 _namespaces[spec.Path] = ns = new FakeNamespace(spec);
+            _owned.Add(spec.Path);
             ns.Broken = null;
             return new FakeSandbox(this, ns);
         }
@@ -54,16 +58,36 @@ internal sealed class FakeDataPlane : IDataPlane
             return _namespaces.Values.ToList();
     }
 
-    public void AddStray(string path, SandboxSpec spec)
+    /// <summary>A namespace left behind: by this plugin (a marker proves it, <paramref name="owned"/>) or by someone else.</summary>
+    public void AddStray(string path, SandboxSpec spec, bool owned = true)
     {
         lock (_gate)
+        {
             _namespaces[path] = new FakeNamespace(spec);
+            if (owned)
+                _owned.Add(path);
+        }
     }
 
     public void DeleteSandbox(string path)
     {
         lock (_gate)
+        {
             _namespaces.Remove(path);
+            _owned.Remove(path);
+        }
+    }
+
+    public bool OwnsSandbox(string path)
+    {
+        lock (_gate)
+            return _owned.Contains(path);
+    }
+
+    public bool OwnsHostDevice(HostDevice device)
+    {
+        lock (_gate)
+            return _owned.Contains("dev:" + device.Name);
     }
 
     public IReadOnlyList<string> ListSandboxes(string directory)
@@ -84,10 +108,15 @@ internal sealed class FakeDataPlane : IDataPlane
             return _hostDevices.Contains(name);
     }
 
-    public void AddHostDevice(string name)
+    /// <summary>A device in the host namespace: made by this plugin (a marker proves it, <paramref name="owned"/>) or by someone else (Docker's vx-…).</summary>
+    public void AddHostDevice(string name, bool owned = true)
     {
         lock (_gate)
+        {
             _hostDevices.Add(name);
+            if (owned)
+                _owned.Add("dev:" + name);
+        }
     }
 
     /// <summary>The address the host namespace's resolver was put on, if any.</summary>
@@ -103,7 +132,10 @@ internal sealed class FakeDataPlane : IDataPlane
     public void DeleteHostDevice(string name)
     {
         lock (_gate)
+        {
             _hostDevices.Remove(name);
+            _owned.Remove("dev:" + name);
+        }
     }
 
     public void Dispose()

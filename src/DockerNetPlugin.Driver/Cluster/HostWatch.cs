@@ -1,0 +1,84 @@
+using DockerNetPlugin.Driver.Trust;
+using DockerNetPlugin.Store;
+using Microsoft.Extensions.Logging;
+
+namespace DockerNetPlugin.Driver.Cluster;
+
+/// <summary>
+/// The one <c>hosts/</c> watch of this host: keeps the <see cref="HostDirectory"/> (the live hosts' validated locators)
+/// equal to the store and tells every subscriber when a locator appeared, changed or went. Endpoint admission (a
+/// record's locator must be its host's) subscribes; so can anything else that needs the live hosts (the VXLAN guard's
+/// VTEP set, liveness checks) — subscribe here instead of opening a second watch. <see cref="RunAsync"/> is a loop body
+/// for the <see cref="LoopSupervisor"/>.
+/// </summary>
+internal sealed class HostWatch
+{
+    private readonly IKvStore _store;
+    private readonly HostDirectory _directory;
+    private readonly ILogger _logger;
+
+    // Guards _subscribers. Bottom level: subscribers are called outside it.
+    private readonly Lock _gate = new();
+    private readonly List<Func<CancellationToken, Task>> _subscribers = [];
+
+    public HostWatch(IKvStore store, HostDirectory directory, ILogger logger)
+    {
+        _store = store;
+        _directory = directory;
+        _logger = logger;
+    }
+
+    public HostDirectory Directory => _directory;
+
+    /// <summary>Calls <paramref name="changed"/> (on the watch's loop) after each change of the live hosts' locators.</summary>
+    public void Subscribe(Func<CancellationToken, Task> changed)
+    {
+        ArgumentNullException.ThrowIfNull(changed);
+        lock (_gate)
+            _subscribers.Add(changed);
+    }
+
+    /// <summary>One full read before the watch starts (at start-up, so endpoint records meet a known set of hosts).</summary>
+    public async Task LoadAsync(CancellationToken ct)
+    {
+        var snapshot = await _store.ListAsync(ClusterKeys.HostsPrefix, ct).ConfigureAwait(false);
+        _directory.ReplaceAll(snapshot.Entries);
+    }
+
+    /// <summary>The watch, until <paramref name="ct"/> is cancelled. Store outages are waited out here; anything else goes to the supervisor.</summary>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var ev in _store.WatchPrefixAsync(ClusterKeys.HostsPrefix, 0, ct).ConfigureAwait(false))
+                {
+                    var changed = ev switch
+                    {
+                        KvResync resync => _directory.ReplaceAll(resync.Snapshot.Entries),
+                        KvPut put => _directory.Apply(put.Entry),
+                        KvDeleted deleted => _directory.Remove(deleted.Key),
+                        _ => false,
+                    };
+                    if (changed)
+                        await NotifyAsync(ct).ConfigureAwait(false);
+                }
+            }
+            catch (StoreException e)
+            {
+                DriverLog.WatchFailed(_logger, e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task NotifyAsync(CancellationToken ct)
+    {
+        List<Func<CancellationToken, Task>> subscribers;
+        lock (_gate)
+            subscribers = [.. _subscribers];
+        foreach (var subscriber in subscribers)
+            await subscriber(ct).ConfigureAwait(false);
+    }
+}
