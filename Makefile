@@ -10,6 +10,12 @@ export DOTNET_NOLOGO := 1
 
 # Debian packages the test suites drive for real (dockerd, etcd, firewall, a busybox image, traffic tools).
 TEST_PACKAGES := docker.io etcd-server etcd-client iptables nftables iproute2 busybox-static iperf3 tcpdump iputils-ping util-linux procps psmisc bind9-dnsutils
+# Engines the end-to-end suite runs on (tests/DockerNetPlugin.Testbed, DNP_TEST_ENGINE): 20.10 is bookworm's docker.io;
+# 26 (trixie) and 28 (sid) are Debian packages that deps-test downloads and unpacks into ENGINE_CACHE, never installs.
+# `make test` runs every suite on the newest engine and the Category=Smoke end-to-end tests on the others.
+ENGINE_CACHE ?= /var/cache/dnp-test/engines
+TEST_ENGINE_NEWEST := 28
+TEST_ENGINES_SMOKE := 20.10 26
 # What the plugin itself needs at run time on a host (it speaks netlink itself; Docker is the user's).
 RUN_PACKAGES := iproute2
 
@@ -19,13 +25,15 @@ build:
 	$(DOTNET) publish src/DockerNetPlugin.Cli $(DOTNET_FLAGS) -o bin
 	@echo "built bin/dnp"
 
-# Installs missing Debian packages (CI and a new user start from a bare machine).
+# Installs missing Debian packages (CI and a new user start from a bare machine), then fetches the newer engines and
+# Docker Compose into ENGINE_CACHE (nothing to do when they are there).
 deps-test:
 	@missing=$$(for p in $(TEST_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing: $$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
+	@tests/engines/fetch-engines.sh $(ENGINE_CACHE)
 
 deps-run:
 	@missing=$$(for p in $(RUN_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -38,11 +46,20 @@ run: deps-run build
 # The whole suite: unit, privileged netlink, store conformance (real etcd), and end-to-end with real dockerd
 # (the packaging tests install plugin/ as a managed plugin, so it is built first). The multi-minute churn
 # scenario (Category=Load) runs in `make reliability` instead.
+# Engines: the whole suite with DNP_TEST_ENGINE=$(TEST_ENGINE_NEWEST), then the smoke subset (single-host ping, replication
+# across hosts, the managed plugin; etcd only) on each of $(TEST_ENGINES_SMOKE). Every run writes its .trx into TestResults/.
 test: deps-test build plugin
 	@rm -rf TestResults
-	@set -o pipefail; $(DOTNET) test DockerNetPlugin.sln $(DOTNET_FLAGS) --filter "Category!=Load" \
-	    --logger "console;verbosity=normal" --logger trx --results-directory TestResults 2>&1 | tee TestResults.log; \
-	  rc=$$?; $(MAKE) --no-print-directory test-summary; $(MAKE) --no-print-directory coverage; exit $$rc
+	@set -o pipefail; rc=0; start=$$SECONDS; \
+	  DNP_TEST_ENGINE=$(TEST_ENGINE_NEWEST) $(DOTNET) test DockerNetPlugin.sln $(DOTNET_FLAGS) --filter "Category!=Load" \
+	    --logger "console;verbosity=normal" --logger trx --results-directory TestResults 2>&1 | tee TestResults.log || rc=1; \
+	  times="engine $(TEST_ENGINE_NEWEST) (all): $$((SECONDS-start)) s"; \
+	  for engine in $(TEST_ENGINES_SMOKE); do start=$$SECONDS; \
+	    DNP_TEST_ENGINE=$$engine $(DOTNET) test tests/DockerNetPlugin.Integration.Tests $(DOTNET_FLAGS) --no-build --filter "Category=Smoke&Store!=Consul" \
+	      --logger "console;verbosity=normal" --logger "trx;LogFileName=smoke-engine-$$engine.trx" --results-directory TestResults 2>&1 | tee -a TestResults.log || rc=1; \
+	    times="$$times, engine $$engine (smoke): $$((SECONDS-start)) s"; \
+	  done; \
+	  echo "$$times"; $(MAKE) --no-print-directory coverage; $(MAKE) --no-print-directory test-summary; exit $$rc
 
 # One line: the driver's line coverage by its own unit tests (generated code not counted; see coverage.runsettings).
 coverage:
@@ -63,8 +80,9 @@ test-summary:
 
 # The benchmark suite: rewrites its sections of BENCHMARKS.md (`make bench BENCH=netlink-peers` runs one).
 # No --nologo here: `dotnet run` does not know it and would pass it to the program as a benchmark name.
+# On the newest engine unless DNP_TEST_ENGINE says otherwise (the prose names the version the daemon reports).
 bench: deps-test build plugin
-	$(DOTNET) run --project tests/DockerNetPlugin.Benchmarks -c $(CONFIG) -- $(BENCH)
+	DNP_TEST_ENGINE=$${DNP_TEST_ENGINE:-$(TEST_ENGINE_NEWEST)} $(DOTNET) run --project tests/DockerNetPlugin.Benchmarks -c $(CONFIG) -- $(BENCH)
 
 # Two simulated hosts with dockerd and etcd: a network created on one, a container on each, the cross-host ping
 # and each overlay namespace's bridge fdb / ip neigh, then everything removed.

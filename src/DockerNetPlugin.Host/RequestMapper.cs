@@ -12,12 +12,18 @@ internal static class RequestMapper
     private const string GenericOption = "com.docker.network.generic";
     private const string InternalOption = "com.docker.network.internal";
     private const string IPv6Option = "com.docker.network.enable_ipv6";
+    private const string IPv4Option = "com.docker.network.enable_ipv4";
 
     public static NetworkCreation ToNetworkCreation(CreateNetworkRequest? request)
     {
         var r = Require(request, "CreateNetwork");
         var networkId = RequireId(r.NetworkId, "CreateNetwork", "NetworkID");
         var options = r.Options ?? new Dictionary<string, JsonElement>();
+        // Docker 28+ sends enable_ipv4 (false for `--ipv4=false`, IPv6-only). A dnp network needs IPv4: the hosts that
+        // replicate it create it through their Engine API with IPv4, and docker_gwbridge (its way out) is IPv4 only.
+        if (!ReadBool(options, IPv4Option, defaultValue: true))
+            throw new BadRequestException("CreateNetwork: IPv6-only networks (--ipv4=false) are not supported by dnp: "
+                + "a dnp network needs an IPv4 subnet on every host; create it with an IPv4 --subnet, and add --ipv6 --subnet for IPv6 too");
         var subnets = new List<SubnetSpec>();
         foreach (var data in r.IPv4Data ?? [])
             subnets.Add(ToSubnet(data ?? throw NullEntry("IPv4Data"), "IPv4Data", System.Net.Sockets.AddressFamily.InterNetwork));
@@ -139,14 +145,15 @@ internal static class RequestMapper
         }
     }
 
-    private static bool ReadBool(IReadOnlyDictionary<string, JsonElement> options, string key)
+    private static bool ReadBool(IReadOnlyDictionary<string, JsonElement> options, string key, bool defaultValue = false)
     {
         if (!options.TryGetValue(key, out var value))
-            return false;
+            return defaultValue;
         return value.ValueKind switch
         {
             JsonValueKind.True => true,
-            JsonValueKind.False or JsonValueKind.Null => false,
+            JsonValueKind.False => false,
+            JsonValueKind.Null => defaultValue,
             JsonValueKind.String when bool.TryParse(Text(() => value.GetString()!, $"Options.{key}"), out var b) => b,
             _ => throw new BadRequestException($"CreateNetwork: Options.{key} must be a boolean, not {value.ValueKind}"),
         };

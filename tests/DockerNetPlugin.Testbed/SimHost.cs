@@ -24,9 +24,11 @@ public sealed partial class SimHost : IAsyncDisposable
     private readonly string _dockerConfigDir;
     private readonly IReadOnlyList<string> _dockerdExtraArgs;
     private Process? _holder;
+    private string? _engineVersion;
 
-    internal SimHost(string name, int index, string netns, IPAddress underlayIp, string hostDirectory, string logDirectory, string dockerConfigDir, IReadOnlyList<string> dockerdExtraArgs, string? storeUri)
+    internal SimHost(string name, int index, string netns, IPAddress underlayIp, string hostDirectory, string logDirectory, string dockerConfigDir, DockerEngine engine, IReadOnlyList<string> dockerdExtraArgs, string? storeUri)
     {
+        Engine = engine;
         Name = name;
         Index = index;
         Netns = netns;
@@ -40,6 +42,12 @@ public sealed partial class SimHost : IAsyncDisposable
 
     /// <summary>The host's short name, e.g. <c>h1</c>.</summary>
     public string Name { get; }
+
+    /// <summary>The Docker engine this host's dockerd and docker client come from.</summary>
+    public DockerEngine Engine { get; }
+
+    /// <summary>The version the running dockerd reports (<c>GET /version</c>, read at each start), e.g. <c>26.1.5+dfsg1</c>.</summary>
+    public string EngineVersion => _engineVersion ?? throw new InvalidOperationException($"{Name}: dockerd has not started");
 
     /// <summary>1-based index of the host in the bed.</summary>
     public int Index { get; }
@@ -77,7 +85,7 @@ public sealed partial class SimHost : IAsyncDisposable
     /// <summary>A per-host directory for the plugin's local state (DNP_STATE_DIR).</summary>
     public string StateDir => _paths.StateDir;
 
-    /// <summary>The store the plugin is given by default: the bed's etcd, else a per-host file store.</summary>
+    /// <summary>The store the plugin is given by default: the bed's Consul emulator or etcd, else a per-host file store.</summary>
     public string StoreUri { get; }
 
     /// <summary>The process ID holding the host's mount namespace (enter with <c>nsenter -t PID -m -n</c>).</summary>
@@ -102,15 +110,15 @@ public sealed partial class SimHost : IAsyncDisposable
         return CommandRunner.RunAsync([.. EnterArgv(), .. argv], cancellationToken, timeout);
     }
 
-    /// <summary>Runs the Debian docker client (<c>/usr/bin/docker -H unix://…</c>) against this host's dockerd.</summary>
+    /// <summary>Runs the engine's docker client (<c>docker -H unix://…</c>) against this host's dockerd.</summary>
     public Task<CommandResult> DockerAsync(params string[] args) => DockerAsync(args, CancellationToken.None);
 
-    /// <summary>Runs the Debian docker client against this host's dockerd, killed after <paramref name="timeout"/>.</summary>
+    /// <summary>Runs the engine's docker client against this host's dockerd, killed after <paramref name="timeout"/>.</summary>
     public Task<CommandResult> DockerAsync(IReadOnlyList<string> args, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         return CommandRunner.RunAsync(
-            [Testbed.DockerClientPath, "-H", DockerHost, .. args],
+            [Engine.ClientPath, "-H", DockerHost, .. args],
             cancellationToken,
             timeout,
             environment: new Dictionary<string, string> { ["DOCKER_CONFIG"] = _dockerConfigDir });
@@ -177,7 +185,7 @@ public sealed partial class SimHost : IAsyncDisposable
     {
         string[] argv =
         [
-            "dockerd",
+            Engine.DockerdPath,
             "--config-file", _paths.DaemonConfig,
             "-H", DockerHost,
             "--data-root", _paths.DataRoot,
@@ -188,7 +196,7 @@ public sealed partial class SimHost : IAsyncDisposable
             "--iptables=true",
             .. _dockerdExtraArgs,
         ];
-        var pid = await StartProcessAsync("dockerd", argv).ConfigureAwait(false);
+        var pid = await StartProcessAsync("dockerd", argv, new Dictionary<string, string>(StringComparer.Ordinal) { ["PATH"] = Engine.DaemonPath }).ConfigureAwait(false);
         using var client = CreateEngineClient(TimeSpan.FromSeconds(5));
         var deadline = Stopwatch.StartNew();
         while (true)
@@ -204,6 +212,7 @@ public sealed partial class SimHost : IAsyncDisposable
                 try
                 {
                     await client.PingAsync(cancellationToken).ConfigureAwait(false);
+                    _engineVersion = await ReadEngineVersionAsync(cancellationToken).ConfigureAwait(false);
                     return;
                 }
                 catch (DockerEngineException)
@@ -219,6 +228,12 @@ public sealed partial class SimHost : IAsyncDisposable
 
             await Task.Delay(50, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private async Task<string> ReadEngineVersionAsync(CancellationToken cancellationToken)
+    {
+        var version = (await DockerAsync(["version", "--format", "{{.Server.Version}}"], cancellationToken, TimeSpan.FromSeconds(30)).ConfigureAwait(false)).EnsureSuccess().StdOut.Trim();
+        return version.Length > 0 ? version : throw new TestbedException($"{Name}: dockerd answered /version without a version");
     }
 
     /// <summary>

@@ -56,7 +56,7 @@ public sealed partial class Testbed
         return [.. stale.Order(StringComparer.Ordinal)];
     }
 
-    [GeneratedRegex("^(dnpt[0-9a-z]{1,6})-(fab|h[0-9]{1,2}|etcd[0-9]?|inet)$")]
+    [GeneratedRegex("^(dnpt[0-9a-z]{1,6})-(fab|h[0-9]{1,2}|etcd[0-9]?|consul|inet)$")]
     private static partial Regex OwnedName();
 
     private static async Task EnsureStaleCleanedOnceAsync()

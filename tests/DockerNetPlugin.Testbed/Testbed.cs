@@ -7,13 +7,14 @@ namespace DockerNetPlugin.Testbed;
 
 /// <summary>
 /// A multi-host Docker lab on one machine: a fabric namespace with bridge <c>br0</c> (router address .1),
-/// simulated hosts h1..hN (.11, .12, ...) each with its own dockerd, optionally etcd (.5, or a cluster at .5, .6, ...) and an "internet" (.250).
+/// simulated hosts h1..hN (.11, .12, ...) each with its own dockerd, optionally etcd (.5, or a cluster at .5, .6, ...),
+/// the Consul emulator (.9) and an "internet" (.250).
 /// Everything is named with <see cref="Prefix"/> and removed by <see cref="DisposeAsync"/>;
 /// <see cref="CleanupStale"/> removes what crashed runs left.
 /// </summary>
 public sealed partial class Testbed : IAsyncDisposable
 {
-    /// <summary>The Debian docker client (not /usr/local/bin/docker, a different, newer client).</summary>
+    /// <summary>The installed Debian docker client (not /usr/local/bin/docker, a different, newer client); <see cref="SimHost.DockerAsync(string[])"/> uses the bed engine's own client.</summary>
     public const string DockerClientPath = "/usr/bin/docker";
 
     /// <summary>The imported busybox image (also tagged <c>busybox:latest</c>).</summary>
@@ -26,12 +27,14 @@ public sealed partial class Testbed : IAsyncDisposable
     public const string PrefixStem = "dnpt";
 
     private const int PrefixLength = 24;
+    private const int ConsulHostPart = 9;
     private readonly List<SimHost> _hosts = [];
     private int _disposed;
 
-    private Testbed(TestbedOptions options, string prefix)
+    private Testbed(TestbedOptions options, string prefix, DockerEngine engine)
     {
         Options = options;
+        Engine = engine;
         Prefix = prefix;
         RunDirectory = Path.Combine(RunsRoot, prefix);
         // DNP_TEST_LOGS keeps every bed's logs (dockerd, plugin, etcd) after the run, to read why a test failed.
@@ -43,6 +46,12 @@ public sealed partial class Testbed : IAsyncDisposable
 
     /// <summary>The options this bed was built with.</summary>
     public TestbedOptions Options { get; }
+
+    /// <summary>The Docker engine the hosts run (<see cref="TestbedOptions.Engine"/> or <c>DNP_TEST_ENGINE</c>).</summary>
+    public DockerEngine Engine { get; }
+
+    /// <summary>The engine's version as h1's daemon reports it (<c>GET /version</c>), e.g. <c>28.5.2+dfsg4</c>.</summary>
+    public string EngineVersion => _hosts.Count > 0 ? _hosts[0].EngineVersion : throw new InvalidOperationException("the bed has no host");
 
     /// <summary>The run prefix, e.g. <c>dnpt3fa9c</c>.</summary>
     public string Prefix { get; }
@@ -70,6 +79,8 @@ public sealed partial class Testbed : IAsyncDisposable
 
     /// <summary>The etcd cluster (members .5, .6, ...), when <see cref="TestbedOptions.StartEtcd"/> with <see cref="TestbedOptions.EtcdMembers"/> &gt; 1.</summary>
     public EtcdCluster? EtcdCluster { get; private set; }
+    /// <summary>The Consul emulator, when <see cref="TestbedOptions.StartConsul"/>.</summary>
+    public ConsulServer? Consul { get; private set; }
 
     /// <summary>The internet namespace, when <see cref="TestbedOptions.StartInternet"/>.</summary>
     public InternetHost? Internet { get; private set; }
@@ -102,10 +113,7 @@ public sealed partial class Testbed : IAsyncDisposable
             throw new TestbedException("the test bed needs root (network and mount namespaces, dockerd)");
         }
 
-        if (!File.Exists(DockerClientPath) || !File.Exists("/usr/sbin/dockerd"))
-        {
-            throw new TestbedException($"dockerd or {DockerClientPath} is missing: install the Debian package docker.io (make deps-test).");
-        }
+        var engine = options.Engine ?? DockerEngine.FromEnvironment();
 
         await EnsureStaleCleanedOnceAsync().ConfigureAwait(false);
         var prefix = options.RunPrefix ?? PrefixStem + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))[..5];
@@ -114,7 +122,7 @@ public sealed partial class Testbed : IAsyncDisposable
             throw new ArgumentException($"RunPrefix '{prefix}' must be '{PrefixStem}' plus 1..6 lowercase letters or digits", nameof(options));
         }
 
-        var bed = new Testbed(options, prefix);
+        var bed = new Testbed(options, prefix, engine);
         var watch = Stopwatch.StartNew();
         try
         {
@@ -162,6 +170,11 @@ public sealed partial class Testbed : IAsyncDisposable
             graceful.Add(EtcdCluster.DisposeAsync().AsTask());
         }
 
+        if (Consul is not null)
+        {
+            graceful.Add(Consul.DisposeAsync().AsTask());
+        }
+
         if (Internet is not null)
         {
             graceful.Add(Internet.DisposeAsync().AsTask());
@@ -191,6 +204,12 @@ public sealed partial class Testbed : IAsyncDisposable
         Directory.CreateDirectory(LogDirectory);
         var dockerConfig = Path.Combine(RunDirectory, "docker-config");
         Directory.CreateDirectory(dockerConfig);
+        if (File.Exists(DockerEngine.ComposePath))
+        {
+            // `docker compose` with the bed's client (CLI plugins are found in $DOCKER_CONFIG/cli-plugins).
+            Directory.CreateDirectory(Path.Combine(dockerConfig, "cli-plugins"));
+            File.CreateSymbolicLink(Path.Combine(dockerConfig, "cli-plugins", "docker-compose"), DockerEngine.ComposePath);
+        }
 
         var nodes = new List<FabricNode>();
         for (var i = 1; i <= Options.HostCount; i++)
@@ -202,6 +221,11 @@ public sealed partial class Testbed : IAsyncDisposable
             ? [new FabricNode("etcd", Prefix + "-etcd", Address(5))]
             : Enumerable.Range(1, Options.EtcdMembers).Select(i => new FabricNode($"etcd{i}", $"{Prefix}-etcd{i}", Address(4 + i))).ToList();
         nodes.AddRange(etcdNodes);
+
+        if (Options.StartConsul)
+        {
+            nodes.Add(new FabricNode("consul", Prefix + "-consul", Address(ConsulHostPart)));
+        }
 
         if (Options.StartInternet)
         {
@@ -223,6 +247,12 @@ public sealed partial class Testbed : IAsyncDisposable
             work.Add(EtcdCluster.StartAsync(cancellationToken));
         }
 
+        if (Options.StartConsul)
+        {
+            Consul = new ConsulServer(Prefix + "-consul", Address(ConsulHostPart), Path.Combine(LogDirectory, "consul.log"));
+            work.Add(Consul.StartAsync(cancellationToken));
+        }
+
         if (Options.StartInternet)
         {
             Internet = new InternetHost(Prefix + "-inet", Address(250), Path.Combine(RunDirectory, "www"), Path.Combine(LogDirectory, "internet.log"));
@@ -231,7 +261,7 @@ public sealed partial class Testbed : IAsyncDisposable
 
         foreach (var node in nodes.Where(n => n.Role.StartsWith('h')))
         {
-            var host = new SimHost(node.Role, _hosts.Count + 1, node.Netns, node.Address, Path.Combine(RunDirectory, node.Role), LogDirectory, dockerConfig, Options.DockerdArguments, Etcd?.StoreUri ?? EtcdCluster?.StoreUri);
+            var host = new SimHost(node.Role, _hosts.Count + 1, node.Netns, node.Address, Path.Combine(RunDirectory, node.Role), LogDirectory, dockerConfig, Engine, Options.DockerdArguments, Consul?.StoreUri ?? Etcd?.StoreUri ?? EtcdCluster?.StoreUri);
             _hosts.Add(host);
             work.Add(StartHostAsync(host, imageTask, cancellationToken));
         }

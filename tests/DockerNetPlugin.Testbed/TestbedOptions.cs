@@ -12,6 +12,9 @@ public sealed record TestbedOptions
     /// <summary>With <see cref="StartEtcd"/>: 1 = a single etcd (<see cref="Testbed.Etcd"/>); 3 or 5 = a cluster (<see cref="Testbed.EtcdCluster"/>, DNP_STORE names every member).</summary>
     public int EtcdMembers { get; init; } = 1;
 
+    /// <summary>Serve the Consul emulator on the fabric (hosts' default DNP_STORE becomes it, also over etcd).</summary>
+    public bool StartConsul { get; init; }
+
     /// <summary>Start the "internet" namespace with its HTTP responder.</summary>
     public bool StartInternet { get; init; } = true;
 
@@ -35,6 +38,9 @@ public sealed record TestbedOptions
 
     /// <summary>Where process logs go (kept after dispose); null means inside the run directory (deleted on dispose).</summary>
     public string? LogDirectory { get; init; }
+
+    /// <summary>The Docker engine every host runs; null means the one <c>DNP_TEST_ENGINE</c> names (unset: the installed 20.10).</summary>
+    public DockerEngine? Engine { get; init; }
 
     /// <summary>Extra dockerd flags for every host.</summary>
     public IReadOnlyList<string> DockerdArguments { get; init; } = [];

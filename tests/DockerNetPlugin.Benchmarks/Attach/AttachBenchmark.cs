@@ -77,7 +77,7 @@ internal sealed class AttachBenchmark : IBenchmark
         var calls = all.Where(c => c.Plugin is not null).ToDictionary(
             c => c,
             c => (IReadOnlyList<PluginLogEvent>)c.Plugin!.EventsSince(logStart).Where(e => windows.Any(w => w.Contender == c && e.Timestamp >= w.From && e.Timestamp <= w.To)).ToList());
-        return new BenchmarkSection(Render(all, (bridge, swarm, userBridge, dnp, internalDnp, warmDnp), calls));
+        return new BenchmarkSection(Render(bed.Dockerd, all, (bridge, swarm, userBridge, dnp, internalDnp, warmDnp), calls));
     }
 
     private static async Task<double> AttachOnceAsync(SimHost host, string network, CancellationToken ct)
@@ -88,6 +88,7 @@ internal sealed class AttachBenchmark : IBenchmark
     }
 
     private static string Render(
+        string dockerd,
         AttachContender[] all,
         (AttachContender Bridge, AttachContender Swarm, AttachContender UserBridge, AttachContender Dnp, AttachContender Internal, AttachContender Warm) c,
         Dictionary<AttachContender, IReadOnlyList<PluginLogEvent>> calls)
@@ -95,7 +96,7 @@ internal sealed class AttachBenchmark : IBenchmark
         var (bridge, swarm, dnp) = (c.Bridge, c.Swarm, c.Dnp);
         var text = new StringBuilder();
         text.Append(Inv, $"""
-            One simulated host (its own dockerd 20.10 with `--storage-driver vfs`, a real etcd beside it) runs
+            One simulated host (its own {dockerd} with `--storage-driver vfs`, a real etcd beside it) runs
             `docker run --rm --network NET dnp-busybox true` after {WarmUpRuns} warm-up run per network; every round runs each
             network once in a rotating order. The time is the docker CLI's wall time: create, attach (IPAM, endpoint, join),
             start, exit, detach and remove. dnp networks are manual-mode (`-o dnp.network=NAME`); the swarm overlay is

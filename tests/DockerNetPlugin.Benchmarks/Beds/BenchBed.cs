@@ -3,7 +3,8 @@ using DockerNetPlugin.Testbed;
 namespace DockerNetPlugin.Benchmarks.Beds;
 
 /// <summary>
-/// Simulated Docker hosts for a benchmark (DockerNetPlugin.Testbed: one real dockerd 20.10 per network namespace, an underlay
+/// Simulated Docker hosts for a benchmark (DockerNetPlugin.Testbed: one real dockerd per network namespace, of the engine
+/// DNP_TEST_ENGINE names (<c>make bench</c>: the newest), an underlay
 /// bridge, optionally a real etcd every host's plugin uses), with <c>bin/dnp serve</c> started by the benchmark itself so it
 /// knows the plugin's PID and log. Plugin settings: JSON logs at Information (one structured line per API call with its
 /// duration, no debug chatter in the measured path) and manual-mode networks (<c>DNP_REPLICATE=false</c>, created per host
@@ -23,12 +24,16 @@ internal sealed class BenchBed : IAsyncDisposable
 
     public IReadOnlyList<SimHost> Hosts => _bed.Hosts;
 
+    /// <summary>The engine as the prose names it: <c>dockerd</c> + the version its daemon reports (<c>GET /version</c>), e.g. <c>dockerd 28.5.2+dfsg4</c>.</summary>
+    public string Dockerd => "dockerd " + _bed.EngineVersion;
+
     public EtcdServer Etcd => _bed.Etcd ?? throw new InvalidOperationException("this bed was started without etcd");
 
     public static async Task<BenchBed> StartAsync(int hosts, bool etcd, CancellationToken ct)
     {
         Console.WriteLine($"  starting {hosts} simulated host(s){(etcd ? " and etcd" : string.Empty)}");
         var bed = await Testbed.Testbed.StartAsync(new TestbedOptions { HostCount = hosts, StartEtcd = etcd, StartInternet = false, StartPlugin = false }, ct);
+        Console.WriteLine($"  engine {bed.Engine.Name}: dockerd {bed.EngineVersion}");
         return new BenchBed(bed);
     }
 

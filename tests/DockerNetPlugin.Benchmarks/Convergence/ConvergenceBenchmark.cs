@@ -69,7 +69,7 @@ internal sealed class ConvergenceBenchmark : IBenchmark
         // Removed together at the end, so no removal runs while another trial is measured.
         await a.DockerCheckedAsync(cancellationToken, ["rm", "-f", .. started]);
         var propagation = Propagation(results[overlays[0].Label], plugins[0].EventsSince(logStart), await monitor.StopAsync());
-        return new BenchmarkSection(Render(results, propagation));
+        return new BenchmarkSection(Render(bed.Dockerd, results, propagation));
     }
 
     private static async Task<ConvergenceTrial> TrialAsync(SimHost a, string network, string name, string ip, int pingerPid, CancellationToken ct)
@@ -106,11 +106,11 @@ internal sealed class ConvergenceBenchmark : IBenchmark
         return delays;
     }
 
-    private static string Render(Dictionary<string, List<ConvergenceTrial>> results, List<double> propagation)
+    private static string Render(string dockerd, Dictionary<string, List<ConvergenceTrial>> results, List<double> propagation)
     {
         var text = new StringBuilder();
         text.Append(Inv, $"""
-            Two simulated hosts (each its own dockerd 20.10 and network namespace, joined by an underlay bridge) and a real etcd.
+            Two simulated hosts (each its own {dockerd} and network namespace, joined by an underlay bridge) and a real etcd.
             Per trial: a container already running on h2 arms `ping -n -D -i 0.002 -c 1 -w 5 IP` (the host's iputils ping
             entered into that container's network namespace, started before the trial and held at a `read`); h1 runs
             `docker run -d --network NET --ip IP dnp-busybox sleep 3600` with a fresh IP; the moment the CLI returns, the pinger is

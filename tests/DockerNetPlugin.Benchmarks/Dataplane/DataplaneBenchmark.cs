@@ -83,7 +83,7 @@ internal sealed class DataplaneBenchmark : IBenchmark
 
         var text = new StringBuilder();
         text.Append(Inv, $"""
-            Two simulated hosts (own network namespaces and dockerd 20.10) joined by veths on one underlay bridge; a dnp network
+            Two simulated hosts (own network namespaces and {bed.Dockerd}) joined by veths on one underlay bridge; a dnp network
             (manual mode, etcd) with one container on each host, and the same for a swarm overlay (swarm init on h1, join on h2).
             The busybox image has no iperf3 and its ping has no `-M`, so the host's `iperf3`/`ping` run **inside each container's
             network namespace** (`nsenter -t <container pid> -n`): the traffic leaves through the container's eth0 and crosses

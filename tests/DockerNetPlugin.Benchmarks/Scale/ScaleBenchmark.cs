@@ -56,7 +56,7 @@ internal sealed class ScaleBenchmark : IBenchmark
             current = size;
         }
 
-        return new BenchmarkSection(Render(idle, local, steps));
+        return new BenchmarkSection(Render(bed.Dockerd, idle, local, steps));
     }
 
     private static async Task<double> WaitProgrammedAsync(PeerCounter counter, int expected, Stopwatch clock, CancellationToken ct)
@@ -78,11 +78,11 @@ internal sealed class ScaleBenchmark : IBenchmark
         }
     }
 
-    private static string Render(ProcessMemory idle, ProcessMemory local, List<ScaleStep> steps)
+    private static string Render(string dockerd, ProcessMemory idle, ProcessMemory local, List<ScaleStep> steps)
     {
         var text = new StringBuilder();
         text.Append(Inv, $"""
-            One simulated host (own dockerd 20.10) runs the plugin against a real etcd; a dnp network ({InjectedEndpoints.Subnet}) has one
+            One simulated host (own {dockerd}) runs the plugin against a real etcd; a dnp network ({InjectedEndpoints.Subnet}) has one
             local container. Remote endpoints are injected as endpoint records straight into etcd, as {InjectedEndpoints.FakeHosts} other
             hosts would publish them (the product's etcd client, transactions of 64 records, 4 writers); the plugin learns them
             through its one prefix watch. "Programmed" = time from the first write until the overlay namespace's vxlan0 holds a

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using DockerNetPlugin.Emulators.Consul;
 using DockerNetPlugin.Store;
 using DockerNetPlugin.Store.Consul;
 using DockerNetPlugin.Store.Etcd;
 using DockerNetPlugin.Store.Local;
-using DockerNetPlugin.Store.Tests.Consul.Emulator;
 using DockerNetPlugin.Store.Tests.Etcd;
 
 namespace DockerNetPlugin.Benchmarks.Store;
@@ -56,7 +56,7 @@ internal sealed class StoreBenchmark : IBenchmark
                 .AppendLine("noisier than on an idle machine (repeated runs can differ several-fold). Compare rows of this run, not absolute figures.");
         }
         md.AppendLine()
-            .AppendLine("The **Consul emulator row is not Consul**: it is the in-test HTTP server (`tests/DockerNetPlugin.Store.Tests/Consul/Emulator`)")
+            .AppendLine("The **Consul emulator row is not Consul**: it is the in-test HTTP server (`tests/DockerNetPlugin.ConsulEmulator`)")
             .AppendLine("running in the benchmark's own process on loopback, with no Raft, no disk and no fsync. It measures our Consul client")
             .AppendLine("(HTTP/JSON, `/v1/txn` writes, blocking-query watch) and nothing about a real Consul cluster. Its watch rate limit is")
             .AppendLine(Inv, $"raised to one query per {ConsulWatchRefill.TotalMilliseconds:0} ms (product default: a burst of 2, then one per 2 s), and its samples are spaced")

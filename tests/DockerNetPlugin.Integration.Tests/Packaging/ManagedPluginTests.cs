@@ -1,5 +1,7 @@
 using System.Text.Json;
+using DockerNetPlugin.Integration.Tests.Engines;
 using DockerNetPlugin.Testbed;
+using Xunit.Abstractions;
 
 namespace DockerNetPlugin.Integration.Tests.Packaging;
 
@@ -10,13 +12,15 @@ namespace DockerNetPlugin.Integration.Tests.Packaging;
 /// (The netns mount makes them survive the plugin's restarts: Docker unmounts a plugin's propagated mount when it stops.)
 /// </summary>
 [Trait("Category", "EndToEnd")]
-public sealed class ManagedPluginTests(ManagedPluginFixture plugin) : IClassFixture<ManagedPluginFixture>
+public sealed class ManagedPluginTests(ManagedPluginFixture plugin, ITestOutputHelper output) : IClassFixture<ManagedPluginFixture>
 {
     private const string Image = Testbed.Testbed.ImageName;
 
     [Fact]
+    [Trait("Category", "Smoke")]
     public async Task ManagedPlugin_NetworkWithTwoContainers_PingLogsInDockerdAndNamespaceVisibleOnHost()
     {
+        EngineCheck.AssertRunsSelectedEngine(plugin.Bed, output);
         var networkId = await CreateNetworkAsync("pk1", "10.41.0.0/24");
         try
         {

@@ -9,9 +9,10 @@ namespace DockerNetPlugin.Integration.Tests.Replication;
 /// endpoint records expire, it answers no probe, and every other host drops its neighbour and FDB entries within the
 /// lease TTL plus a few probe intervals, while the survivors keep talking.
 /// What it held in the store (its addresses, its membership) stays until an operator runs <c>dnp forget-host</c>.
+/// Run on etcd (<see cref="DeadHostTests"/>) and on Consul, where the lease is a session (<see cref="DeadHostConsulTests"/>).
 /// </summary>
-[Trait("Category", "EndToEnd")]
-public sealed class DeadHostTests(ThreeHostReplicationFixture fixture, ITestOutputHelper output) : IClassFixture<ThreeHostReplicationFixture>
+public abstract class DeadHostScenarios<TFixture>(TFixture fixture, ITestOutputHelper output) : IClassFixture<TFixture>
+    where TFixture : ReplicationBedFixture
 {
     [Fact]
     public async Task Host3Killed_ItsEntriesLeaveHosts1And2WithinTheLease_SurvivorsStillPing()
@@ -36,11 +37,10 @@ public sealed class DeadHostTests(ThreeHostReplicationFixture fixture, ITestOutp
             await fixture.Bed.Hosts[2].StopDockerdAsync(kill9: true);
             (await fixture.Bed.Hosts[2].ExecAsync("ip", "link", "set", fixture.Bed.Hosts[2].UnderlayInterface, "down")).EnsureSuccess();
 
-            // The lease TTL plus the store's expiry sweep and the watch delivery, then three unanswered probes a second apart.
-            var limit = ThreeHostReplicationFixture.LeaseTtl * 3 + TimeSpan.FromSeconds(5);
+            var limit = fixture.DeadHostExpiry;
             foreach (var h in new[] { h1, h2 })
                 Assert.True(await Eventually.HoldsAsync(async () => !await HasAnyEntryOfAsync(h, logicalId, mac3, ip3), limit), $"h3's entries must leave {h.Host.Name}");
-            output.WriteLine($"h3's entries left h1 and h2 {watch.Elapsed.TotalSeconds:F1} s after it died (lease TTL {ThreeHostReplicationFixture.LeaseTtl.TotalSeconds} s)");
+            output.WriteLine($"h3's entries left h1 and h2 {watch.Elapsed.TotalSeconds:F1} s after it died ({fixture.Store}, lease TTL {ReplicationBedFixture.LeaseTtl.TotalSeconds} s)");
             var survivors = await h1.PingAsync("life-1", ip2);
             Assert.True(survivors.Succeeded, "h1 still reaches h2: " + survivors);
 
@@ -90,3 +90,12 @@ public sealed class DeadHostTests(ThreeHostReplicationFixture fixture, ITestOutp
         OverlayTables.RemoteFdb((await h.InOverlayAsync(logicalId, "bridge", "fdb", "show", "dev", "vxlan0")).StdOut).Any(l => l.StartsWith(mac, StringComparison.Ordinal))
         || (await h.InOverlayAsync(logicalId, "ip", "neigh", "show", "dev", "vxlan0")).StdOut.Contains(ip + " ", StringComparison.Ordinal);
 }
+
+/// <summary>A dead host on a real etcd (its lease expires).</summary>
+[Trait("Category", "EndToEnd")]
+public sealed class DeadHostTests(ThreeHostReplicationFixture fixture, ITestOutputHelper output) : DeadHostScenarios<ThreeHostReplicationFixture>(fixture, output);
+
+/// <summary>A dead host on Consul (its session is invalidated and its records deleted with it).</summary>
+[Trait("Category", "EndToEnd")]
+[Trait("Store", "Consul")]
+public sealed class DeadHostConsulTests(ThreeHostConsulReplicationFixture fixture, ITestOutputHelper output) : DeadHostScenarios<ThreeHostConsulReplicationFixture>(fixture, output);

@@ -1,22 +1,27 @@
+using DockerNetPlugin.Integration.Tests.Engines;
 using DockerNetPlugin.Integration.Tests.SingleHost;
+using Xunit.Abstractions;
 
 namespace DockerNetPlugin.Integration.Tests.Replication;
 
 /// <summary>
 /// The product's promise across hosts: a network created on one host appears on every host, containers on all
 /// of them reach each other (IPv4 and IPv6) over VXLAN, each overlay namespace holds exactly the remote
-/// containers' entries, and removals (of a container, of the network) propagate.
+/// containers' entries, and removals (of a container, of the network) propagate. Run on etcd
+/// (<see cref="ReplicatedNetworkTests"/>) and on Consul (<see cref="ReplicatedNetworkConsulTests"/>).
 /// </summary>
-[Trait("Category", "EndToEnd")]
-public sealed class ReplicatedNetworkTests(ThreeHostReplicationFixture fixture) : IClassFixture<ThreeHostReplicationFixture>
+public abstract class ReplicatedNetworkScenarios<TFixture>(TFixture fixture, ITestOutputHelper output) : IClassFixture<TFixture>
+    where TFixture : ReplicationBedFixture
 {
     private static readonly TimeSpan s_converge = TimeSpan.FromSeconds(30);
 
     private IReadOnlyList<HostScenario> Hosts => fixture.Bed.Hosts.Select(h => new HostScenario(h)).ToList();
 
     [Fact]
+    [Trait("Category", "Smoke")]
     public async Task NetworkCreatedOnHost1_AppearsOnAllHosts_ContainersPingAcrossHosts_RemovalsPropagate()
     {
+        EngineCheck.AssertRunsSelectedEngine(fixture.Bed, output);
         var (h1, h2, h3) = (Hosts[0], Hosts[1], Hosts[2]);
         var logicalId = await h1.CreateNetworkAsync("web", "--subnet", "10.31.0.0/24", "--ipv6", "--subnet", "fd00:31::/64");
         try
@@ -98,8 +103,8 @@ public sealed class ReplicatedNetworkTests(ThreeHostReplicationFixture fixture) 
                 "h3's status says web is being removed");
             await h3.RemoveAsync(["web-3"]);
             Assert.True(await Eventually.HoldsAsync(async () => !await h3.NetworkExistsAsync("web"), s_converge), "web must be removed on h3 once empty");
-            Assert.True(await Eventually.HoldsAsync(async () => (await fixture.Bed.Etcd!.EtcdctlAsync("get", "--prefix", "--keys-only", "dnp/v1/networks/")).StdOut.Trim().Length == 0, s_converge),
-                "no logical network record is left in etcd");
+            Assert.True(await Eventually.HoldsAsync(async () => (await fixture.StoreKeysAsync("dnp/v1/networks/")).Count == 0, s_converge),
+                $"no logical network record is left in {fixture.Store}");
         }
         finally
         {
@@ -226,3 +231,12 @@ public sealed class ReplicatedNetworkTests(ThreeHostReplicationFixture fixture) 
         return await capture;
     }
 }
+
+/// <summary>The replication scenarios on a real etcd.</summary>
+[Trait("Category", "EndToEnd")]
+public sealed class ReplicatedNetworkTests(ThreeHostReplicationFixture fixture, ITestOutputHelper output) : ReplicatedNetworkScenarios<ThreeHostReplicationFixture>(fixture, output);
+
+/// <summary>The replication scenarios on Consul (the emulator served on the fabric, <c>consul://</c>).</summary>
+[Trait("Category", "EndToEnd")]
+[Trait("Store", "Consul")]
+public sealed class ReplicatedNetworkConsulTests(ThreeHostConsulReplicationFixture fixture, ITestOutputHelper output) : ReplicatedNetworkScenarios<ThreeHostConsulReplicationFixture>(fixture, output);

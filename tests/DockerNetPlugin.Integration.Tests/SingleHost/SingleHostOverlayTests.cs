@@ -1,6 +1,6 @@
-using System.Net.Sockets;
-using System.Text;
+using DockerNetPlugin.Integration.Tests.Engines;
 using DockerNetPlugin.Testbed;
+using Xunit.Abstractions;
 
 namespace DockerNetPlugin.Integration.Tests.SingleHost;
 
@@ -9,13 +9,15 @@ namespace DockerNetPlugin.Integration.Tests.SingleHost;
 /// and what a user sees with the docker CLI and in the kernel.
 /// </summary>
 [Trait("Category", "EndToEnd")]
-public sealed class SingleHostOverlayTests(SingleHostPluginFixture fixture) : IClassFixture<SingleHostPluginFixture>
+public sealed class SingleHostOverlayTests(SingleHostPluginFixture fixture, ITestOutputHelper output) : IClassFixture<SingleHostPluginFixture>
 {
     private readonly HostScenario _h = new(fixture.Host);
 
     [Fact]
+    [Trait("Category", "Smoke")]
     public async Task TwoContainers_SameNetwork_PingOverEth0WithOverlayShape()
     {
+        EngineCheck.AssertRunsSelectedEngine(fixture.Bed, output);
         var id = await _h.CreateNetworkAsync("e2e-ping", "--subnet", "10.20.0.0/24");
         try
         {
@@ -235,23 +237,7 @@ public sealed class SingleHostOverlayTests(SingleHostPluginFixture fixture) : IC
         Assert.DoesNotContain(Directory.GetFiles(fixture.Host.NetnsDir), f => f.Contains("dnp-n1", StringComparison.Ordinal));
     }
 
-    private async Task<string> PostAsync(string path, string body)
-    {
-        using var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (_, ct) =>
-            {
-                var s = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                await s.ConnectAsync(new UnixDomainSocketEndPoint(fixture.Host.PluginSocketPath), ct);
-                return new NetworkStream(s, ownsSocket: true);
-            },
-        };
-        using var http = new HttpClient(handler) { BaseAddress = new Uri("http://plugin.moby.localhost") };
-        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body)); // Docker sends no Content-Type
-        using var response = await http.PostAsync(new Uri(path, UriKind.Relative), content);
-        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
-        return await response.Content.ReadAsStringAsync();
-    }
+    private Task<string> PostAsync(string path, string body) => PluginSocket.PostAsync(fixture.Host.PluginSocketPath, path, body);
 
     private async Task AssertNothingLeftAsync(string networkId)
     {

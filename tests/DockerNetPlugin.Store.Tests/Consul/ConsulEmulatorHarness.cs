@@ -1,5 +1,5 @@
 using DockerNetPlugin.Store.Consul;
-using DockerNetPlugin.Store.Tests.Consul.Emulator;
+using DockerNetPlugin.Emulators.Consul;
 using DockerNetPlugin.Store.Tests.Tls;
 
 namespace DockerNetPlugin.Store.Tests.Consul;

@@ -1,6 +1,6 @@
 using System.Text;
 using DockerNetPlugin.Store.Tests.Conformance;
-using DockerNetPlugin.Store.Tests.Consul.Emulator;
+using DockerNetPlugin.Emulators.Consul;
 
 namespace DockerNetPlugin.Store.Tests.Consul;
 

@@ -2,7 +2,7 @@ using System.Collections;
 using System.Net;
 using System.Net.Sockets;
 using DockerNetPlugin.Store.Consul;
-using DockerNetPlugin.Store.Tests.Consul.Emulator;
+using DockerNetPlugin.Emulators.Consul;
 using DockerNetPlugin.Store.Tests.Tls;
 
 namespace DockerNetPlugin.Store.Tests.Consul;

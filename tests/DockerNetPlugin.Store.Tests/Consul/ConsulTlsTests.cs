@@ -1,6 +1,6 @@
 using System.Collections;
 using DockerNetPlugin.Store.Consul;
-using DockerNetPlugin.Store.Tests.Consul.Emulator;
+using DockerNetPlugin.Emulators.Consul;
 using DockerNetPlugin.Store.Tests.Tls;
 
 namespace DockerNetPlugin.Store.Tests.Consul;

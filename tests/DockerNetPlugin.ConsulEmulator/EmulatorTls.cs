@@ -1,7 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 
-namespace DockerNetPlugin.Store.Tests.Consul.Emulator;
+namespace DockerNetPlugin.Emulators.Consul;
 
 /// <summary>
 /// HTTPS for the emulator: the server certificate (with key), and when <paramref name="AcceptClient"/> is set a

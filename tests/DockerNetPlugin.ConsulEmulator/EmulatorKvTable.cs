@@ -1,4 +1,4 @@
-namespace DockerNetPlugin.Store.Tests.Consul.Emulator;
+namespace DockerNetPlugin.Emulators.Consul;
 
 /// <summary>
 /// The emulator's KV table: entries, tombstones (so prefix queries see deletions in their index) and lock delays.

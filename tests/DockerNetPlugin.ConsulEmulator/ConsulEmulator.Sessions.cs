@@ -3,7 +3,7 @@ using System.Text.Json;
 using DockerNetPlugin.Store.Consul;
 using Microsoft.AspNetCore.Http;
 
-namespace DockerNetPlugin.Store.Tests.Consul.Emulator;
+namespace DockerNetPlugin.Emulators.Consul;
 
 /// <summary>/v1/session: create, renew, destroy, info; TTL expiry applies the session's Behavior (kv.md §1.9).</summary>
 public sealed partial class ConsulEmulator

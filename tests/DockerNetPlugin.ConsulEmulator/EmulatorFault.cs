@@ -1,4 +1,4 @@
-namespace DockerNetPlugin.Store.Tests.Consul.Emulator;
+namespace DockerNetPlugin.Emulators.Consul;
 
 /// <summary>What the emulator does instead of answering a request (fault injection).</summary>
 public enum EmulatorFault

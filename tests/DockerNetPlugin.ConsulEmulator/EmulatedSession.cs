@@ -1,4 +1,4 @@
-namespace DockerNetPlugin.Store.Tests.Consul.Emulator;
+namespace DockerNetPlugin.Emulators.Consul;
 
 /// <summary>One session of the emulator (kv.md §1.9).</summary>
 internal sealed class EmulatedSession

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
-namespace DockerNetPlugin.Store.Tests.Consul.Emulator;
+namespace DockerNetPlugin.Emulators.Consul;
 
 /// <summary>/v1/txn: all-or-nothing KV operations sharing one index; 409 with Errors on a failed op (kv.md §1.8).</summary>
 public sealed partial class ConsulEmulator

@@ -3,7 +3,7 @@ using System.Net;
 using DockerNetPlugin.Store.Consul;
 using Microsoft.AspNetCore.Http;
 
-namespace DockerNetPlugin.Store.Tests.Consul.Emulator;
+namespace DockerNetPlugin.Emulators.Consul;
 
 /// <summary>/v1/kv: reads (with blocking queries), writes with cas/acquire/release, deletes (kv.md §1.2-§1.6).</summary>
 public sealed partial class ConsulEmulator

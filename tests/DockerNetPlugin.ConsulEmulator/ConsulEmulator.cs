@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 
-namespace DockerNetPlugin.Store.Tests.Consul.Emulator;
+namespace DockerNetPlugin.Emulators.Consul;
 
 /// <summary>
 /// A Consul EMULATOR for tests: an HTTP server on 127.0.0.1 that follows the documented semantics of the Consul
@@ -28,6 +28,7 @@ public sealed partial class ConsulEmulator : IAsyncDisposable
     private readonly Timer _expiry;
     private WebApplication? _app;
     private EmulatorTls? _tls;
+    private IPAddress _listenAddress = IPAddress.Loopback;
     private CancellationTokenSource _dropAll = new();
 
     // Guarded by _gate.
@@ -42,7 +43,7 @@ public sealed partial class ConsulEmulator : IAsyncDisposable
         _expiry = new Timer(_ => ExpireSessions(), null, TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(20));
     }
 
-    /// <summary>http://127.0.0.1:port, or https:// when started with <see cref="EmulatorTls"/>.</summary>
+    /// <summary>http://address:port, or https:// when started with <see cref="EmulatorTls"/>.</summary>
     public Uri Address { get; private set; } = new("http://127.0.0.1/");
 
     /// <summary>When set, every request but /v1/status/leader needs this token (403 otherwise).</summary>
@@ -77,10 +78,11 @@ public sealed partial class ConsulEmulator : IAsyncDisposable
         }
     }
 
-    public static async Task<ConsulEmulator> StartAsync(EmulatorTls? tls = null)
+    /// <summary>Starts on <paramref name="listen"/> (default: 127.0.0.1 and a free port).</summary>
+    public static async Task<ConsulEmulator> StartAsync(EmulatorTls? tls = null, IPEndPoint? listen = null)
     {
-        var emulator = new ConsulEmulator { _tls = tls };
-        await emulator.ListenAsync(0);
+        var emulator = new ConsulEmulator { _tls = tls, _listenAddress = listen?.Address ?? IPAddress.Loopback };
+        await emulator.ListenAsync(listen?.Port ?? 0);
         return emulator;
     }
 
@@ -172,7 +174,7 @@ public sealed partial class ConsulEmulator : IAsyncDisposable
     private async Task ListenAsync(int port)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, listen =>
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(_listenAddress, port, listen =>
         {
             if (_tls is { } tls)
                 listen.UseHttps(tls.Configure);
@@ -181,7 +183,7 @@ public sealed partial class ConsulEmulator : IAsyncDisposable
         app.Run(HandleAsync);
         await app.StartAsync();
         var address = app.Urls.FirstOrDefault() ?? throw new InvalidOperationException("the emulator has no address");
-        Address = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        Address = new Uri(address.Replace("[::]", _listenAddress.ToString(), StringComparison.Ordinal));
         if (Address.Port == 0)
             throw new InvalidOperationException("the emulator did not learn its port");
         _app = app;
