@@ -9,7 +9,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
 # Debian packages the test suites drive for real (dockerd, etcd, firewall, a busybox image, traffic tools).
-TEST_PACKAGES := docker.io etcd-server etcd-client iptables nftables iproute2 busybox-static iperf3 tcpdump iputils-ping util-linux procps psmisc bind9-dnsutils
+TEST_PACKAGES := docker.io docker-registry etcd-server etcd-client iptables nftables iproute2 busybox-static iperf3 tcpdump iputils-ping util-linux procps psmisc bind9-dnsutils
 # Engines the end-to-end suite runs on (tests/DockerNetPlugin.Testbed, DNP_TEST_ENGINE): 20.10 is bookworm's docker.io;
 # 26 (trixie) and 28 (sid) are Debian packages that deps-test downloads and unpacks into ENGINE_CACHE, never installs.
 # `make test` runs every suite on the newest engine and the Category=Smoke end-to-end tests on the others.
@@ -19,7 +19,7 @@ TEST_ENGINES_SMOKE := 20.10 26
 # What the plugin itself needs at run time on a host (it speaks netlink itself; Docker is the user's).
 RUN_PACKAGES := iproute2
 
-.PHONY: build test coverage run deps-test deps-run bench demo clean test-summary publish-self-contained plugin plugin-install install install-files
+.PHONY: build test coverage run deps-test deps-run bench demo clean test-summary publish-native publish-r2r plugin plugin-push plugin-install install install-files
 
 build:
 	$(DOTNET) publish src/DockerNetPlugin.Cli $(DOTNET_FLAGS) -o bin
@@ -108,33 +108,50 @@ clean:
 	rm -rf bin TestResults TestResults.log plugin/rootfs plugin/config.json
 	find src tests -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +
 
-# --- Shipping: a self-contained dnp, the managed plugin, the legacy systemd service ---------------------------
+# --- Shipping: a native dnp, the managed plugin, the legacy systemd service ---------------------------------
 RID ?= linux-x64
-SELF_CONTAINED_DIR := bin/$(RID)
+NATIVE_DIR := bin/$(RID)
+# Today's former shipping build (trimmed ReadyToRun single file), kept to compare against: `make bench BENCH=plugin-footprint`.
+R2R_DIR := bin/$(RID)-r2r
 PLUGIN_DIR := plugin
 PLUGIN_NAME ?= dnp
+# `make plugin-push PLUGIN_REF=registry.example:5000/dnp:1.2`
+PLUGIN_REF ?=
 DOCKER ?= docker
 PREFIX ?= /usr/local
 DESTDIR ?=
 SYSTEMD_UNIT_DIR ?= /etc/systemd/system
 ENV_FILE ?= /etc/default/dnp
-# ReadyToRun doubles the executable (22 → 43 MB) but binds the socket in about a third of the time (JIT skipped):
-# dockerd first probes a managed plugin's socket 0.5 s after starting it and, if it is not there yet, waits 3 s more.
-READY_TO_RUN ?= true
 
-# One trimmed, self-contained executable (no .NET on the target host): what both the plugin and `make install` ship.
-publish-self-contained:
+# One NativeAOT executable (no .NET on the target host, links only libc, libm and the loader): what the plugin and
+# `make install` ship. The ILCompiler packs restore from NuGet; gcc links. Trim and AOT warnings are errors.
+publish-native:
+	$(DOTNET) publish src/DockerNetPlugin.Cli $(DOTNET_FLAGS) -r $(RID) -p:PublishAot=true -o $(NATIVE_DIR)
+	@echo "built $(NATIVE_DIR)/dnp ($$(du -h $(NATIVE_DIR)/dnp | cut -f1))"
+
+publish-r2r:
 	$(DOTNET) publish src/DockerNetPlugin.Cli $(DOTNET_FLAGS) -r $(RID) --self-contained \
-	  -p:PublishTrimmed=true -p:PublishSingleFile=true -p:PublishReadyToRun=$(READY_TO_RUN) -o $(SELF_CONTAINED_DIR)
-	@echo "built $(SELF_CONTAINED_DIR)/dnp ($$(du -h $(SELF_CONTAINED_DIR)/dnp | cut -f1))"
+	  -p:PublishTrimmed=true -p:PublishSingleFile=true -p:PublishReadyToRun=true -o $(R2R_DIR)
+	@echo "built $(R2R_DIR)/dnp ($$(du -h $(R2R_DIR)/dnp | cut -f1))"
 
-# plugin/ = config.json + rootfs/ (dnp, the libraries it loads, the loader): `docker plugin create NAME plugin/`.
-plugin: publish-self-contained
-	packaging/plugin/make-rootfs.sh $(SELF_CONTAINED_DIR)/dnp $(PLUGIN_DIR)/rootfs
+# plugin/ = config.json + rootfs/ (dnp, the libraries it loads, the loader), built by plugin/make-rootfs.sh:
+# `docker plugin create NAME plugin/`.
+plugin: publish-native
+	$(PLUGIN_DIR)/make-rootfs.sh $(NATIVE_DIR)/dnp $(PLUGIN_DIR)/rootfs
 	cp config.json $(PLUGIN_DIR)/config.json
 	@# Proof the rootfs is complete: run dnp inside it, with only a /proc (as runc gives it), in a throwaway mount namespace.
 	unshare --mount --propagation private sh -c 'mount -t proc proc $(PLUGIN_DIR)/rootfs/proc && chroot $(PLUGIN_DIR)/rootfs /usr/bin/dnp help >/dev/null'
 	@echo "built $(PLUGIN_DIR)/ (rootfs $$(du -sh $(PLUGIN_DIR)/rootfs | cut -f1)); install: mkdir -p /run/netns; docker plugin create $(PLUGIN_NAME) $(PLUGIN_DIR) && docker plugin enable $(PLUGIN_NAME)"
+
+# Creates the plugin from plugin/ under PLUGIN_REF on the local engine and pushes it to that registry; the local copy
+# is removed again (it is never enabled here). Hosts then `docker plugin install PLUGIN_REF` (README).
+plugin-push: plugin
+	@if [ -z "$(PLUGIN_REF)" ]; then echo "usage: make plugin-push PLUGIN_REF=registry:port/name:tag" >&2; exit 2; fi
+	@if $(DOCKER) plugin inspect $(PLUGIN_REF) >/dev/null 2>&1; then \
+	  echo "$(PLUGIN_REF) is already installed on this engine: docker plugin rm $(PLUGIN_REF) first" >&2; exit 1; fi
+	$(DOCKER) plugin create $(PLUGIN_REF) $(PLUGIN_DIR)
+	$(DOCKER) plugin push $(PLUGIN_REF); rc=$$?; $(DOCKER) plugin rm $(PLUGIN_REF) >/dev/null; exit $$rc
+	@echo "pushed $(PLUGIN_REF): docker plugin install --grant-all-permissions --alias $(PLUGIN_NAME) $(PLUGIN_REF) DNP_STORE=..."
 
 # Creates and enables the managed plugin on the local engine (refuses to replace an installed one).
 plugin-install: plugin
@@ -146,13 +163,13 @@ plugin-install: plugin
 	@echo "use it: docker network create -d $(PLUGIN_NAME):latest --ipam-driver $(PLUGIN_NAME):latest --subnet 10.20.0.0/24 net1"
 
 # Legacy mode: dnp as a systemd service on the host. DESTDIR installs into a staging root (no systemctl then).
-install: publish-self-contained install-files
+install: publish-native install-files
 	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload && \
 	  echo "installed: edit $(ENV_FILE), then systemctl enable --now dnp"; \
 	else echo "installed into $(DESTDIR)/ (systemd not running: start $(PREFIX)/bin/dnp serve yourself)"; fi
 
 install-files:
-	install -D -m 0755 $(SELF_CONTAINED_DIR)/dnp $(DESTDIR)$(PREFIX)/bin/dnp
+	install -D -m 0755 $(NATIVE_DIR)/dnp $(DESTDIR)$(PREFIX)/bin/dnp
 	install -d $(DESTDIR)$(SYSTEMD_UNIT_DIR)
 	sed -e 's|/usr/local/bin/dnp|$(PREFIX)/bin/dnp|' -e 's|/etc/default/dnp|$(ENV_FILE)|' packaging/systemd/dnp.service \
 	  > $(DESTDIR)$(SYSTEMD_UNIT_DIR)/dnp.service

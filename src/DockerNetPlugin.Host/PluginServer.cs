@@ -51,12 +51,14 @@ public static class PluginServer
         socket.Publish();
         HostLog.Listening(log, settings.Socket, Store.StoreConnection.Redact(settings.Store), settings.StateDirectory, settings.NetnsDirectory);
         runtime.Start();
+        using var systemd = SystemdNotifier.Start(runtime, log, ct);
 
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var registration = ct.Register(() => stopped.TrySetResult());
         app.Lifetime.ApplicationStopping.Register(() => stopped.TrySetResult());
         await stopped.Task.ConfigureAwait(false);
         HostLog.Stopping(log);
+        systemd.Stopping();
         await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         return 0;
     }

@@ -40,9 +40,10 @@ internal sealed class BenchBed : IAsyncDisposable
     /// <summary>
     /// Starts <c>dnp serve</c> in <paramref name="host"/> under the socket <c>/run/docker/plugins/&lt;driver&gt;.sock</c> and waits
     /// until it logged "ready". A driver other than <see cref="DefaultDriver"/> is a second, independent instance (own state and
-    /// namespace directories). <paramref name="settings"/> override the DNP_* environment (e.g. DNP_STORE).
+    /// namespace directories). <paramref name="settings"/> override the DNP_* environment (e.g. DNP_STORE); <paramref name="executable"/>
+    /// replaces <c>bin/dnp</c> (e.g. the plugin rootfs's native build).
     /// </summary>
-    public static async Task<PluginProcess> StartPluginAsync(SimHost host, string driver, IReadOnlyDictionary<string, string>? settings, CancellationToken ct)
+    public static async Task<PluginProcess> StartPluginAsync(SimHost host, string driver, IReadOnlyDictionary<string, string>? settings, CancellationToken ct, string? executable = null)
     {
         var env = new Dictionary<string, string>(host.PluginEnvironment(), StringComparer.Ordinal)
         {
@@ -65,7 +66,7 @@ internal sealed class BenchBed : IAsyncDisposable
             env[key] = value;
         }
 
-        var pid = await host.StartProcessAsync(process, [RepositoryRoot.PluginBinary(), "serve"], env);
+        var pid = await host.StartProcessAsync(process, [executable ?? RepositoryRoot.PluginBinary(), "serve"], env);
         await host.WaitForSocketAsync(process, Path.Combine(host.PluginSocketDir, driver + ".sock"), TimeSpan.FromSeconds(30), ct);
         var exe = new FileInfo($"/proc/{pid}/exe").LinkTarget;
         if (exe is null || Path.GetFileName(exe) != "dnp")

@@ -5,25 +5,29 @@ namespace DockerNetPlugin.Benchmarks.Footprint;
 
 /// <summary>
 /// Starts <c>dnp serve</c> (working directory <c>/</c>) with throwaway directories and an empty embedded store, and times process start → socket
-/// accepts a connection, and → the "ready" log line (driver and IPAM up). One warm-up run (disk cache) first.
+/// accepts a connection, and → the "ready" log line (driver and IPAM up). Several executables are measured in turns (one start of each
+/// per round), so a burst of load on the machine hits them alike; one warm-up round (disk cache) first.
 /// </summary>
 internal static class StartToSocket
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(30);
 
-    public static async Task<(Timing Socket, Timing Ready)> MeasureAsync(string executable, int repetitions, CancellationToken ct)
+    public static async Task<IReadOnlyList<(Timing Socket, Timing Ready)>> MeasureAsync(IReadOnlyList<string> executables, int repetitions, CancellationToken ct)
     {
-        var socket = new List<double>();
-        var ready = new List<double>();
+        var socket = executables.Select(_ => new List<double>()).ToList();
+        var ready = executables.Select(_ => new List<double>()).ToList();
         for (var i = 0; i <= repetitions; i++)
         {
-            var (toSocket, toReady) = await OnceAsync(executable, ct);
-            if (i == 0)
-                continue;
-            socket.Add(toSocket);
-            ready.Add(toReady);
+            for (var e = 0; e < executables.Count; e++)
+            {
+                var (toSocket, toReady) = await OnceAsync(executables[e], ct);
+                if (i == 0)
+                    continue;
+                socket[e].Add(toSocket);
+                ready[e].Add(toReady);
+            }
         }
-        return (Timing.Of(socket), Timing.Of(ready));
+        return socket.Select((s, e) => (Timing.Of(s), Timing.Of(ready[e]))).ToList();
     }
 
     private static async Task<(double Socket, double Ready)> OnceAsync(string executable, CancellationToken ct)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using DockerNetPlugin.Driver;
 using DockerNetPlugin.Netlink;
@@ -26,6 +27,26 @@ internal sealed class PeerCounter : IDisposable
         var neighbors = _rtnl.NeighborList(index, AddressFamily.InterNetwork).Count(n => n.State.HasFlag(NeighborState.Permanent));
         var fdb = _rtnl.FdbList(index).Count(e => e.Vtep is not null);
         return (neighbors, fdb);
+    }
+
+    /// <summary>Polls (netlink dumps every ~5 ms) until <paramref name="expected"/> neighbour and FDB entries are programmed; returns the clock's time then.</summary>
+    public async Task<double> WaitProgrammedAsync(int expected, Stopwatch clock, TimeSpan limit, CancellationToken ct)
+    {
+        while (true)
+        {
+            var (neighbors, fdb) = Count();
+            if (neighbors >= expected && fdb >= expected)
+            {
+                return clock.Elapsed.TotalMilliseconds;
+            }
+
+            if (clock.Elapsed > limit)
+            {
+                throw new InvalidOperationException($"after {limit.TotalSeconds:F0} s the overlay namespace holds {neighbors} neighbour and {fdb} FDB entries, not {expected}");
+            }
+
+            await Task.Delay(5, ct);
+        }
     }
 
     public void Dispose()

@@ -49,7 +49,7 @@ internal sealed class ScaleBenchmark : IBenchmark
             using var injector = await EndpointInjector.StartAsync(bed.Etcd, Network, current, size - current, underlayPrefix, cancellationToken);
             var clock = Stopwatch.StartNew();
             injector.Go();
-            var programmed = await WaitProgrammedAsync(counter, size, clock, cancellationToken);
+            var programmed = await counter.WaitProgrammedAsync(size, clock, s_limit, cancellationToken);
             var written = await injector.WrittenAsync(cancellationToken);
             await Task.Delay(s_settle, cancellationToken);
             steps.Add(new ScaleStep(size, size - current, written, programmed, plugin.Memory()));
@@ -57,25 +57,6 @@ internal sealed class ScaleBenchmark : IBenchmark
         }
 
         return new BenchmarkSection(Render(bed.Dockerd, idle, local, steps));
-    }
-
-    private static async Task<double> WaitProgrammedAsync(PeerCounter counter, int expected, Stopwatch clock, CancellationToken ct)
-    {
-        while (true)
-        {
-            var (neighbors, fdb) = counter.Count();
-            if (neighbors >= expected && fdb >= expected)
-            {
-                return clock.Elapsed.TotalMilliseconds;
-            }
-
-            if (clock.Elapsed > s_limit)
-            {
-                throw new InvalidOperationException($"after {s_limit.TotalSeconds:F0} s the overlay namespace holds {neighbors} neighbour and {fdb} FDB entries, not {expected}");
-            }
-
-            await Task.Delay(5, ct);
-        }
     }
 
     private static string Render(string dockerd, ProcessMemory idle, ProcessMemory local, List<ScaleStep> steps)

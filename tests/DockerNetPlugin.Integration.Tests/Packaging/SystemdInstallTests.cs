@@ -24,6 +24,7 @@ public sealed class SystemdInstallTests
 
             Assert.True(exitCode == 0, "make install-files: " + output);
             Assert.Contains("ExecStart=/usr/bin/dnp serve", unit);
+            Assert.Contains("Type=notify", unit); // READY=1 once driver and IPAM run: SystemdNotifyTests
             Assert.Contains("EnvironmentFile=-/etc/default/dnp", unit);
             Assert.Contains("Environment=DNP_SOCKET=/run/docker/plugins/dnp.sock", unit);
             Assert.True(envFile.Exists);

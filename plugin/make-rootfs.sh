@@ -1,8 +1,8 @@
 #!/bin/sh
-# Builds a managed plugin's rootfs from a self-contained dnp: the executable, the shared libraries it
-# links (found with ldd, copied at the paths the loader looks for them), the loader itself, the OpenSSL
-# libraries .NET loads at run time for TLS to etcd/Consul (dlopen, so ldd does not list them), and the
-# few empty directories the plugin and runc expect. No package manager, no shell, no Docker build.
+# Builds the managed plugin's rootfs (`make plugin`) from a native dnp: the executable, the shared libraries
+# it links (found with ldd, copied at the paths the loader looks for them: libc, libm), the loader itself, the
+# OpenSSL libraries .NET loads at run time for TLS to etcd/Consul (dlopen, so ldd does not list them), and
+# the few empty directories the plugin and runc expect. No package manager, no shell, no Docker build.
 # usage: make-rootfs.sh DNP_EXECUTABLE ROOTFS_DIR
 set -eu
 dnp=$1
@@ -20,7 +20,7 @@ mkdir -p "$rootfs/usr/bin" "$rootfs/etc" "$rootfs/tmp" "$rootfs/run/docker/plugi
 chmod 1777 "$rootfs/tmp"
 ln -s ../run "$rootfs/var/run"
 install -m 0755 "$dnp" "$rootfs/usr/bin/dnp"
-# Beside the executable: native libraries a single-file publish could not bundle (none expected).
+# Beside the executable: native libraries the publish could not link in (none expected).
 for extra in "$(dirname "$dnp")"/*.so; do
 	[ -e "$extra" ] && install -m 0644 "$extra" "$rootfs/usr/bin/"
 done
