@@ -25,6 +25,7 @@ public sealed partial class OverlayDriver : IAsyncDisposable
     private readonly IDataPlane _dataPlane;
     private readonly Underlay _underlay;
     private readonly LeaseKeeper _lease;
+    private readonly EndpointPublisher _publisher;
     private readonly PeerTable _peers = new();
     private readonly PeerSync _peerSync;
     private readonly HostLiveness _liveness;
@@ -49,9 +50,10 @@ public sealed partial class OverlayDriver : IAsyncDisposable
         _underlay = underlay;
         _logger = logger;
         _lease = new LeaseKeeper(cluster, _local, options.LeaseTtl, options.StopGrace, logger);
+        _publisher = new EndpointPublisher(_lease, _local, options.StoreCallTimeout, logger);
         _liveness = new HostLiveness(cluster, _peers, prober, options.Liveness, TimeProvider.System, ApplyPeerChange, logger);
         _peerSync = new PeerSync(cluster, _peers, _liveness, options.HostId, ApplyPeerChange, logger);
-        _services = new NetworkServices(options, _local, _lease, _peers, dataPlane, underlay, logger);
+        _services = new NetworkServices(options, _local, _lease, _publisher, _peers, dataPlane, underlay, logger);
         ClusterNetworks = new NetworkRecords(_cluster);
     }
 
@@ -110,6 +112,7 @@ public sealed partial class OverlayDriver : IAsyncDisposable
         await driver._lease.PutAsync(ClusterKeys.Host(options.HostId),
             RecordStore.Encode(new HostRecord(options.HostId, underlay.Locator.ToString(), DateTimeOffset.UtcNow, typeof(OverlayDriver).Assembly.GetName().Version?.ToString() ?? "0"), DriverJsonContext.Default.HostRecord), ct).ConfigureAwait(false);
         var (networks, endpoints) = await driver.RestoreAsync(ct).ConfigureAwait(false);
+        await driver._publisher.StartAsync(driver.IsJoined, ct).ConfigureAwait(false);
         await driver._lease.ReleasePreviousAsync(ct).ConfigureAwait(false);
         await cluster.DeleteAsync(ClusterKeys.ForgottenHost(options.HostId), ct).ConfigureAwait(false); // forgotten once, back now
         driver._peerSync.Start();
@@ -171,6 +174,13 @@ public sealed partial class OverlayDriver : IAsyncDisposable
         return (networks.Count, endpoints.Count);
     }
 
+    /// <summary>Whether an endpoint of logical network <paramref name="logicalId"/> is joined on this host (its record is wanted).</summary>
+    private bool IsJoined(string logicalId, string endpointId) =>
+        _networks.Values.Any(n => n.LogicalId == logicalId && n.Endpoints.Any(e => e.EndpointId == endpointId && e.Joined));
+
+    /// <summary>Endpoint records this host still has to write to the store (deferred by an outage).</summary>
+    public int PendingRecordWrites => _publisher.Pending;
+
     /// <summary>A watch change, programmed into every open namespace it concerns (each under its own kernel gate).</summary>
     private void ApplyPeerChange(PeerChange change)
     {
@@ -198,6 +208,7 @@ public sealed partial class OverlayDriver : IAsyncDisposable
             await _echo.DisposeAsync().ConfigureAwait(false);
         await _liveness.DisposeAsync().ConfigureAwait(false);
         await _peerSync.DisposeAsync().ConfigureAwait(false);
+        await _publisher.DisposeAsync().ConfigureAwait(false);
         await _lease.DisposeAsync().ConfigureAwait(false);
         foreach (var network in _networks.Values)
             await network.DisposeAsync().ConfigureAwait(false); // kernel state stays: flows keep running across restarts

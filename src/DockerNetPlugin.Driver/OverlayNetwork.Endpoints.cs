@@ -33,24 +33,29 @@ internal sealed partial class OverlayNetwork
         return new EndpointCreated(request.Mac is null ? mac : null);
     }
 
-    /// <summary>DeleteEndpoint: undo Join if Docker skipped Leave, forget the endpoint; the last one takes the namespace with it.</summary>
-    public async Task DeleteEndpointAsync(string endpointId, CancellationToken ct)
+    /// <summary>
+    /// DeleteEndpoint: undo Join if Docker skipped Leave, forget the endpoint; the last one takes the namespace with it.
+    /// Returns when the local work is done; the task it gives completes once the record's withdraw reached the store.
+    /// </summary>
+    public async Task<Task> DeleteEndpointAsync(string endpointId, CancellationToken ct)
     {
         RequireLock();
         if (!_endpoints.TryGetValue(endpointId, out var endpoint))
-            return;
-        await RemoveEndpointAsync(endpoint, ct).ConfigureAwait(false);
+            return Task.CompletedTask;
+        var withdrawn = await RemoveEndpointAsync(endpoint, ct).ConfigureAwait(false);
         if (_endpoints.Count == 0)
             DestroySandbox();
+        return withdrawn;
     }
 
     /// <summary>
     /// Join: make sure the network's namespace exists (replaying known peers into it), create the endpoint's veth
     /// (overlay end on br0, container end left in the host namespace for Docker to move), and publish the endpoint
     /// record under this host's lease so every other host programs it. No gateway is returned: Docker then
-    /// attaches docker_gwbridge for NAT and published ports.
+    /// attaches docker_gwbridge for NAT and published ports. The record is handed to the background writer: the task
+    /// returned beside the result completes once the store has it (peers learn of the endpoint then).
     /// </summary>
-    public async Task<JoinResult> JoinAsync(string endpointId, CancellationToken ct)
+    public async Task<(JoinResult Result, Task Published)> JoinAsync(string endpointId, CancellationToken ct)
     {
         RequireLock();
         if (!_endpoints.TryGetValue(endpointId, out var endpoint))
@@ -64,8 +69,8 @@ internal sealed partial class OverlayNetwork
             var joined = endpoint with { Joined = true };
             await _services.Local.PutAsync(ClusterKeys.LocalEndpoint(DockerNetworkId, endpointId), joined, DriverJsonContext.Default.LocalEndpoint, null, ct).ConfigureAwait(false);
             SetEndpoint(joined);
-            await PublishAsync(joined, ct).ConfigureAwait(false);
-            return new JoinResult(endpoint.ContainerSideName, "eth");
+            var published = await _services.Publisher.PublishAsync(LogicalId, endpointId, Record(joined), ct).ConfigureAwait(false);
+            return (new JoinResult(endpoint.ContainerSideName, "eth"), published);
         }
         catch
         {
@@ -77,39 +82,47 @@ internal sealed partial class OverlayNetwork
         }
     }
 
-    /// <summary>Leave: withdraw the endpoint record and delete its veth. Unknown or repeated calls succeed.</summary>
-    public async Task LeaveAsync(string endpointId, CancellationToken ct)
+    /// <summary>
+    /// Leave: delete the endpoint's veth, then withdraw its record. Unknown or repeated calls succeed. Returns when the
+    /// local work is done; the task it gives completes once the withdraw reached the store (see <see cref="DetachAsync"/>).
+    /// </summary>
+    public async Task<Task> LeaveAsync(string endpointId, CancellationToken ct)
     {
         RequireLock();
         if (!_endpoints.TryGetValue(endpointId, out var endpoint) || !endpoint.Joined)
-            return;
-        await DetachAsync(endpoint, ct).ConfigureAwait(false);
+            return Task.CompletedTask;
         var left = endpoint with { Joined = false };
         await _services.Local.PutAsync(ClusterKeys.LocalEndpoint(DockerNetworkId, endpointId), left, DriverJsonContext.Default.LocalEndpoint, null, ct).ConfigureAwait(false);
         SetEndpoint(left);
+        return await DetachAsync(endpoint, ct).ConfigureAwait(false);
     }
 
-    private async Task RemoveEndpointAsync(LocalEndpoint endpoint, CancellationToken ct)
+    private async Task<Task> RemoveEndpointAsync(LocalEndpoint endpoint, CancellationToken ct)
     {
-        if (endpoint.Joined)
-            await DetachAsync(endpoint, ct).ConfigureAwait(false);
+        var withdrawn = endpoint.Joined ? await DetachAsync(endpoint, ct).ConfigureAwait(false) : Task.CompletedTask;
         await _services.Local.DeleteAsync(ClusterKeys.LocalEndpoint(DockerNetworkId, endpoint.EndpointId), ct).ConfigureAwait(false);
         ForgetEndpoint(endpoint.EndpointId);
+        return withdrawn;
     }
 
-    private async Task DetachAsync(LocalEndpoint endpoint, CancellationToken ct)
+    /// <summary>
+    /// The veth goes first (kernel only), then the record's withdraw is marked in the local state dir and handed to the
+    /// background writer: a store outage never holds a Leave or DeleteEndpoint, and the withdraw survives a restart.
+    /// </summary>
+    private Task<Task> DetachAsync(LocalEndpoint endpoint, CancellationToken ct)
     {
-        await _services.Lease.DeleteAsync(ClusterKeys.Endpoint(LogicalId, endpoint.EndpointId), ct).ConfigureAwait(false);
         lock (_kernelGate)
             _sandbox?.DetachEndpoint(endpoint.ContainerSideName, endpoint.SandboxSideName);
+        return _services.Publisher.WithdrawAsync(LogicalId, endpoint.EndpointId, ct);
     }
 
-    private Task PublishAsync(LocalEndpoint endpoint, CancellationToken ct)
-    {
-        var record = new EndpointRecord(LogicalId, endpoint.EndpointId, _services.Options.HostId, endpoint.IPv4, endpoint.IPv6, endpoint.Mac,
-            _services.Underlay.Locator.ToString());
-        return _services.Lease.PutAsync(ClusterKeys.Endpoint(LogicalId, endpoint.EndpointId), RecordStore.Encode(record, DriverJsonContext.Default.EndpointRecord), ct);
-    }
+    /// <summary>Publish now, in the caller's time (restart and repair, which run off the plugin calls' path).</summary>
+    private Task PublishAsync(LocalEndpoint endpoint, CancellationToken ct) =>
+        _services.Lease.PutAsync(ClusterKeys.Endpoint(LogicalId, endpoint.EndpointId), Record(endpoint), ct);
+
+    private ReadOnlyMemory<byte> Record(LocalEndpoint endpoint) =>
+        RecordStore.Encode(new EndpointRecord(LogicalId, endpoint.EndpointId, _services.Options.HostId, endpoint.IPv4, endpoint.IPv6, endpoint.Mac,
+            _services.Underlay.Locator.ToString()), DriverJsonContext.Default.EndpointRecord);
 
     private void CheckInSubnet(InterfaceAddress? address)
     {

@@ -27,10 +27,14 @@ internal sealed class DriverBed : IAsyncDisposable
     public IKvStore Cluster { get; private set; } = null!;
     public BlockingKvStore ClusterGate { get; private set; } = null!;
     public string NetnsDirectory => Path.Combine(_root, "netns");
+    public string ClusterDirectory => Path.Combine(_root, "cluster");
 
-    public static async Task<DriverBed> StartAsync(bool replicate = true)
+    /// <summary>How long Join, Leave and DeleteEndpoint wait on the store before leaving a write to the background.</summary>
+    public TimeSpan StoreCallTimeout { get; private init; } = TimeSpan.FromSeconds(5);
+
+    public static async Task<DriverBed> StartAsync(bool replicate = true, TimeSpan? storeCallTimeout = null)
     {
-        var bed = new DriverBed();
+        var bed = new DriverBed { StoreCallTimeout = storeCallTimeout ?? TimeSpan.FromSeconds(5) };
         await bed.StartDriverAsync(replicate);
         return bed;
     }
@@ -45,6 +49,7 @@ internal sealed class DriverBed : IAsyncDisposable
         {
             HostId = HostId, NetnsDirectory = NetnsDirectory, Replicate = replicate, LeaseTtl = TimeSpan.FromSeconds(30),
             Liveness = new Liveness.LivenessOptions(TimeSpan.FromHours(1), 3), // rounds run when a test calls CheckLivenessAsync
+            StoreCallTimeout = StoreCallTimeout,
         };
         Driver = await OverlayDriver.StartAsync(options, ClusterGate, _localFile, Kernel, Prober, NullLoggerFactory.Instance, CancellationToken.None);
         await Driver.PeersSyncedAsync.WaitAsync(TimeSpan.FromSeconds(30));
