@@ -35,7 +35,7 @@ internal sealed partial class OverlayNetwork
 
     /// <summary>
     /// DeleteEndpoint: undo Join if Docker skipped Leave, forget the endpoint; the last one takes the namespace with it.
-    /// Returns when the local work is done; the task it gives completes once the record's withdraw reached the store.
+    /// Returns when the local work is done; the task it gives completes once the store took the withdraw or refused a first attempt.
     /// </summary>
     public async Task<Task> DeleteEndpointAsync(string endpointId, CancellationToken ct)
     {
@@ -53,7 +53,7 @@ internal sealed partial class OverlayNetwork
     /// (overlay end on br0, container end left in the host namespace for Docker to move), and publish the endpoint
     /// record under this host's lease so every other host programs it. No gateway is returned: Docker then
     /// attaches docker_gwbridge for NAT and published ports. The record is handed to the background writer: the task
-    /// returned beside the result completes once the store has it (peers learn of the endpoint then).
+    /// returned beside the result completes once the store has it or refused a first attempt (peers learn of the endpoint once it has it).
     /// </summary>
     public async Task<(JoinResult Result, Task Published)> JoinAsync(string endpointId, CancellationToken ct)
     {
@@ -84,7 +84,7 @@ internal sealed partial class OverlayNetwork
 
     /// <summary>
     /// Leave: delete the endpoint's veth, then withdraw its record. Unknown or repeated calls succeed. Returns when the
-    /// local work is done; the task it gives completes once the withdraw reached the store (see <see cref="DetachAsync"/>).
+    /// local work is done; the task it gives completes once the store took the withdraw or refused a first attempt (see <see cref="DetachAsync"/>).
     /// </summary>
     public async Task<Task> LeaveAsync(string endpointId, CancellationToken ct)
     {

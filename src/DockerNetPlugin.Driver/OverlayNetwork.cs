@@ -82,7 +82,7 @@ internal sealed partial class OverlayNetwork : IAsyncDisposable
 
     /// <summary>
     /// DeleteNetwork's local part: every endpoint out (veth, records), then the namespace. The caller holds the lock.
-    /// The task it gives completes once every record's withdraw reached the store.
+    /// The task it gives completes once the store took every withdraw or refused a first attempt.
     /// </summary>
     public async Task<Task> RemoveAllAsync(CancellationToken ct)
     {

@@ -75,7 +75,10 @@ internal sealed class EndpointPublisher : IAsyncDisposable
         _loop = Task.Run(RunAsync, CancellationToken.None);
     }
 
-    /// <summary>Publish an endpoint record under this host's lease; the task completes once the store has it (or a later intent replaced it).</summary>
+    /// <summary>
+    /// Publish an endpoint record under this host's lease. The task completes once the store has it, a later intent
+    /// replaced it, or the first attempt failed (the write is retried in the background regardless).
+    /// </summary>
     public async Task<Task> PublishAsync(string networkId, string endpointId, ReadOnlyMemory<byte> record, CancellationToken ct)
     {
         var key = ClusterKeys.Endpoint(networkId, endpointId);
@@ -101,7 +104,7 @@ internal sealed class EndpointPublisher : IAsyncDisposable
 
     /// <summary>
     /// Withdraw an endpoint record: marked in the local state dir before this returns, deleted from the store as soon as
-    /// it answers. The task completes once the store confirmed it (or a later intent replaced it).
+    /// it answers. The task completes once the store confirmed it, a later intent replaced it, or the first attempt failed.
     /// </summary>
     public async Task<Task> WithdrawAsync(string networkId, string endpointId, CancellationToken ct)
     {
@@ -127,12 +130,12 @@ internal sealed class EndpointPublisher : IAsyncDisposable
         lock (_gate)
         {
             if (_pending.TryGetValue(intent.Key, out var older) && !_inFlight.Contains(intent.Key))
-                older.Done.TrySetResult(); // never written: the new intent replaces it
+                older.Answered.TrySetResult(); // never written: the new intent replaces it
             _pending[intent.Key] = intent;
             _wake.TrySetResult();
             _wake = NewSignal();
         }
-        return intent.Done.Task;
+        return intent.Answered.Task;
     }
 
     /// <summary>
@@ -216,6 +219,7 @@ internal sealed class EndpointPublisher : IAsyncDisposable
             }
             catch (Exception e) when (e is StoreException || (e is OperationCanceledException && !_stop.IsCancellationRequested))
             {
+                intent.Answered.TrySetResult(); // a store that refuses now will not take it within the caller's wait
                 if (intent.Attempts++ == 0)
                     DriverLog.RecordWriteDeferred(_logger, what, intent.Key, _attemptTimeout.TotalSeconds,
                         e is StoreException ? e.Message : $"no answer within {_attemptTimeout.TotalSeconds:0.#} s");
@@ -236,7 +240,7 @@ internal sealed class EndpointPublisher : IAsyncDisposable
                 _inFlight.Remove(intent.Key);
                 var current = _pending.TryGetValue(intent.Key, out var latest) && ReferenceEquals(latest, intent);
                 if (!current)
-                    intent.Done.TrySetResult(); // replaced while in flight: the newer intent is written next
+                    intent.Answered.TrySetResult(); // replaced while in flight: the newer intent is written next
             }
         }
         return written;
@@ -271,7 +275,7 @@ internal sealed class EndpointPublisher : IAsyncDisposable
             }
             lock (_gate)
                 _pending.Remove(intent.Key);
-            intent.Done.TrySetResult();
+            intent.Answered.TrySetResult();
         }
         finally
         {
@@ -291,7 +295,7 @@ internal sealed class EndpointPublisher : IAsyncDisposable
         lock (_gate)
         {
             foreach (var intent in _pending.Values)
-                intent.Done.TrySetResult(); // nobody waits past a stop; marks and joined endpoints carry the rest to the next start
+                intent.Answered.TrySetResult(); // nobody waits past a stop; marks and joined endpoints carry the rest to the next start
         }
         _stop.Dispose();
         _marks.Dispose();
@@ -305,7 +309,8 @@ internal sealed class EndpointPublisher : IAsyncDisposable
         public string EndpointId { get; } = endpointId;
         public string Key { get; } = ClusterKeys.Endpoint(networkId, endpointId);
         public ReadOnlyMemory<byte>? Record { get; } = record;
-        public TaskCompletionSource Done { get; } = NewSignal();
+        /// <summary>Completes when the store took the intent, a newer one replaced it, or the first attempt failed: the caller stops waiting, the writer keeps at it.</summary>
+        public TaskCompletionSource Answered { get; } = NewSignal();
         public int Attempts { get; set; }
         public DateTime NotBefore { get; set; } = DateTime.MinValue;
     }

@@ -181,14 +181,10 @@ public sealed class EtcdClusterOutageTests(EtcdClusterFixture fixture, ITestOutp
     /// <summary>
     /// The same calls while this host alone is cut off from every member (its packets to port 2379 dropped, so nothing
     /// answers or refuses: each attempt waits for its timeout), the case of a host behind a broken firewall.
+    /// Leave and DeleteEndpoint succeed on their local work and withdraw the record in the background; Join publishes in
+    /// the background; the IPAM calls fail naming the store after DNP_STORE_TIMEOUT (5 s), not the store's 15 s budget.
     /// </summary>
-    [Fact(Skip = "Waits for the core restructure (issue 18 item 4). Measured 2026-12-07 with h2's packets to etcd dropped: "
-        + "Leave and DeleteEndpoint hit the plugin's 25 s call timeout, because OverlayDriver.JoinLeave.cs:67 deletes the "
-        + "endpoint record through LeaseKeeper.DeleteAsync, whose _gate (LeaseKeeper.cs:52) LeaseKeeper.RenewAsync holds "
-        + "across GrantLeaseAsync and the re-puts (LeaseKeeper.cs:90-95) while the lapsed lease is renewed; RequestAddress, "
-        + "ReleaseAddress and Join fail naming the store but only after the store's 15 s retry budget (three 5 s attempts "
-        + "on silent members), not well inside Docker's 30 s. Needs a per-call deadline and Leave/DeleteEndpoint that "
-        + "succeed locally and withdraw the record later.")]
+    [Fact]
     public async Task HostCutOffFromEveryMember_EveryPluginCallAnswersFast_SucceedingLocallyOrNamingTheStore()
     {
         var host = Hosts[1];
