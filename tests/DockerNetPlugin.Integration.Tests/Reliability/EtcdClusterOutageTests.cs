@@ -205,6 +205,7 @@ public sealed class EtcdClusterOutageTests(EtcdClusterFixture fixture, ITestOutp
         var networkId = await host.CreateNetworkAsync(net, "--subnet", $"10.{octet}.0.0/24", "-o", "dnp.network=" + net, "--ipam-opt", "dnp.network=" + net);
         using var plugin = new PluginClient(host.Host.PluginSocketPath, TimeSpan.FromSeconds(60));
         var calls = new PluginCalls(plugin, networkId);
+        var ended = false;
         try
         {
             var pool = await calls.RequestPoolAsync($"10.{octet + 1}.0.0/24");
@@ -221,11 +222,13 @@ public sealed class EtcdClusterOutageTests(EtcdClusterFixture fixture, ITestOutp
             var outage = Stopwatch.StartNew();
             await Task.Delay(2000); // a member left without peers notices it has no leader
             var outcomes = new List<CallOutcome>();
+            var joinedDuring = new List<string>();
             foreach (var (when, (held, before), address) in new[] { ("2 s in", made[0], $"10.{octet}.0.210/24"), ("lease lapsed", made[1], $"10.{octet}.0.211/24") })
             {
                 if (when == "lease lapsed" && outage.Elapsed < TimeSpan.FromSeconds(14))
                     await Task.Delay(TimeSpan.FromSeconds(14) - outage.Elapsed);
                 var fresh = calls.NewEndpointId();
+                joinedDuring.Add(fresh);
                 outcomes.Add(await calls.TryAsync($"RequestAddress ({when})", "IpamDriver.RequestAddress", PluginCalls.Body(new RequestAddressRequest(pool, "", null), Json.RequestAddressRequest)));
                 outcomes.Add(await calls.TryAsync($"ReleaseAddress ({when})", "IpamDriver.ReleaseAddress", PluginCalls.Body(new ReleaseAddressRequest(pool, held), Json.ReleaseAddressRequest)));
                 outcomes.Add(await calls.TryAsync($"CreateEndpoint ({when})", "NetworkDriver.CreateEndpoint", calls.CreateEndpointBody(fresh, address)));
@@ -243,10 +246,28 @@ public sealed class EtcdClusterOutageTests(EtcdClusterFixture fixture, ITestOutp
                 Assert.True(o.Error is null || (o.Error.Contains("store", StringComparison.OrdinalIgnoreCase) && o.Error.Contains(storeAddress, StringComparison.Ordinal)),
                     $"{o.Name} failed without naming the store: {o.Error}");
             });
+
+            // What Join and Leave left to the background reaches the store once it is back: the endpoints joined during
+            // the outage are published, those that left are withdrawn.
+            await endOutage();
+            ended = true;
+            var returned = Stopwatch.StartNew();
+            var want = joinedDuring.ToHashSet(StringComparer.Ordinal);
+            HashSet<string> records = [];
+            var caughtUp = await Eventually.HoldsAsync(async () =>
+            {
+                var keys = (await Cluster.EtcdctlAsync("get", "--prefix", "--keys-only", $"dnp/v1/endpoints/{net}/")).StdOut
+                    .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                records = keys.Select(k => k[(k.LastIndexOf('/') + 1)..]).ToHashSet(StringComparer.Ordinal);
+                return records.SetEquals(want);
+            }, TimeSpan.FromSeconds(60));
+            Assert.True(caughtUp, $"endpoint records of {net} after the outage: [{string.Join(", ", records)}], wanted [{string.Join(", ", want)}]");
+            output.WriteLine($"deferred publishes and withdraws in the store {returned.Elapsed.TotalSeconds:F1} s after the outage ended");
         }
         finally
         {
-            await endOutage();
+            if (!ended)
+                await endOutage();
             await calls.CleanUpAsync();
             await host.RemoveAsync([], net);
         }
