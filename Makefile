@@ -9,7 +9,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
 # Debian packages the test suites drive for real (dockerd, etcd, firewall, a busybox image, traffic tools).
-TEST_PACKAGES := docker.io docker-registry etcd-server etcd-client iptables nftables iproute2 busybox-static iperf3 tcpdump iputils-ping util-linux procps psmisc bind9-dnsutils
+TEST_PACKAGES := docker.io docker-registry etcd-server etcd-client iptables nftables iproute2 busybox-static iperf3 tcpdump iputils-ping util-linux procps psmisc bind9-dnsutils dnsperf dnsmasq-base python3
 # Engines the end-to-end suite runs on (tests/DockerNetPlugin.Testbed, DNP_TEST_ENGINE): 20.10 is bookworm's docker.io;
 # 26 (trixie) and 28 (sid) are Debian packages that deps-test downloads and unpacks into ENGINE_CACHE, never installs.
 # `make test` runs every suite on the newest engine and the Category=Smoke end-to-end tests on the others.

@@ -31,6 +31,15 @@ internal sealed record CliArguments(IReadOnlyList<string> Positional, bool Json,
         return Positional[0];
     }
 
+    /// <summary>An optional positional argument, e.g. <c>dnp names [NET]</c>; null when absent.</summary>
+    public string? Optional(string verb, string name)
+    {
+        NoRepair(verb);
+        if (Positional.Count > 1)
+            throw new CliException($"usage: dnp {verb} [{name}] [--json]", 2);
+        return Positional.Count == 1 ? Positional[0] : null;
+    }
+
     public void None(string verb)
     {
         NoRepair(verb);

@@ -14,6 +14,7 @@ internal static class CommandLine
           status             this host: store, advertise address, networks, endpoints, peers
           networks           logical networks cluster-wide: VNI, subnets, hosts, endpoints
           peers NET          a network's endpoints: host, IP, MAC, VTEP (NET: logical id or name, or a Docker network id)
+          names [NET]        what the resolvers answer: name, aliases, addresses, host (NET: a network's Docker name or logical id)
           netns              overlay namespaces: state, interfaces, the VNI and port vxlan0 really has
           links IFINDEX      which namespace holds interface IFINDEX (host, overlay, Docker sandboxes) and its veth peer
           doctor [--repair]  drift between the kernel, the store and Docker; --repair fixes it (exit 1 while drift remains)
@@ -31,6 +32,7 @@ internal static class CommandLine
         ["status"] = (a, p, _, ct) => StatusCommand.RunAsync(a, p, ct),
         ["networks"] = (a, p, _, ct) => NetworksCommand.RunAsync(a, p, ct),
         ["peers"] = (a, p, _, ct) => PeersCommand.RunAsync(a, p, ct),
+        ["names"] = (a, p, _, ct) => NamesCommand.RunAsync(a, p, ct),
         ["netns"] = NetnsCommand.RunAsync,
         ["links"] = LinksCommand.RunAsync,
         ["doctor"] = (a, p, _, ct) => DoctorCommand.RunAsync(a, p, ct),

@@ -65,11 +65,12 @@ internal static class NetnsCommand
         {
             (false, _, _) => "mounted",
             (true, null, _) => "stale",
+            (true, { Open: true, GraceUntil: not null }, true) => "grace",
             (true, { Open: true }, true) => "open",
             (true, { Open: true }, false) => "missing",
             (true, _, true) => "idle",
             _ => "not-built",
         };
-        return new NetnsRow(name, path, state, known?.LogicalId, known?.Vni, known?.DockerNetworkIds ?? [], interfaces, vxlan?.Vni, vxlan?.Port);
+        return new NetnsRow(name, path, state, known?.LogicalId, known?.Vni, known?.DockerNetworkIds ?? [], interfaces, vxlan?.Vni, vxlan?.Port, known?.GraceUntil);
     }
 }

@@ -15,12 +15,15 @@ internal static class StatusCommand
     {
         Console.WriteLine($"host      {status.HostId}");
         Console.WriteLine($"locator   {status.Locator} ({status.UnderlayInterface}, overlay MTU {status.OverlayMtu})");
+        Console.WriteLine(status.Dns is { } dns
+            ? $"dns       {dns.Address} (daemon.json \"dns\": [\"{dns.Address}\"]; {dns.Queries} queries, {dns.AnsweredLocally} answered, {dns.Forwarded} forwarded)"
+            : "dns       off (DNP_DNS_ADDRESS=off)");
         Console.WriteLine();
-        var table = new TextTable("NETWORK", "LOGICAL", "VNI", "NAMESPACE", "SUBNETS", "LOCAL", "PEERS");
+        var table = new TextTable("NETWORK", "LOGICAL", "VNI", "NAMESPACE", "SUBNETS", "LOCAL", "PEERS", "MULTICAST");
         foreach (var n in status.Networks)
         {
             table.Add(Cell.Short(n.DockerNetworkId), Cell.Short(n.LogicalId), Cell.Number(n.Vni), n.SandboxPresent ? n.Sandbox : "-",
-                string.Join(",", n.Subnets), Cell.Number(n.LocalEndpoints), Cell.Number(n.RemotePeers));
+                string.Join(",", n.Subnets), Cell.Number(n.LocalEndpoints), Cell.Number(n.RemotePeers), n.Multicast ? "on" : "off");
         }
         table.Write(Console.Out);
         if (status.Replication.Count == 0)

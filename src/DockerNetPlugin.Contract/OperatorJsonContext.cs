@@ -11,4 +11,5 @@ namespace DockerNetPlugin.Contract;
 [JsonSerializable(typeof(PeersView))]
 [JsonSerializable(typeof(NetnsView))]
 [JsonSerializable(typeof(ForgetHostView))]
+[JsonSerializable(typeof(NamesView))]
 public sealed partial class OperatorJsonContext : JsonSerializerContext;

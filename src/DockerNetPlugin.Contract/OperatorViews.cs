@@ -50,8 +50,11 @@ public sealed record PeerView(
 /// <summary>The overlay namespaces this plugin owns and the directory it mounts them in (as the plugin process sees it).</summary>
 public sealed record NetnsView(string Directory, IReadOnlyList<NetnsEntryView> Namespaces);
 
-/// <summary>An overlay namespace: its logical network, VNI, the Docker networks mapped to it and whether it is open now.</summary>
-public sealed record NetnsEntryView(string Name, string LogicalId, uint Vni, IReadOnlyList<string> DockerNetworkIds, bool Open);
+/// <summary>
+/// An overlay namespace: its logical network, VNI, the Docker networks mapped to it, whether it is open now, and while
+/// it is kept after its last endpoint left (DNP_NETNS_GRACE), when it goes.
+/// </summary>
+public sealed record NetnsEntryView(string Name, string LogicalId, uint Vni, IReadOnlyList<string> DockerNetworkIds, bool Open, DateTimeOffset? GraceUntil = null);
 
 /// <summary>What <c>dnp forget-host</c> removed: the driver's store records and the IPAM's addresses and pool holds of a dead host.</summary>
 public sealed record ForgetHostView(
@@ -62,3 +65,12 @@ public sealed record ForgetHostView(
     int Addresses,
     int PoolHolds,
     int PoolsRemoved);
+
+/// <summary>What the resolvers answer (<c>GET /dnp/v1/names[?network=NET]</c>, <c>dnp names</c>): one entry per named endpoint of any host.</summary>
+public sealed record NamesView(string HostId, string? ResolverAddress, IReadOnlyList<NameView> Names);
+
+/// <summary>
+/// One endpoint's names on one network: the container name, its aliases (several holders of an alias answer all their
+/// addresses), its addresses and the host that publishes it.
+/// </summary>
+public sealed record NameView(string? Network, string LogicalId, string Name, IReadOnlyList<string> Aliases, string? IPv4, string? IPv6, string HostId);

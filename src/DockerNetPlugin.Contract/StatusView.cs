@@ -7,9 +7,19 @@ public sealed record StatusView(
     string UnderlayInterface,
     int OverlayMtu,
     IReadOnlyList<NetworkStatusView> Networks,
-    IReadOnlyList<ReplicationView> Replication);
+    IReadOnlyList<ReplicationView> Replication,
+    DnsView? Dns = null);
 
-/// <summary>One Docker network of this host: its logical network, namespace and endpoint counts.</summary>
+/// <summary>
+/// Names across hosts on this host: the address containers use as their DNS server (daemon.json <c>"dns"</c>), and the
+/// resolvers' totals since start. Absent when names are off (DNP_DNS_ADDRESS=off).
+/// </summary>
+public sealed record DnsView(string Address, long Queries, long AnsweredLocally, long Forwarded, long ForwardFailures, long Errors);
+
+/// <summary>
+/// One Docker network of this host: its logical network, namespace and endpoint counts, and whether broadcast and
+/// multicast cross hosts on it (<c>-o dnp.multicast=true</c>).
+/// </summary>
 public sealed record NetworkStatusView(
     string DockerNetworkId,
     string LogicalId,
@@ -18,7 +28,8 @@ public sealed record NetworkStatusView(
     bool SandboxPresent,
     IReadOnlyList<string> Subnets,
     int LocalEndpoints,
-    int RemotePeers);
+    int RemotePeers,
+    bool Multicast);
 
 /// <summary>Where replication of one logical network stands on this host (state: pending, present, failed, conflict, removing).</summary>
 public sealed record ReplicationView(string LogicalId, string? Name, string State, string? Detail);

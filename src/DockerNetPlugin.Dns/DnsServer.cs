@@ -27,7 +27,7 @@ public sealed class DnsServer
         _options = options;
         _logger = logger ?? NullLogger.Instance;
         Counters = options.Counters ?? new DnsCounters();
-        var upstreams = new UpstreamList(options.UpstreamServers, options.ResolvConfPath, options.MaxUpstreams, _logger);
+        var upstreams = new UpstreamList(options.UpstreamServers, options.ResolvConfPath, options.MaxUpstreams, _logger, self: options.ListenAddress);
         _handler = new QueryHandler(table, options, new UpstreamForwarder(upstreams, options, _logger), Counters, _logger);
     }
 

@@ -15,6 +15,12 @@ public sealed record DnsServerOptions
     /// <summary>The resolv.conf whose <c>nameserver</c> lines are the upstreams (re-read when it changes).</summary>
     public string ResolvConfPath { get; init; } = "/etc/resolv.conf";
 
+    /// <summary>
+    /// The address the resolver listens on. A resolv.conf naming it is never forwarded to (a host whose resolv.conf
+    /// points at the resolver itself would loop).
+    /// </summary>
+    public IPAddress? ListenAddress { get; init; }
+
     /// <summary>Upstreams to use instead of <see cref="ResolvConfPath"/> (tests); null reads the file.</summary>
     public IReadOnlyList<IPEndPoint>? UpstreamServers { get; init; }
 

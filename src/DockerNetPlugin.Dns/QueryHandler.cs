@@ -94,7 +94,7 @@ internal sealed class QueryHandler
                 _counters.Truncated();
             }
 
-            result = outcome == LocalOutcome.NoData ? "no data (local name)" : $"{answers.Count} local records{(truncated ? ", truncated" : "")}";
+            result = outcome == LocalOutcome.NoData ? "no data (local name)" : truncated ? "local records, truncated" : "local records";
         }
         else if (!_options.ForwardUnknownNames)
         {
@@ -129,7 +129,12 @@ internal sealed class QueryHandler
             }
         }
 
-        DnsLog.Query(_logger, transport, q.Name, q.QType, source.ToString(), result, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            // The per-query line is debug only; its text is not built on the hot path otherwise.
+            DnsLog.Query(_logger, transport, q.Name, q.QType, source.ToString(), result, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
         return response;
     }
 

@@ -12,6 +12,7 @@ internal sealed class UpstreamList
     private readonly int _max;
     private readonly ILogger _logger;
     private readonly long _recheckTicks;
+    private readonly IPAddress? _self;
 
     // Guards _servers, _stamp and _checkedAt together; held only to swap them.
     private readonly Lock _gate = new();
@@ -24,8 +25,10 @@ internal sealed class UpstreamList
     /// <param name="max">How many servers to use at most.</param>
     /// <param name="logger">Where changes and read errors are logged.</param>
     /// <param name="recheck">How often at most the file's modification time is looked at (2 s by default).</param>
-    public UpstreamList(IReadOnlyList<IPEndPoint>? fixedServers, string path, int max, ILogger logger, TimeSpan? recheck = null)
+    /// <param name="self">The resolver's own address: a file naming it is not forwarded to (that would loop).</param>
+    public UpstreamList(IReadOnlyList<IPEndPoint>? fixedServers, string path, int max, ILogger logger, TimeSpan? recheck = null, IPAddress? self = null)
     {
+        _self = self;
         _recheckTicks = (long)((recheck ?? TimeSpan.FromSeconds(2)).TotalSeconds * Stopwatch.Frequency);
         _fixed = fixedServers;
         _path = path;
@@ -59,7 +62,7 @@ internal sealed class UpstreamList
             _stamp = stamp;
             try
             {
-                _servers = ResolvConf.Parse(File.ReadAllText(_path)).Take(_max).ToArray();
+                _servers = ResolvConf.Parse(File.ReadAllText(_path)).Where(s => _self is null || !s.Address.Equals(_self)).Take(_max).ToArray();
                 DnsLog.UpstreamsRead(_logger, _path, string.Join(", ", _servers));
             }
             catch (IOException ex)

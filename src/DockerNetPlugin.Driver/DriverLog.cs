@@ -92,6 +92,21 @@ internal static partial class DriverLog
     [LoggerMessage(2051, LogLevel.Debug, "liveness echo: {Error}")]
     public static partial void ProbeResponderFailed(ILogger logger, string error);
 
+    [LoggerMessage(2030, LogLevel.Information, "overlay namespace {Sandbox}: resolver listening on {Address}:53")]
+    public static partial void ResolverStarted(ILogger logger, string sandbox, string address);
+
+    [LoggerMessage(2031, LogLevel.Warning, "overlay namespace {Sandbox}: no resolver, names will not answer there: {Error}")]
+    public static partial void ResolverFailed(ILogger logger, string sandbox, string error);
+
+    [LoggerMessage(2032, LogLevel.Information, "endpoint {EndpointId} on network {NetworkId}: names {Names}")]
+    public static partial void NamesSet(ILogger logger, string endpointId, string networkId, string names);
+
+    [LoggerMessage(2060, LogLevel.Information, "overlay namespace {Sandbox} kept for {GraceSeconds} s after its last endpoint (DNP_NETNS_GRACE)")]
+    public static partial void SandboxGrace(ILogger logger, string sandbox, double graceSeconds);
+
+    [LoggerMessage(2061, LogLevel.Warning, "overlay namespace {Sandbox}: removing it after its grace period failed (the reconciler retries): {Error}")]
+    public static partial void SandboxGraceFailed(ILogger logger, string sandbox, string error);
+
     [LoggerMessage(2052, LogLevel.Warning, "{What} of endpoint record {Key} did not reach the store within {Seconds} s; it is retried in the background: {Error}")]
     public static partial void RecordWriteDeferred(ILogger logger, string what, string key, double seconds, string error);
 

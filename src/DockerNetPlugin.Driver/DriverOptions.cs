@@ -43,6 +43,12 @@ public sealed record DriverOptions
     /// <summary>How hosts whose lease lapsed are probed before their entries are dropped.</summary>
     internal Liveness.LivenessOptions Liveness { get; init; } = DockerNetPlugin.Driver.Liveness.LivenessOptions.Default;
 
+    /// <summary>
+    /// How long an overlay namespace is kept after its last endpoint left (DNP_NETNS_GRACE, default 30 s), so the next
+    /// container on the network reuses it instead of rebuilding it; zero removes it at once.
+    /// </summary>
+    public TimeSpan NetnsGrace { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Resolved at start: the underlay address peers use as this host's VTEP.</summary>
     public IPAddress? Locator { get; init; }
 }

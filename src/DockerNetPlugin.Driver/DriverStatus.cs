@@ -17,4 +17,5 @@ public sealed record NetworkStatus(
     bool SandboxPresent,
     IReadOnlyList<string> Subnets,
     int LocalEndpoints,
-    int RemotePeers);
+    int RemotePeers,
+    bool Multicast);

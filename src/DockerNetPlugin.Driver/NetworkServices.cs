@@ -13,7 +13,8 @@ internal sealed record NetworkServices(
     PeerTable Peers,
     IDataPlane DataPlane,
     Underlay Underlay,
-    ILogger Logger)
+    ILogger Logger,
+    Names.INetworkResolvers? Resolvers = null)
 {
     public string SandboxPath(Local.LocalNetwork network) => Path.Combine(Options.NetnsDirectory, network.SandboxName);
 }

@@ -31,18 +31,26 @@ public sealed partial class OverlayDriver
         await AwaitStoreAsync(withdrawn, ct).ConfigureAwait(false);
     }
 
+    /// <summary>Join without a container namespace key: the endpoint gets the resolver's route.</summary>
+    public Task<JoinResult> JoinAsync(string dockerNetworkId, string endpointId, CancellationToken ct) => JoinAsync(dockerNetworkId, endpointId, null, ct);
+
     /// <summary>
-    /// Join: see <see cref="OverlayNetwork.JoinAsync"/>. Succeeds on its local work: when the store does not take the
-    /// record within <see cref="DriverOptions.StoreCallTimeout"/>, it is published in the background once the store
-    /// answers (peers reach the container from then on).
+    /// Join: see <see cref="OverlayNetwork.JoinAsync"/>. The resolver's route goes to the first dnp endpoint of a container
+    /// namespace (<paramref name="sandboxKey"/>): the kernel refuses a second route to the same /32 on another interface.
+    /// Succeeds on its local work: when the store does not take the record within <see cref="DriverOptions.StoreCallTimeout"/>,
+    /// it is published in the background once the store answers (peers reach the container from then on).
     /// </summary>
-    public async Task<JoinResult> JoinAsync(string dockerNetworkId, string endpointId, CancellationToken ct)
+    public async Task<JoinResult> JoinAsync(string dockerNetworkId, string endpointId, string? sandboxKey, CancellationToken ct)
     {
         var locked = await LockNetworkAsync(dockerNetworkId, ct).ConfigureAwait(false) ?? throw UnknownNetwork(dockerNetworkId);
         (JoinResult Result, Task Published) joined;
         using (locked.Release)
-            joined = await locked.Network.JoinAsync(endpointId, ct).ConfigureAwait(false);
+        {
+            var route = _resolvers is not null && !ResolverRoutedElsewhere(sandboxKey, endpointId);
+            joined = await locked.Network.JoinAsync(endpointId, sandboxKey, route, ct).ConfigureAwait(false);
+        }
         await AwaitStoreAsync(joined.Published, ct).ConfigureAwait(false);
+        EndpointJoined?.Invoke(dockerNetworkId, endpointId);
         return joined.Result;
     }
 

@@ -40,6 +40,9 @@ public sealed partial class OverlayDriver
     /// <summary>True while the overlay namespace of this Docker network is open (some endpoint is joined).</summary>
     public bool IsSandboxOpen(string dockerNetworkId) => _networks.TryGetValue(dockerNetworkId, out var network) && network.SandboxOpen;
 
+    /// <summary>When the namespace kept after this network's last endpoint goes (DNP_NETNS_GRACE); null when not in grace.</summary>
+    public DateTimeOffset? SandboxGraceUntil(string dockerNetworkId) => _networks.TryGetValue(dockerNetworkId, out var network) ? network.GraceUntil : null;
+
     /// <summary>
     /// The endpoint records of a logical network as this host last saw them through its watch: what its namespace's
     /// neighbour and FDB entries are programmed from (this host's own endpoints included).

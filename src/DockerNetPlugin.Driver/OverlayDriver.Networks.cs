@@ -19,6 +19,7 @@ public sealed partial class OverlayDriver
             throw new InvalidRequestException("a dnp network needs at least one subnet: give --subnet, or use --ipam-driver dnp");
         var logicalId = LogicalIdOf(request);
         var requestedVni = ParseVni(request.DriverOptions);
+        var requestedMulticast = ParseMulticast(request.DriverOptions);
         var mtu = ParseMtu(request.DriverOptions) ?? _underlay.OverlayMtu;
         var subnets = request.Subnets.Select(s => new SubnetRecord(s.Pool.ToString(), s.Gateway?.ToString())).ToList();
 
@@ -43,13 +44,13 @@ public sealed partial class OverlayDriver
                     "a host joins a logical network through one Docker network (use that one, or remove it first)");
             }
 
-            var (record, createdHere) = await EnsureLogicalNetworkAsync(logicalId, request, subnets, requestedVni, ParseMtu(request.DriverOptions), ct).ConfigureAwait(false);
+            var (record, createdHere) = await EnsureLogicalNetworkAsync(logicalId, request, subnets, requestedVni, requestedMulticast, ParseMtu(request.DriverOptions), ct).ConfigureAwait(false);
             try
             {
                 await _cluster.PutAsync(ClusterKeys.Membership(logicalId, _options.HostId),
                     new NetworkMembership(logicalId, _options.HostId, request.DockerNetworkId), DriverJsonContext.Default.NetworkMembership, null, ct).ConfigureAwait(false);
                 var local = new LocalNetwork(request.DockerNetworkId, logicalId, record.Vni, record.Subnets, record.Internal, record.EnableIPv6,
-                    record.Mtu ?? mtu, DeviceNames.Sandbox(logicalId));
+                    record.Mtu ?? mtu, DeviceNames.Sandbox(logicalId), MulticastOf(record));
                 await _local.PutAsync(ClusterKeys.LocalNetwork(request.DockerNetworkId), local, DriverJsonContext.Default.LocalNetwork, null, ct).ConfigureAwait(false);
                 _networks.TryAdd(request.DockerNetworkId, new OverlayNetwork(local, _services));
                 DriverLog.NetworkCreated(_logger, request.DockerNetworkId, logicalId, record.Vni);
@@ -106,12 +107,12 @@ public sealed partial class OverlayDriver
     }
 
     private async Task<(NetworkRecord Record, bool CreatedHere)> EnsureLogicalNetworkAsync(
-        string logicalId, NetworkCreation request, IReadOnlyList<SubnetRecord> subnets, uint? requestedVni, int? mtu, CancellationToken ct)
+        string logicalId, NetworkCreation request, IReadOnlyList<SubnetRecord> subnets, uint? requestedVni, bool? requestedMulticast, int? mtu, CancellationToken ct)
     {
         var key = ClusterKeys.Network(logicalId);
         var existing = await _cluster.GetAsync(key, DriverJsonContext.Default.NetworkRecord, ct).ConfigureAwait(false);
         if (existing is not null)
-            return (CheckCompatible(existing.Value, subnets, requestedVni), false);
+            return (CheckCompatible(existing.Value, subnets, requestedVni, requestedMulticast), false);
 
         var vni = requestedVni ?? await _vnis.AllocateAsync(logicalId, ct).ConfigureAwait(false);
         if (requestedVni is not null)
@@ -132,11 +133,13 @@ public sealed partial class OverlayDriver
         if (created)
             return (record, true);
         await _vnis.ReleaseAsync(vni, logicalId, ct).ConfigureAwait(false);
-        return (CheckCompatible(raced!.Value, subnets, requestedVni), false);
+        return (CheckCompatible(raced!.Value, subnets, requestedVni, requestedMulticast), false);
     }
 
-    private static NetworkRecord CheckCompatible(NetworkRecord existing, IReadOnlyList<SubnetRecord> subnets, uint? requestedVni)
+    private static NetworkRecord CheckCompatible(NetworkRecord existing, IReadOnlyList<SubnetRecord> subnets, uint? requestedVni, bool? requestedMulticast)
     {
+        if (requestedMulticast is { } multicast && multicast != MulticastOf(existing))
+            throw new ConflictException($"logical network {existing.Id} has {DriverOptionNames.Multicast}={(MulticastOf(existing) ? "true" : "false")}; this host asked for {(multicast ? "true" : "false")}. Every host of a network floods alike");
         var have = existing.Subnets.Select(s => s.Pool).Order(StringComparer.Ordinal);
         var want = subnets.Select(s => s.Pool).Order(StringComparer.Ordinal);
         if (!have.SequenceEqual(want))
@@ -170,6 +173,23 @@ public sealed partial class OverlayDriver
         VniAllocator.Validate(vni);
         return vni;
     }
+
+    /// <summary><c>-o dnp.multicast=true|false</c>; null when not given.</summary>
+    private static bool? ParseMulticast(IReadOnlyDictionary<string, string> options)
+    {
+        if (!options.TryGetValue(DriverOptionNames.Multicast, out var text))
+            return null;
+        return text switch
+        {
+            "true" => true,
+            "false" => false,
+            _ => throw new InvalidRequestException($"-o {DriverOptionNames.Multicast}='{text}' must be true or false"),
+        };
+    }
+
+    /// <summary>The logical network's setting, as the creating host validated it (anything but "true" in a record is off).</summary>
+    private static bool MulticastOf(NetworkRecord record) =>
+        record.Options?.GetValueOrDefault(DriverOptionNames.Multicast) == "true";
 
     private static int? ParseMtu(IReadOnlyDictionary<string, string> options)
     {

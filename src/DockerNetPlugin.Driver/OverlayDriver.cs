@@ -31,6 +31,7 @@ public sealed partial class OverlayDriver : IAsyncDisposable
     private readonly HostLiveness _liveness;
     private ProbeResponder? _echo;
     private readonly NetworkServices _services;
+    private readonly Names.INetworkResolvers? _resolvers;
     private readonly ILogger _logger;
 
     // Docker network id → network. Removed under the network's own lock (see LockNetworkAsync); added under _registryGate.
@@ -40,7 +41,7 @@ public sealed partial class OverlayDriver : IAsyncDisposable
     // network lock, never inside one.
     private readonly SemaphoreSlim _registryGate = new(1, 1);
 
-    private OverlayDriver(DriverOptions options, IKvStore cluster, IKvStore local, IDataPlane dataPlane, Underlay underlay, IHostProber prober, ILogger logger)
+    private OverlayDriver(DriverOptions options, IKvStore cluster, IKvStore local, IDataPlane dataPlane, Underlay underlay, IHostProber prober, Names.INetworkResolvers? resolvers, ILogger logger)
     {
         _options = options;
         _cluster = new RecordStore(cluster);
@@ -53,7 +54,8 @@ public sealed partial class OverlayDriver : IAsyncDisposable
         _publisher = new EndpointPublisher(_lease, _local, options.StoreCallTimeout, logger);
         _liveness = new HostLiveness(cluster, _peers, prober, options.Liveness, TimeProvider.System, ApplyPeerChange, logger);
         _peerSync = new PeerSync(cluster, _peers, _liveness, options.HostId, ApplyPeerChange, logger);
-        _services = new NetworkServices(options, _local, _lease, _publisher, _peers, dataPlane, underlay, logger);
+        _resolvers = resolvers;
+        _services = new NetworkServices(options, _local, _lease, _publisher, _peers, dataPlane, underlay, logger, resolvers);
         ClusterNetworks = new NetworkRecords(_cluster);
     }
 
@@ -73,14 +75,14 @@ public sealed partial class OverlayDriver : IAsyncDisposable
     /// Start the driver: resolve the underlay, take this host's lease, restore local networks and endpoints
     /// (re-opening their namespaces and re-announcing joined endpoints), and start the peer watch.
     /// </summary>
-    public static async Task<OverlayDriver> StartAsync(DriverOptions options, IKvStore cluster, IKvStore local, ILoggerFactory loggers, CancellationToken ct)
+    public static async Task<OverlayDriver> StartAsync(DriverOptions options, IKvStore cluster, IKvStore local, ILoggerFactory loggers, CancellationToken ct, Names.INetworkResolvers? resolvers = null)
     {
         ArgumentNullException.ThrowIfNull(loggers);
         var dataPlane = NetlinkDataPlane.OpenHost(loggers.CreateLogger<OverlayDriver>());
         try
         {
             var prober = new UdpHostProber(options.ProbePort, options.Liveness.Interval / 2);
-            var driver = await StartAsync(options, cluster, local, dataPlane, prober, loggers, ct).ConfigureAwait(false);
+            var driver = await StartAsync(options, cluster, local, dataPlane, prober, loggers, ct, resolvers).ConfigureAwait(false);
             try
             {
                 driver._echo = ProbeResponder.Start(driver._underlay.Locator, options.ProbePort, options.HostId, loggers.CreateLogger<OverlayDriver>());
@@ -100,14 +102,15 @@ public sealed partial class OverlayDriver : IAsyncDisposable
     }
 
     /// <summary>Start on a given kernel (tests pass an in-memory one); the driver owns <paramref name="dataPlane"/> from here.</summary>
-    internal static async Task<OverlayDriver> StartAsync(DriverOptions options, IKvStore cluster, IKvStore local, IDataPlane dataPlane, IHostProber prober, ILoggerFactory loggers, CancellationToken ct)
+    internal static async Task<OverlayDriver> StartAsync(DriverOptions options, IKvStore cluster, IKvStore local, IDataPlane dataPlane, IHostProber prober, ILoggerFactory loggers, CancellationToken ct, Names.INetworkResolvers? resolvers = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
         ArgumentNullException.ThrowIfNull(dataPlane);
         var logger = loggers.CreateLogger<OverlayDriver>();
         var underlay = dataPlane.ResolveUnderlay(options.Advertise);
-        var driver = new OverlayDriver(options with { Locator = underlay.Locator }, cluster, local, dataPlane, underlay, prober, logger);
+        var driver = new OverlayDriver(options with { Locator = underlay.Locator }, cluster, local, dataPlane, underlay, prober, resolvers, logger);
+        driver.StartHostResolver();
         await driver._lease.StartAsync(ct).ConfigureAwait(false);
         await driver._lease.PutAsync(ClusterKeys.Host(options.HostId),
             RecordStore.Encode(new HostRecord(options.HostId, underlay.Locator.ToString(), DateTimeOffset.UtcNow, typeof(OverlayDriver).Assembly.GetName().Version?.ToString() ?? "0"), DriverJsonContext.Default.HostRecord), ct).ConfigureAwait(false);
@@ -130,7 +133,7 @@ public sealed partial class OverlayDriver : IAsyncDisposable
         {
             var remote = _peers.Of(n.LogicalId).Count(r => r.HostId != _options.HostId);
             return new NetworkStatus(n.DockerNetworkId, n.LogicalId, n.Network.Vni, n.Network.SandboxName,
-                n.SandboxOpen, n.Network.Subnets.Select(s => s.Pool).ToList(), n.Endpoints.Count, remote);
+                n.SandboxOpen, n.Network.Subnets.Select(s => s.Pool).ToList(), n.Endpoints.Count, remote, n.Network.Multicast);
         }).OrderBy(n => n.LogicalId, StringComparer.Ordinal).ToList();
         return new DriverStatus(_options.HostId, _underlay.Locator.ToString(), _underlay.InterfaceName, _underlay.OverlayMtu, networks, Replication.Snapshot());
     }
@@ -186,6 +189,7 @@ public sealed partial class OverlayDriver : IAsyncDisposable
     {
         foreach (var network in _networks.Values)
             network.ApplyPeerChange(change);
+        NotifyEndpointWatchers(change);
     }
 
     /// <summary>Take a network's lock, re-checking that it is still the registered one (moby lockNetwork).</summary>
@@ -207,6 +211,7 @@ public sealed partial class OverlayDriver : IAsyncDisposable
         if (_echo is not null)
             await _echo.DisposeAsync().ConfigureAwait(false);
         await _liveness.DisposeAsync().ConfigureAwait(false);
+        _hostResolver?.Dispose();
         await _peerSync.DisposeAsync().ConfigureAwait(false);
         await _publisher.DisposeAsync().ConfigureAwait(false);
         await _lease.DisposeAsync().ConfigureAwait(false);

@@ -21,7 +21,8 @@ internal sealed partial class OverlayNetwork
         CheckInSubnet(request.IPv6);
         var mac = request.Mac ?? OverlayDriver.MacFor(request);
         var endpoint = new LocalEndpoint(DockerNetworkId, request.EndpointId, request.IPv4?.ToString(), request.IPv6?.ToString(),
-            MacText.Format(mac), DeviceNames.ContainerSide(request.EndpointId), DeviceNames.SandboxSide(request.EndpointId), Joined: false);
+            MacText.Format(mac), DeviceNames.ContainerSide(request.EndpointId), DeviceNames.SandboxSide(request.EndpointId), Joined: false,
+            Names: request.ContainerName is { Length: > 0 } name ? EndpointNames.Provisional(name) : null);
         if (_endpoints.TryGetValue(request.EndpointId, out var existing))
         {
             if (existing.IPv4 != endpoint.IPv4 || existing.IPv6 != endpoint.IPv6)
@@ -34,8 +35,9 @@ internal sealed partial class OverlayNetwork
     }
 
     /// <summary>
-    /// DeleteEndpoint: undo Join if Docker skipped Leave, forget the endpoint; the last one takes the namespace with it.
-    /// Returns when the local work is done; the task it gives completes once the store took the withdraw or refused a first attempt.
+    /// DeleteEndpoint: undo Join if Docker skipped Leave, forget the endpoint; after the last one the namespace is kept
+    /// for the grace period (DNP_NETNS_GRACE), then removed. Returns when the local work is done; the task it gives
+    /// completes once the store took the withdraw or refused a first attempt.
     /// </summary>
     public async Task<Task> DeleteEndpointAsync(string endpointId, CancellationToken ct)
     {
@@ -44,18 +46,21 @@ internal sealed partial class OverlayNetwork
             return Task.CompletedTask;
         var withdrawn = await RemoveEndpointAsync(endpoint, ct).ConfigureAwait(false);
         if (_endpoints.Count == 0)
-            DestroySandbox();
+            ReleaseSandbox();
         return withdrawn;
     }
 
     /// <summary>
     /// Join: make sure the network's namespace exists (replaying known peers into it), create the endpoint's veth
     /// (overlay end on br0, container end left in the host namespace for Docker to move), and publish the endpoint
-    /// record under this host's lease so every other host programs it. No gateway is returned: Docker then
-    /// attaches docker_gwbridge for NAT and published ports. The record is handed to the background writer: the task
-    /// returned beside the result completes once the store has it or refused a first attempt (peers learn of the endpoint once it has it).
+    /// record under this host's lease so every other host programs it; the local state write and the record go out
+    /// at once. No gateway is returned: Docker then attaches docker_gwbridge for NAT and published ports. With
+    /// <paramref name="resolverRoute"/> the answer routes the resolver's address through this interface. Names are not
+    /// known yet: Docker is inside its own locks while it calls Join, so they are learned from the Engine API afterwards
+    /// (<see cref="SetNamesAsync"/>). The record is handed to the background writer: the task returned beside the result
+    /// completes once the store has it or refused a first attempt (peers learn of the endpoint once it has it).
     /// </summary>
-    public async Task<(JoinResult Result, Task Published)> JoinAsync(string endpointId, CancellationToken ct)
+    public async Task<(JoinResult Result, Task Published)> JoinAsync(string endpointId, string? sandboxKey, bool resolverRoute, CancellationToken ct)
     {
         RequireLock();
         if (!_endpoints.TryGetValue(endpointId, out var endpoint))
@@ -66,11 +71,11 @@ internal sealed partial class OverlayNetwork
         {
             lock (_kernelGate)
                 _sandbox!.AttachEndpoint(endpoint.ContainerSideName, endpoint.SandboxSideName, PhysicalAddress.Parse(endpoint.Mac));
-            var joined = endpoint with { Joined = true };
+            var joined = endpoint with { Joined = true, SandboxKey = sandboxKey, ResolverRoute = resolverRoute };
             await _services.Local.PutAsync(ClusterKeys.LocalEndpoint(DockerNetworkId, endpointId), joined, DriverJsonContext.Default.LocalEndpoint, null, ct).ConfigureAwait(false);
             SetEndpoint(joined);
             var published = await _services.Publisher.PublishAsync(LogicalId, endpointId, Record(joined), ct).ConfigureAwait(false);
-            return (new JoinResult(endpoint.ContainerSideName, "eth"), published);
+            return (new JoinResult(endpoint.ContainerSideName, "eth", resolverRoute ? _services.Resolvers?.Address : null), published);
         }
         catch
         {
@@ -83,20 +88,41 @@ internal sealed partial class OverlayNetwork
     }
 
     /// <summary>
-    /// Leave: delete the endpoint's veth, then withdraw its record. Unknown or repeated calls succeed. Returns when the
-    /// local work is done; the task it gives completes once the store took the withdraw or refused a first attempt (see <see cref="DetachAsync"/>).
+    /// Leave: delete the endpoint's veth and write the local state, then withdraw its record. Unknown or repeated calls
+    /// succeed. Returns when the local work is done; the task it gives completes once the store took the withdraw or
+    /// refused a first attempt (see <see cref="DetachAsync"/>).
     /// </summary>
     public async Task<Task> LeaveAsync(string endpointId, CancellationToken ct)
     {
         RequireLock();
         if (!_endpoints.TryGetValue(endpointId, out var endpoint) || !endpoint.Joined)
             return Task.CompletedTask;
-        var left = endpoint with { Joined = false };
+        var left = endpoint with { Joined = false, Names = null, SandboxKey = null, ResolverRoute = false };
         await _services.Local.PutAsync(ClusterKeys.LocalEndpoint(DockerNetworkId, endpointId), left, DriverJsonContext.Default.LocalEndpoint, null, ct).ConfigureAwait(false);
         SetEndpoint(left);
         return await DetachAsync(endpoint, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Set the names of a joined endpoint (learned from Docker) and publish them with its record. False when the endpoint
+    /// is unknown or not joined (it left meanwhile), or nothing changed and <paramref name="republish"/> is off.
+    /// </summary>
+    public async Task<(bool Changed, Task Published)> SetNamesAsync(string endpointId, EndpointNames names, bool republish, CancellationToken ct)
+    {
+        RequireLock();
+        if (!_endpoints.TryGetValue(endpointId, out var endpoint) || !endpoint.Joined)
+            return (false, Task.CompletedTask);
+        if (Equals(endpoint.Names, names) && !republish)
+            return (false, Task.CompletedTask);
+        var named = endpoint with { Names = names };
+        await _services.Local.PutAsync(ClusterKeys.LocalEndpoint(DockerNetworkId, endpointId), named, DriverJsonContext.Default.LocalEndpoint, null, ct).ConfigureAwait(false);
+        SetEndpoint(named);
+        var published = await _services.Publisher.PublishAsync(LogicalId, endpointId, Record(named), ct).ConfigureAwait(false); // after any earlier write of the key
+        DriverLog.NamesSet(_services.Logger, endpointId, DockerNetworkId, names.ToString());
+        return (true, published);
+    }
+
+    /// <summary>DeleteEndpoint's work (and Leave's, if Docker skipped it): veth, local state, then the record's withdraw.</summary>
     private async Task<Task> RemoveEndpointAsync(LocalEndpoint endpoint, CancellationToken ct)
     {
         var withdrawn = endpoint.Joined ? await DetachAsync(endpoint, ct).ConfigureAwait(false) : Task.CompletedTask;
@@ -122,8 +148,7 @@ internal sealed partial class OverlayNetwork
 
     private ReadOnlyMemory<byte> Record(LocalEndpoint endpoint) =>
         RecordStore.Encode(new EndpointRecord(LogicalId, endpoint.EndpointId, _services.Options.HostId, endpoint.IPv4, endpoint.IPv6, endpoint.Mac,
-            _services.Underlay.Locator.ToString()), DriverJsonContext.Default.EndpointRecord);
-
+            _services.Underlay.Locator.ToString(), endpoint.Names), DriverJsonContext.Default.EndpointRecord);
     private void CheckInSubnet(InterfaceAddress? address)
     {
         if (address is null)

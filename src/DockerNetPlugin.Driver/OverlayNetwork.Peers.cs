@@ -7,7 +7,8 @@ using DockerNetPlugin.Netlink.Model;
 namespace DockerNetPlugin.Driver;
 
 /// <summary>
-/// The remote endpoints' neighbour and FDB entries of one network. Every path (the watch, a miss, reconciliation)
+/// The remote endpoints' neighbour and FDB entries of one network, and on a multicast network its flood list (one
+/// zero-MAC entry per remote host that has endpoints on it). Every path (the watch, a miss, reconciliation)
 /// computes desired state against what it knows is there with <see cref="PeerProjection.Difference"/> and writes the
 /// result as one batch through <see cref="ProgramPeers"/>. These take only the kernel gate, never the network lock.
 /// </summary>
@@ -21,8 +22,8 @@ internal sealed partial class OverlayNetwork
         var removed = change.Removed.Where(r => r.NetworkId == LogicalId).ToList();
         if (upserted.Count == 0 && removed.Count == 0)
             return;
-        var hostId = _services.Options.HostId;
-        var batch = PeerProjection.Difference(PeerProjection.Project(upserted, hostId), PeerProjection.Project(removed, hostId));
+        var batch = PeerProjection.Difference(Desired(upserted),
+            PeerProjection.Withdrawn(removed, _services.Peers.Of(LogicalId), _services.Options.HostId, Network.Multicast));
         lock (_kernelGate)
         {
             if (_sandbox is not null)
@@ -47,7 +48,7 @@ internal sealed partial class OverlayNetwork
         records = records.Where(r => r.HostId != _services.Options.HostId).ToList();
         if (records.Count == 0)
             return;
-        var batch = PeerProjection.Difference(PeerProjection.Project(records, _services.Options.HostId), PeerEntries.Empty);
+        var batch = PeerProjection.Difference(Desired(records), PeerEntries.Empty);
         lock (_kernelGate)
         {
             if (_sandbox is null)
@@ -56,6 +57,9 @@ internal sealed partial class OverlayNetwork
         }
         DriverLog.MissAnswered(_services.Logger, DockerNetworkId, miss.ToString(), string.Join(", ", records.Select(r => r.EndpointId)));
     }
+
+    /// <summary>The kernel entries <paramref name="records"/> need in this network's namespace (flood list included when it is a multicast network).</summary>
+    private PeerEntries Desired(IEnumerable<EndpointRecord> records) => PeerProjection.Project(records, _services.Options.HostId, Network.Multicast);
 
     /// <summary>Writes one batch; the caller holds the kernel gate. A failure is logged: the next miss or reconciliation heals it.</summary>
     private void ProgramPeers(ISandbox sandbox, PeerBatch batch)

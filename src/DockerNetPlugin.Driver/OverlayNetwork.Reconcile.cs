@@ -28,9 +28,12 @@ internal sealed partial class OverlayNetwork
             {
                 await RemoveEndpointAsync(endpoint, ct).ConfigureAwait(false);
                 if (_endpoints.Count == 0)
-                    DestroySandbox();
+                    ReleaseSandbox();
             }
         }
+        if (GraceExpired(DateTimeOffset.UtcNow)
+            && drift.Add(new DriftItem(name, DriftKinds.NamespaceStale, Network.SandboxName, $"kept after its last endpoint until {GraceUntil:u} (DNP_NETNS_GRACE), then not removed; repair removes it"), repair))
+            DestroySandbox();
 
         var hostId = _services.Options.HostId;
         var mine = storeRecords.Where(r => r.NetworkId == LogicalId && r.HostId == hostId).ToDictionary(r => r.EndpointId, StringComparer.Ordinal);
@@ -72,6 +75,7 @@ internal sealed partial class OverlayNetwork
             {
                 if (!drift.Add(new DriftItem(name, DriftKinds.SandboxBroken, Network.SandboxName, problem + "; repair rebuilds the missing parts"), repair))
                     return;
+                StopResolver();
                 _sandbox?.Close();
                 _sandbox = null;
                 EnsureSandbox();
@@ -87,18 +91,20 @@ internal sealed partial class OverlayNetwork
     /// <summary>Kernel neighbour/FDB entries on vxlan0 against the remote records that both the store and the watch cache hold.</summary>
     private void ReconcilePeers(Sandbox.ISandbox sandbox, string name, IReadOnlyList<EndpointRecord> storeRecords, bool repair, DriftLog drift)
     {
-        var hostId = _services.Options.HostId;
         var cached = _services.Peers.Of(LogicalId);
         var inStore = storeRecords.Where(r => r.NetworkId == LogicalId).ToList();
-        var settled = PeerProjection.Project(inStore.Where(cached.Contains), hostId);
-        var known = PeerProjection.Project(inStore.Concat(cached), hostId);
+        var settled = Desired(inStore.Where(cached.Contains));
+        var known = Desired(inStore.Concat(cached));
         var batch = PeerProjection.Difference(settled, sandbox.ReadPeers(), keep: known);
 
         var items = new List<DriftItem>();
         items.AddRange(batch.AddNeighbours.Select(n => new DriftItem(name, DriftKinds.NeighbourMissing, n.Ip.ToString(), $"no PERMANENT entry → {MacText.Format(n.Mac)}; repair adds it")));
         items.AddRange(batch.AddFdb.Select(f => new DriftItem(name, DriftKinds.FdbMissing, MacText.Format(f.Mac), $"no FDB entry → dst {f.Vtep}; repair adds it")));
+        items.AddRange(batch.AddFlood.Select(v => new DriftItem(name, DriftKinds.FloodMissing, v.ToString(), "no flood entry 00:00:00:00:00:00 → this VTEP of a host with endpoints on the network; repair appends it")));
         items.AddRange(batch.RemoveNeighbours.Select(n => new DriftItem(name, DriftKinds.NeighbourStale, n.Ip.ToString(), $"PERMANENT entry → {MacText.Format(n.Mac)} that no record has; repair deletes it")));
         items.AddRange(batch.RemoveFdb.Select(f => new DriftItem(name, DriftKinds.FdbStale, MacText.Format(f.Mac), $"FDB entry → dst {f.Vtep} that no record has; repair deletes it")));
+        items.AddRange(batch.RemoveFlood.Select(v => new DriftItem(name, DriftKinds.FloodStale, v.ToString(),
+            Network.Multicast ? "flood entry → a host with no endpoints on the network; repair deletes it" : "flood entry on a network without dnp.multicast; repair deletes it")));
         var repairAll = items.Count > 0 && items.Select(item => drift.Add(item, repair)).ToList().All(r => r);
         if (repairAll)
             ProgramPeers(sandbox, batch);

@@ -30,6 +30,9 @@ internal sealed partial class OverlayNetwork : IAsyncDisposable
     /// <summary>The overlay namespace while any endpoint is joined. Guarded by <see cref="_kernelGate"/>.</summary>
     private ISandbox? _sandbox;
 
+    /// <summary>The resolver serving inside <see cref="_sandbox"/>, if names are on. Guarded by <see cref="_kernelGate"/>.</summary>
+    private IDisposable? _resolver;
+
     public OverlayNetwork(LocalNetwork network, NetworkServices services)
     {
         Network = network;
@@ -74,7 +77,10 @@ internal sealed partial class OverlayNetwork : IAsyncDisposable
         RequireLock();
         var joined = _endpoints.Values.Where(e => e.Joined).ToList();
         if (joined.Count == 0)
+        {
+            ResumeGrace();
             return;
+        }
         EnsureSandbox();
         foreach (var endpoint in joined)
             await PublishAsync(endpoint, ct).ConfigureAwait(false);
@@ -94,26 +100,56 @@ internal sealed partial class OverlayNetwork : IAsyncDisposable
         return Task.WhenAll(withdrawn);
     }
 
-    /// <summary>Build or re-open the network's namespace, replaying known peers; true when this call opened it.</summary>
+    /// <summary>Build or re-open the network's namespace (taking it out of grace), replaying known peers; true when this call opened it.</summary>
     private bool EnsureSandbox()
     {
+        CancelGrace();
         lock (_kernelGate)
         {
             if (_sandbox is not null)
                 return false;
             var network = Network;
             var gateways = network.Subnets.Where(s => s.Gateway is not null).Select(s => InterfaceAddress.Parse(s.Gateway!, "gateway")).ToList();
-            var spec = new SandboxSpec(_services.SandboxPath(network), network.LogicalId, network.Vni, _services.Options.VxlanPort, network.Mtu, gateways);
+            var spec = new SandboxSpec(_services.SandboxPath(network), network.LogicalId, network.Vni, _services.Options.VxlanPort, network.Mtu, gateways, network.Multicast);
             _sandbox = _services.DataPlane.OpenSandbox(spec);
             _sandbox.OnMiss(AnswerMiss);
             DriverLog.SandboxReady(_services.Logger, network.SandboxName, network.Vni);
-            ProgramPeers(_sandbox, Peers.PeerProjection.Difference(Peers.PeerProjection.Project(_services.Peers.Of(LogicalId), _services.Options.HostId), Peers.PeerEntries.Empty));
+            ProgramPeers(_sandbox, Peers.PeerProjection.Difference(Desired(_services.Peers.Of(LogicalId)), Peers.PeerEntries.Empty));
+            StartResolver(_sandbox);
             return true;
         }
     }
 
+    /// <summary>
+    /// Bind the resolver inside the namespace and hand it to the resolver service. A failure costs names on this network
+    /// (logged), never the Join: the data path works without them. The caller holds the kernel gate.
+    /// </summary>
+    private void StartResolver(ISandbox sandbox)
+    {
+        if (_services.Resolvers is not { } resolvers || _resolver is not null)
+            return;
+        try
+        {
+            var sockets = sandbox.OpenResolver(resolvers.Address);
+            _resolver = resolvers.Serve(new Names.ResolverScope(LogicalId, Network.Internal), sockets);
+            DriverLog.ResolverStarted(_services.Logger, Network.SandboxName, resolvers.Address.ToString());
+        }
+        catch (DriverException e)
+        {
+            DriverLog.ResolverFailed(_services.Logger, Network.SandboxName, e.Message);
+        }
+    }
+
+    /// <summary>Stop the namespace's resolver and close its sockets. The caller holds the kernel gate.</summary>
+    private void StopResolver()
+    {
+        _resolver?.Dispose();
+        _resolver = null;
+    }
+
     private void DestroySandbox()
     {
+        CancelGrace();
         lock (_kernelGate)
         {
             if (_sandbox is null)
@@ -121,6 +157,7 @@ internal sealed partial class OverlayNetwork : IAsyncDisposable
                 _services.DataPlane.DeleteSandbox(_services.SandboxPath(Network));
                 return;
             }
+            StopResolver();
             _sandbox.Destroy();
             _sandbox = null;
         }
@@ -149,9 +186,11 @@ internal sealed partial class OverlayNetwork : IAsyncDisposable
     /// <summary>Closes the namespace's handles; kernel state stays in place (flows keep running across restarts).</summary>
     public async ValueTask DisposeAsync()
     {
+        Interlocked.Exchange(ref _graceTimer, null)?.Cancel(); // the namespace stays: a restarted plugin gives it a new grace
         ISandbox? sandbox;
         lock (_kernelGate)
         {
+            StopResolver();
             sandbox = _sandbox;
             _sandbox = null;
         }

@@ -30,8 +30,21 @@ public sealed record HostSettings
     /// <summary>UDP port of the liveness echo on the advertise address (DNP_PROBE_PORT); never the VXLAN port.</summary>
     public ushort ProbePort { get; init; } = 4790;
 
+    /// <summary>How long an overlay namespace outlives its last endpoint (DNP_NETNS_GRACE seconds; 0 = removed at once).</summary>
+    public TimeSpan NetnsGrace { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often kernel state is reconciled with the store and Docker (DNP_RECONCILE_INTERVAL seconds; 0 = only at start).</summary>
     public TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The address of the name resolvers (DNP_DNS_ADDRESS, default 169.254.53.53; <c>off</c> turns names across hosts
+    /// off). Containers reach it through their dnp interface (a route Join returns) and use it when the daemon's
+    /// <c>"dns"</c> names it.
+    /// </summary>
+    public System.Net.IPAddress? DnsAddress { get; init; } = System.Net.IPAddress.Parse("169.254.53.53");
+
+    /// <summary>Where the host's resolvers are read, to forward every other name to (DNP_RESOLV_CONF, default /etc/resolv.conf).</summary>
+    public string ResolvConf { get; init; } = "/etc/resolv.conf";
 
     /// <summary>This host's Docker Engine API, which replication creates and removes networks through (DNP_DOCKER_HOST, else DOCKER_HOST).</summary>
     public Engine.DockerEndpoint DockerHost { get; init; } = Engine.DockerEndpoint.Parse(Engine.DockerEndpoint.DefaultUri);
@@ -58,8 +71,11 @@ public sealed record HostSettings
             LeaseTtl = Get("DNP_LEASE_TTL") is { } ttl ? TimeSpan.FromSeconds(ParseSeconds("DNP_LEASE_TTL", ttl, 2, 3600)) : d.LeaseTtl,
             CallTimeout = Get("DNP_CALL_TIMEOUT") is { } t ? TimeSpan.FromSeconds(ParseSeconds("DNP_CALL_TIMEOUT", t, 1, 600)) : d.CallTimeout,
             StoreCallTimeout = Get("DNP_STORE_TIMEOUT") is { } st ? TimeSpan.FromSeconds(ParseSeconds("DNP_STORE_TIMEOUT", st, 1, 60)) : d.StoreCallTimeout,
+            NetnsGrace = Get("DNP_NETNS_GRACE") is { } g ? TimeSpan.FromSeconds(ParseSeconds("DNP_NETNS_GRACE", g, 0, 86400)) : d.NetnsGrace,
             DockerHost = ParseDockerHost(env),
             ReconcileInterval = Get("DNP_RECONCILE_INTERVAL") is { } ri ? TimeSpan.FromSeconds(ParseSeconds("DNP_RECONCILE_INTERVAL", ri, 0, 86400)) : d.ReconcileInterval,
+            DnsAddress = Get("DNP_DNS_ADDRESS") is { } dns ? ParseDnsAddress(dns) : d.DnsAddress,
+            ResolvConf = Get("DNP_RESOLV_CONF") ?? d.ResolvConf,
         };
         if (settings.ProbePort == settings.VxlanPort)
             throw new SettingsException($"DNP_PROBE_PORT={settings.ProbePort} is the VXLAN port (DNP_VXLAN_PORT): the liveness probe needs a port of its own");
@@ -77,6 +93,13 @@ public sealed record HostSettings
             throw new SettingsException($"DNP_DOCKER_HOST/DOCKER_HOST: {e.Message}");
         }
     }
+
+    private static System.Net.IPAddress? ParseDnsAddress(string text) =>
+        text.Equals("off", StringComparison.OrdinalIgnoreCase) ? null
+        : System.Net.IPAddress.TryParse(text, out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
+          && !System.Net.IPAddress.IsLoopback(address) && !address.Equals(System.Net.IPAddress.Any)
+            ? address
+            : throw new SettingsException($"DNP_DNS_ADDRESS='{text}' must be an IPv4 address outside every overlay subnet and loopback (default 169.254.53.53), or off");
 
     private static ushort ParsePort(string name, string text) =>
         ushort.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port > 0

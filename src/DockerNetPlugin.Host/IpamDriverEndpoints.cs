@@ -62,6 +62,8 @@ internal static class IpamDriverEndpoints
         if (string.IsNullOrEmpty(r.PoolId))
             throw new BadRequestException("RequestAddress: PoolID is missing");
         var address = await runtime.WithIpamAsync(Allocate, ct).ConfigureAwait(false);
+        if (runtime.Names is not null)
+            runtime.NameHints.Remember(address.Address.ToString(), r.Options);
         return new RequestAddressResponse($"{address.Address}/{address.PrefixLength.ToString(CultureInfo.InvariantCulture)}", address.Data);
 
         Task<AddressAllocation> Allocate(IpamService ipam, CancellationToken bounded) =>

@@ -53,6 +53,7 @@ internal static class NetworkDriverEndpoints
             J.Default.CreateEndpointRequest, J.Default.CreateEndpointResponse, async (request, ct) =>
             {
                 var creation = RequestMapper.ToEndpointCreation(request);
+                creation = creation with { ContainerName = runtime.NameHints.Take(creation.IPv4?.Address, creation.IPv6?.Address) };
                 var created = await (await runtime.DriverAsync(ct).ConfigureAwait(false)).CreateEndpointAsync(creation, ct).ConfigureAwait(false);
                 return new CreateEndpointResponse(created.MacToReport is null ? null
                     : new EndpointInterface(null, null, DockerNetPlugin.Netlink.MacText.Format(created.MacToReport)));
@@ -72,8 +73,10 @@ internal static class NetworkDriverEndpoints
                 var r = RequestMapper.Require(request, "Join");
                 var networkId = RequestMapper.RequireId(r.NetworkId, "Join", "NetworkID");
                 var endpointId = RequestMapper.RequireId(r.EndpointId, "Join", "EndpointID");
-                var joined = await (await runtime.DriverAsync(ct).ConfigureAwait(false)).JoinAsync(networkId, endpointId, ct).ConfigureAwait(false);
-                return new JoinResponse(new InterfaceName(joined.SourceInterfaceName, joined.DestinationPrefix), null, null, null, DisableGatewayService: false);
+                var joined = await (await runtime.DriverAsync(ct).ConfigureAwait(false)).JoinAsync(networkId, endpointId, r.SandboxKey, ct).ConfigureAwait(false);
+                // The resolver's address as a connected route (RouteType 1: no next hop) through this interface.
+                var routes = joined.ResolverRoute is { } resolver ? new[] { new StaticRoute($"{resolver}/{(resolver.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128)}", 1, null) } : null;
+                return new JoinResponse(new InterfaceName(joined.SourceInterfaceName, joined.DestinationPrefix), null, null, routes, DisableGatewayService: false);
             }));
 
         app.MapPost("/NetworkDriver.Leave", http => call.HandleAsync(http, Subsystem.NetworkDriver,

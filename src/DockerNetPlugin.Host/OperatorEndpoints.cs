@@ -14,7 +14,7 @@ namespace DockerNetPlugin.Host;
 
 /// <summary>
 /// The read-only operator API on the plugin socket, for the <c>dnp</c> CLI and scripts: <c>GET /dnp/v1/status</c>,
-/// <c>/dnp/v1/networks</c>, <c>/dnp/v1/networks/{net}/peers</c>, <c>/dnp/v1/netns</c>, and <c>dnp doctor</c>'s
+/// <c>/dnp/v1/networks</c>, <c>/dnp/v1/networks/{net}/peers</c>, <c>/dnp/v1/netns</c>, <c>/dnp/v1/names[?network=NET]</c>, and <c>dnp doctor</c>'s
 /// <c>GET /dnp/v1/doctor</c> (drift between kernel, store and Docker) and <c>POST /dnp/v1/doctor/repair</c> (repair,
 /// then check again), and <c>dnp forget-host</c>'s <c>POST /dnp/v1/hosts/{host}/forget</c>. Errors are
 /// <c>{"error": …}</c> with 503 while the driver starts, 404 for an unknown network, 400/409 for a request refused
@@ -26,7 +26,8 @@ internal static class OperatorEndpoints
 
     internal static void MapOperator(this IEndpointRouteBuilder app, PluginRuntime runtime)
     {
-        app.MapGet(Prefix + "/status", http => AnswerAsync(http, runtime, OperatorJsonContext.Default.StatusView, StatusAsync));
+        app.MapGet(Prefix + "/status", http => AnswerAsync(http, runtime, OperatorJsonContext.Default.StatusView, Status(runtime)));
+        app.MapGet(Prefix + "/names", http => AnswerAsync(http, runtime, OperatorJsonContext.Default.NamesView, Names(runtime)));
         app.MapGet(Prefix + "/networks", http => AnswerAsync(http, runtime, OperatorJsonContext.Default.NetworksView, NetworksAsync));
         app.MapGet(Prefix + "/networks/{net}/peers", http => AnswerAsync(http, runtime, OperatorJsonContext.Default.PeersView, PeersAsync));
         app.MapGet(Prefix + "/netns", http => AnswerAsync(http, runtime, OperatorJsonContext.Default.NetnsView, NetnsAsync));
@@ -96,7 +97,17 @@ internal static class OperatorEndpoints
                 addresses.Addresses, addresses.PoolHolds, addresses.PoolsRemoved);
         };
 
-    private static Task<StatusView?> StatusAsync(HttpContext http, OverlayDriver driver, CancellationToken ct) => Task.FromResult<StatusView?>(driver.GetStatus().ToView());
+    private static Func<HttpContext, OverlayDriver, CancellationToken, Task<StatusView?>> Status(PluginRuntime runtime) =>
+        (_, driver, _) => Task.FromResult<StatusView?>(driver.GetStatus().ToView() with { Dns = runtime.Names?.ToView() });
+
+    /// <summary>Every name record, or one network's (by Docker name or logical id); an unknown network lists nothing.</summary>
+    private static Func<HttpContext, OverlayDriver, CancellationToken, Task<NamesView?>> Names(PluginRuntime runtime) =>
+        (http, driver, _) =>
+        {
+            var network = http.Request.Query["network"].ToString() is { Length: > 0 } n ? n : null;
+            var names = runtime.Names?.List(network).Select(l => new NameView(l.NetworkName, l.LogicalId, l.ContainerName, l.Aliases, l.IPv4, l.IPv6, l.HostId)).ToList() ?? [];
+            return Task.FromResult<NamesView?>(new NamesView(driver.HostId, runtime.Names?.Address.ToString(), names));
+        };
 
     private static async Task<NetworksView?> NetworksAsync(HttpContext http, OverlayDriver driver, CancellationToken ct)
     {
@@ -161,7 +172,7 @@ internal static class OperatorEndpoints
         var entries = driver.ListLocalNetworks()
             .GroupBy(n => n.SandboxName, StringComparer.Ordinal)
             .Select(g => new NetnsEntryView(g.Key, g.First().LogicalId, g.First().Vni, g.Select(n => n.DockerNetworkId).ToList(),
-                g.Any(n => driver.IsSandboxOpen(n.DockerNetworkId))))
+                g.Any(n => driver.IsSandboxOpen(n.DockerNetworkId)), g.Select(n => driver.SandboxGraceUntil(n.DockerNetworkId)).Max()))
             .ToList();
         return Task.FromResult<NetnsView?>(new NetnsView(driver.NetnsDirectory, entries));
     }

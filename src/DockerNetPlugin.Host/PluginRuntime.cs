@@ -24,6 +24,7 @@ internal sealed class PluginRuntime : IAsyncDisposable
     private IKvStore? _local;
     private Engine.DockerEngineClient? _engine;
     private NetworkReplicator? _replicator;
+    private Replication.Names.NameService? _names;
     private Driver.Reconcile.Reconciler? _reconciler;
     private string? _lastError;
 
@@ -58,6 +59,12 @@ internal sealed class PluginRuntime : IAsyncDisposable
 
     public bool IsReady => _ready.Task.IsCompletedSuccessfully;
 
+    /// <summary>Names Docker 29 sends with RequestAddress, until CreateEndpoint takes them.</summary>
+    public EndpointNameHints NameHints { get; } = new();
+
+    /// <summary>Names across hosts, or null when DNP_DNS_ADDRESS is off.</summary>
+    public Replication.Names.NameService? Names => _names;
+
     /// <summary>The reconciler, once the driver runs (for <c>dnp doctor</c>).</summary>
     public async Task<Driver.Reconcile.Reconciler> ReconcilerAsync(CancellationToken ct)
     {
@@ -88,6 +95,8 @@ internal sealed class PluginRuntime : IAsyncDisposable
                 var hostId = HostIdentity.LoadOrCreate(_settings.StateDirectory);
                 _local ??= await Store.Local.FileKvStore.OpenAsync(new Store.Local.FileKvStoreOptions(Path.Combine(_settings.StateDirectory, "local")), _loggers, ct).ConfigureAwait(false);
                 _cluster ??= await OpenClusterStoreAsync(ct).ConfigureAwait(false);
+                if (_settings.DnsAddress is { } dns)
+                    _names ??= new Replication.Names.NameService(dns, _settings.ResolvConf, _loggers);
                 var driver = await OverlayDriver.StartAsync(new DriverOptions
                 {
                     HostId = hostId,
@@ -99,12 +108,17 @@ internal sealed class PluginRuntime : IAsyncDisposable
                     StopGrace = _settings.StopGrace,
                     ProbePort = _settings.ProbePort,
                     StoreCallTimeout = _settings.StoreCallTimeout,
-                }, _cluster, _local, _loggers, ct).ConfigureAwait(false);
+                    NetnsGrace = _settings.NetnsGrace,
+                }, _cluster, _local, _loggers, ct, _names?.Resolvers).ConfigureAwait(false);
                 var ipam = new IpamService(_cluster, new IpamOptions(hostId), _loggers.CreateLogger<IpamService>());
                 _engine = new Engine.DockerEngineClient(_settings.DockerHost, logger: _loggers.CreateLogger<Engine.DockerEngineClient>());
                 if (_settings.Replicate)
                     StartReplication(driver, _engine);
-                _reconciler = new Driver.Reconcile.Reconciler(driver, new DockerView(_engine), _loggers.CreateLogger<Driver.Reconcile.Reconciler>(), [new AddressLeakCheck(ipam, _engine, driver)]);
+                _names?.Start(driver, _engine);
+                List<Driver.Reconcile.IDriftCheck> checks = [new AddressLeakCheck(ipam, _engine, driver)];
+                if (_names is not null)
+                    checks.Add(_names.DriftCheck);
+                _reconciler = new Driver.Reconcile.Reconciler(driver, new DockerView(_engine), _loggers.CreateLogger<Driver.Reconcile.Reconciler>(), checks);
                 _reconciler.Start(_settings.ReconcileInterval);
                 _ready.TrySetResult((driver, ipam));
                 HostLog.Ready(_logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -158,6 +172,8 @@ internal sealed class PluginRuntime : IAsyncDisposable
             await _reconciler.DisposeAsync().ConfigureAwait(false);
         if (_replicator is not null)
             await _replicator.DisposeAsync().ConfigureAwait(false);
+        if (_names is not null)
+            await _names.DisposeAsync().ConfigureAwait(false);
         _engine?.Dispose();
         if (_ready.Task.IsCompletedSuccessfully)
             await _ready.Task.Result.Driver.DisposeAsync().ConfigureAwait(false);

@@ -29,6 +29,16 @@ public sealed partial class RtnlHandle
         RunBatch(entries, "RTM_NEWNEIGH fdb replace", (ref NetlinkWriter w, FdbEntry e, uint seq) => WriteFdb(ref w, seq, Rtm.RTM_NEWNEIGH, Nlm.Replace, e), e => DescribeFdb(e, "replace"));
     }
 
+    /// <summary>
+    /// <see cref="FdbAppend"/> for many entries, pipelined: one remote each (flood list entries, one per remote VTEP).
+    /// Appending a remote the entry already has is a no-op for the kernel.
+    /// </summary>
+    public void FdbAppendMany(IReadOnlyList<FdbEntry> entries)
+    {
+        CheckAll(entries, CheckFdb);
+        RunBatch(entries, "RTM_NEWNEIGH fdb append", (ref NetlinkWriter w, FdbEntry e, uint seq) => WriteFdb(ref w, seq, Rtm.RTM_NEWNEIGH, Nlm.Append, e), e => DescribeFdb(e, "append"));
+    }
+
     /// <summary><see cref="FdbDelete"/> for many entries, pipelined; throws one <see cref="NetlinkBatchException"/> for all failures.</summary>
     public void FdbDeleteMany(IReadOnlyList<FdbEntry> entries)
     {

@@ -11,13 +11,16 @@ public sealed partial class RtnlHandle
 {
     private delegate void AttributeWriter<T>(ref NetlinkWriter writer, T value);
 
-    /// <summary>`ip link add NAME [mtu M] [address MAC] type bridge`; returns the new ifindex.</summary>
-    public int BridgeAdd(string name, int? mtu = null, PhysicalAddress? mac = null)
+    /// <summary>
+    /// `ip link add NAME [mtu M] [address MAC] type bridge [mcast_snooping 0|1]`; returns the new ifindex.
+    /// <paramref name="multicastSnooping"/> null leaves the kernel default (on).
+    /// </summary>
+    public int BridgeAdd(string name, int? mtu = null, PhysicalAddress? mac = null, bool? multicastSnooping = null)
     {
         CheckName(name);
         Span<byte> buffer = stackalloc byte[RequestBufferSize];
         var w = new NetlinkWriter(buffer);
-        WriteBridgeAdd(ref w, 0, name, mtu, mac);
+        WriteBridgeAdd(ref w, 0, name, mtu, mac, multicastSnooping);
         _socket.Execute(buffer[..w.Length], $"RTM_NEWLINK bridge '{name}'");
         return IndexOf(name);
     }
@@ -153,15 +156,40 @@ public sealed partial class RtnlHandle
         return _socket.Dump<LinkInfo>(buffer[..w.Length], "RTM_GETLINK dump", ParseLink);
     }
 
-    internal static void WriteBridgeAdd(ref NetlinkWriter w, uint seq, string name, int? mtu, PhysicalAddress? mac)
+    internal static void WriteBridgeAdd(ref NetlinkWriter w, uint seq, string name, int? mtu, PhysicalAddress? mac, bool? multicastSnooping = null)
     {
         w.BeginMessage(Rtm.RTM_NEWLINK, Nlm.Create, seq);
         w.WriteIfInfoMsg(Af.AF_UNSPEC, 0);
         WriteNameMtuMac(ref w, name, mtu, mac);
+        WriteBridgeInfo(ref w, multicastSnooping);
+        w.EndMessage();
+    }
+
+    /// <summary>IFLA_LINKINFO{KIND "bridge", [INFO_DATA{IFLA_BR_MCAST_SNOOPING}]}.</summary>
+    private static void WriteBridgeInfo(ref NetlinkWriter w, bool? multicastSnooping)
+    {
         var linkInfo = w.BeginNested(Ifla.IFLA_LINKINFO);
         w.PutStringNoNul(Ifla.IFLA_INFO_KIND, "bridge");
+        if (multicastSnooping is { } snooping)
+        {
+            var data = w.BeginNested(Ifla.IFLA_INFO_DATA);
+            w.PutU8(Ifla.IFLA_BR_MCAST_SNOOPING, snooping ? (byte)1 : (byte)0);
+            w.EndNested(data);
+        }
+
         w.EndNested(linkInfo);
+    }
+
+    /// <summary>`ip link set dev X type bridge mcast_snooping 0|1` (IFLA_BR_MCAST_SNOOPING) on an existing bridge.</summary>
+    public void BridgeSetMulticastSnooping(int index, bool on)
+    {
+        CheckIndex(index, nameof(index));
+        Span<byte> buffer = stackalloc byte[RequestBufferSize];
+        var w = new NetlinkWriter(buffer);
+        BeginLinkSet(ref w, 0, index);
+        WriteBridgeInfo(ref w, on);
         w.EndMessage();
+        _socket.Execute(buffer[..w.Length], $"RTM_NEWLINK set ifindex {index} type bridge mcast_snooping {(on ? 1 : 0)}");
     }
 
     internal static void WriteVethAdd(ref NetlinkWriter w, uint seq, string name, string peerName, int? mtu, PhysicalAddress? mac, PhysicalAddress? peerMac, int? peerNamespaceFd)
@@ -282,6 +310,7 @@ public sealed partial class RtnlHandle
         int mtu = 0, master = 0, operState = 0;
         int? peer = null, netnsId = null;
         VxlanInfo? vxlan = null;
+        bool? snooping = null;
         var attributes = message.Attributes(Ifla.IfInfoMsgSize);
         while (attributes.Next(out var type, out var value))
         {
@@ -294,19 +323,20 @@ public sealed partial class RtnlHandle
                 case Ifla.IFLA_OPERSTATE: operState = value[0]; break;
                 case Ifla.IFLA_LINK: peer = AttributeReader.S32(value); break;
                 case Ifla.IFLA_LINK_NETNSID: netnsId = AttributeReader.S32(value); break;
-                case Ifla.IFLA_LINKINFO: ParseLinkInfo(value, out kind, out vxlan); break;
+                case Ifla.IFLA_LINKINFO: ParseLinkInfo(value, out kind, out vxlan, out snooping); break;
                 default: break;
             }
         }
 
-        link = new LinkInfo(index, name, kind, mtu, mac, master, (flags & Ifla.IFF_UP) != 0, operState, peer, netnsId, vxlan);
+        link = new LinkInfo(index, name, kind, mtu, mac, master, (flags & Ifla.IFF_UP) != 0, operState, peer, netnsId, vxlan, snooping);
         return true;
     }
 
-    private static void ParseLinkInfo(ReadOnlySpan<byte> linkInfo, out string? kind, out VxlanInfo? vxlan)
+    private static void ParseLinkInfo(ReadOnlySpan<byte> linkInfo, out string? kind, out VxlanInfo? vxlan, out bool? snooping)
     {
         kind = null;
         vxlan = null;
+        snooping = null;
         ReadOnlySpan<byte> data = default;
         var attributes = new AttributeReader(linkInfo);
         while (attributes.Next(out var type, out var value))
@@ -325,6 +355,24 @@ public sealed partial class RtnlHandle
         {
             vxlan = ParseVxlan(data);
         }
+        else if (kind == "bridge")
+        {
+            snooping = ParseBridgeSnooping(data);
+        }
+    }
+
+    private static bool? ParseBridgeSnooping(ReadOnlySpan<byte> data)
+    {
+        var attributes = new AttributeReader(data);
+        while (attributes.Next(out var type, out var value))
+        {
+            if (type == Ifla.IFLA_BR_MCAST_SNOOPING && value.Length >= 1)
+            {
+                return value[0] != 0;
+            }
+        }
+
+        return null;
     }
 
     private static VxlanInfo ParseVxlan(ReadOnlySpan<byte> data)

@@ -2,6 +2,8 @@ using DockerNetPlugin.Benchmarks.Attach;
 using DockerNetPlugin.Benchmarks.Convergence;
 using DockerNetPlugin.Benchmarks.Dataplane;
 using DockerNetPlugin.Benchmarks.Footprint;
+using DockerNetPlugin.Benchmarks.Names;
+using DockerNetPlugin.Benchmarks.Multicast;
 using DockerNetPlugin.Benchmarks.Netlink;
 using DockerNetPlugin.Benchmarks.Scale;
 using DockerNetPlugin.Benchmarks.Store;
@@ -18,8 +20,10 @@ internal static class BenchmarkRegistry
         new AttachBenchmark(),
         new ConvergenceBenchmark(),
         new DataplaneBenchmark(),
+        new MulticastBenchmark(),
         new ScaleBenchmark(),
         new FootprintBenchmark(),
+        new DnsBenchmark(),
     ];
 
     /// <summary>The benchmarks named on the command line (all when none); throws naming unknown names.</summary>

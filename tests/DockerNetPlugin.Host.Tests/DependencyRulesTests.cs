@@ -20,7 +20,7 @@ public sealed partial class DependencyRulesTests
         ["Store"] = ["Interop"],
         ["Ipam"] = ["Store"],
         ["Driver"] = ["Netlink", "Store"],
-        ["Replication"] = ["Driver", "Engine", "Store"],
+        ["Replication"] = ["Driver", "Engine", "Store", "Dns"], // networks and names across hosts (the resolvers answer from Dns's table)
         ["Host"] = ["Protocol", "Contract", "Driver", "Replication", "Ipam", "Engine", "Store"],
         // Host only for `dnp serve`, and only from ServeCommand.cs (see CliNamesHostOnlyInServeCommand).
         ["Cli"] = ["Contract", "Protocol", "Engine", "Store", "Netlink", "Host"],

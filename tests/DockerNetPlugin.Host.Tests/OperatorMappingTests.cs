@@ -13,7 +13,7 @@ public sealed class OperatorMappingTests
     public void StatusView_FromDriverStatus_KeepsEveryFieldAndItsJsonName()
     {
         var status = new DriverStatus("h1", "192.0.2.1", "eth0", 1450,
-            [new NetworkStatus("d1", "l1", 4242, "dnp-l1", true, ["10.0.0.0/24"], 2, 3)],
+            [new NetworkStatus("d1", "l1", 4242, "dnp-l1", true, ["10.0.0.0/24"], 2, 3, Multicast: true)],
             [new ReplicationStatus("l1", "web", ReplicationStates.Present, null)]);
 
         var json = JsonSerializer.Serialize(status.ToView(), OperatorJsonContext.Default.StatusView);
@@ -26,6 +26,7 @@ public sealed class OperatorMappingTests
         Assert.Equal(4242u, network.GetProperty("vni").GetUInt32());
         Assert.True(network.GetProperty("sandboxPresent").GetBoolean());
         Assert.Equal(3, network.GetProperty("remotePeers").GetInt32());
+        Assert.True(network.GetProperty("multicast").GetBoolean());
         Assert.Equal("present", root.GetProperty("replication")[0].GetProperty("state").GetString());
     }
 

@@ -17,6 +17,7 @@ public sealed class InternetHost : IAsyncDisposable
 
     private static readonly TimeSpan s_readyTimeout = TimeSpan.FromSeconds(15);
     private readonly NamespaceService _service;
+    private NamespaceService? _dns;
     private readonly string _wwwDir;
 
     internal InternetHost(string netns, IPAddress address, string wwwDir, string logPath)
@@ -62,6 +63,33 @@ public sealed class InternetHost : IAsyncDisposable
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Serves <paramref name="names"/> (name → IPv4, each also answering its subdomains) on UDP and TCP port 53 with
+    /// dnsmasq, NXDOMAIN for every other name, forwarding nowhere.
+    /// </summary>
+    internal async Task StartDnsAsync(IReadOnlyDictionary<string, string> names, string logPath, CancellationToken cancellationToken)
+    {
+        _dns = new NamespaceService("internet-dns", Netns, logPath);
+        _dns.Start(
+        [
+            "dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--no-poll", "--user=root",
+            "--bind-interfaces", $"--listen-address={Address}", "--port=53", "--pid-file", "--log-facility=-", "--log-queries",
+            .. names.Select(n => $"--address=/{n.Key}/{n.Value}"),
+            "--address=/#/", // every other name: NXDOMAIN, as a site's resolver answers a name nobody has
+        ]);
+        var probe = names.Keys.First();
+        await Poll.UntilAsync(
+            async () => (await _dns.ExecAsync(["dig", "+short", "+time=1", "+tries=1", $"@{Address}", probe], cancellationToken, TimeSpan.FromSeconds(5)).ConfigureAwait(false)).StdOut.Trim().Length > 0,
+            s_readyTimeout,
+            () => $"internet DNS server did not answer {probe} within {s_readyTimeout.TotalSeconds} s.\n{LogTail.Read(logPath)}",
+            cancellationToken).ConfigureAwait(false);
+    }
+
     /// <inheritdoc/>
-    public ValueTask DisposeAsync() => _service.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_dns is not null)
+            await _dns.DisposeAsync().ConfigureAwait(false);
+        await _service.DisposeAsync().ConfigureAwait(false);
+    }
 }

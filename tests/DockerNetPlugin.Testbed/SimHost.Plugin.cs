@@ -19,6 +19,8 @@ public sealed partial class SimHost
     /// host's private <c>/run/docker/plugins</c>), DNP_NETNS_DIR, DNP_STATE_DIR, DNP_DOCKER_HOST, DNP_ADVERTISE_ADDR,
     /// DNP_STORE (the bed's etcd, else a per-host file store), DNP_LOG_LEVEL=Debug and DNP_REPLICATE=false: tests create
     /// networks per host (<c>-o dnp.network=</c>) unless they opt in to replication with DNP_REPLICATE=true.
+    /// DNP_NETNS_GRACE=0: tests see an overlay namespace go with its last container; the grace test and the attach
+    /// benchmark set it themselves.
     /// </summary>
     public IReadOnlyDictionary<string, string> PluginEnvironment() => new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -30,6 +32,7 @@ public sealed partial class SimHost
         ["DNP_STORE"] = StoreUri,
         ["DNP_LOG_LEVEL"] = "Debug",
         ["DNP_REPLICATE"] = "false",
+        ["DNP_NETNS_GRACE"] = "0",
     };
 
     /// <summary>

@@ -40,6 +40,12 @@ public sealed partial class SimHost : IAsyncDisposable
         StoreUri = storeUri ?? "file://" + _paths.StoreDir;
     }
 
+    /// <summary>The host's <c>/etc/resolv.conf</c> (bind-mounted inside it), or null to see the machine's.</summary>
+    internal string? ResolvConf { get; init; }
+
+    /// <summary>The host's daemon.json, or null for <c>{}</c>.</summary>
+    internal string? DaemonJson { get; init; }
+
     /// <summary>The host's short name, e.g. <c>h1</c>.</summary>
     public string Name { get; }
 
@@ -302,7 +308,7 @@ public sealed partial class SimHost : IAsyncDisposable
     /// <summary>Creates the private mount namespace and its holder process, then dockerd.</summary>
     internal async Task StartAsync(CancellationToken cancellationToken)
     {
-        _paths.Create();
+        _paths.Create(DaemonJson, ResolvConf);
         await StartHolderAsync(cancellationToken).ConfigureAwait(false);
         await StartDockerdAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -323,6 +329,7 @@ public sealed partial class SimHost : IAsyncDisposable
             mount --bind "$1/run-docker" /run/docker
             mount --bind "$1/run-containerd" /run/containerd
             if [ -d /etc/docker ]; then mount --bind "$1/etc-docker" /etc/docker; fi
+            if [ -f "$1/resolv.conf" ]; then mount --bind "$1/resolv.conf" /etc/resolv.conf; fi
             umount -l /run/netns 2>/dev/null || true
             echo ready
             exec sleep infinity

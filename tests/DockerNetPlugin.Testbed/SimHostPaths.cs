@@ -31,13 +31,18 @@ internal sealed record SimHostPaths(string Root)
 
     public string StoreDir => Path.Combine(Root, "store");
 
-    public void Create()
+    /// <summary>Bind-mounted over <c>/etc/resolv.conf</c> inside the host when it exists.</summary>
+    public string ResolvConf => Path.Combine(Root, "resolv.conf");
+
+    public void Create(string? daemonJson = null, string? resolvConf = null)
     {
         foreach (var dir in new[] { Root, RunDocker, Plugins, RunContainerd, EtcDocker, DataRoot, ExecRoot, NetnsDir, StateDir, StoreDir })
         {
             Directory.CreateDirectory(dir);
         }
 
-        File.WriteAllText(DaemonConfig, "{}\n");
+        File.WriteAllText(DaemonConfig, daemonJson ?? "{}\n");
+        if (resolvConf is not null)
+            File.WriteAllText(ResolvConf, resolvConf);
     }
 }

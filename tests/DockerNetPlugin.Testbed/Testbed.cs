@@ -257,11 +257,19 @@ public sealed partial class Testbed : IAsyncDisposable
         {
             Internet = new InternetHost(Prefix + "-inet", Address(250), Path.Combine(RunDirectory, "www"), Path.Combine(LogDirectory, "internet.log"));
             work.Add(Internet.StartAsync(cancellationToken));
+            if (Options.InternetDnsNames is { Count: > 0 } names)
+                work.Add(Internet.StartDnsAsync(names, Path.Combine(LogDirectory, "internet-dns.log"), cancellationToken));
         }
+
+        var resolvConf = Options.StartInternet && Options.InternetDnsNames is { Count: > 0 } ? $"nameserver {Address(250)}\n" : null;
 
         foreach (var node in nodes.Where(n => n.Role.StartsWith('h')))
         {
-            var host = new SimHost(node.Role, _hosts.Count + 1, node.Netns, node.Address, Path.Combine(RunDirectory, node.Role), LogDirectory, dockerConfig, Engine, Options.DockerdArguments, Consul?.StoreUri ?? Etcd?.StoreUri ?? EtcdCluster?.StoreUri);
+            var host = new SimHost(node.Role, _hosts.Count + 1, node.Netns, node.Address, Path.Combine(RunDirectory, node.Role), LogDirectory, dockerConfig, Engine, Options.DockerdArguments, Consul?.StoreUri ?? Etcd?.StoreUri ?? EtcdCluster?.StoreUri)
+            {
+                ResolvConf = resolvConf,
+                DaemonJson = Options.DaemonJson,
+            };
             _hosts.Add(host);
             work.Add(StartHostAsync(host, imageTask, cancellationToken));
         }

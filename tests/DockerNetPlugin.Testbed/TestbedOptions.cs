@@ -42,6 +42,15 @@ public sealed record TestbedOptions
     /// <summary>The Docker engine every host runs; null means the one <c>DNP_TEST_ENGINE</c> names (unset: the installed 20.10).</summary>
     public DockerEngine? Engine { get; init; }
 
+    /// <summary>
+    /// Names (→ IPv4) the "internet" namespace answers with a real DNS server (dnsmasq; every other name is NXDOMAIN); when set, every host's <c>/etc/resolv.conf</c> names that server, as a host's names its site's
+    /// resolver. Needs <see cref="StartInternet"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? InternetDnsNames { get; init; }
+
+    /// <summary>Every host's daemon.json (the documented setup of a feature, e.g. <c>{"dns": [...]}</c>); null: <c>{}</c>.</summary>
+    public string? DaemonJson { get; init; }
+
     /// <summary>Extra dockerd flags for every host.</summary>
     public IReadOnlyList<string> DockerdArguments { get; init; } = [];
 }

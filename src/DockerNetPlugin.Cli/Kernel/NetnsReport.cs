@@ -4,7 +4,8 @@ namespace DockerNetPlugin.Cli.Kernel;
 internal sealed record NetnsReport(string Directory, bool PluginReachable, IReadOnlyList<NetnsRow> Namespaces);
 
 /// <summary>
-/// One overlay namespace. <c>State</c>: <c>open</c> (the plugin uses it), <c>idle</c> (mounted, no joined endpoint),
+/// One overlay namespace. <c>State</c>: <c>open</c> (the plugin uses it), <c>grace</c> (open, kept after its last
+/// endpoint left until DNP_NETNS_GRACE ends: healthy), <c>idle</c> (mounted, no joined endpoint),
 /// <c>not-built</c> (known, no endpoint joined yet), <c>missing</c> (the plugin has it open but nothing is mounted),
 /// <c>stale</c> (mounted, unknown to the plugin), <c>mounted</c> (the plugin could not be asked).
 /// </summary>
@@ -17,4 +18,5 @@ internal sealed record NetnsRow(
     IReadOnlyList<string> DockerNetworkIds,
     IReadOnlyList<string> Interfaces,
     uint? KernelVni,
-    int? VxlanPort);
+    int? VxlanPort,
+    DateTimeOffset? GraceUntil);

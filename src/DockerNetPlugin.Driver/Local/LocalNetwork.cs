@@ -1,6 +1,9 @@
 namespace DockerNetPlugin.Driver.Local;
 
-/// <summary>A Docker network of this host and the logical network it maps to (local state dir).</summary>
+/// <summary>
+/// A Docker network of this host and the logical network it maps to (local state dir). <see cref="Multicast"/> is the
+/// logical network's <c>dnp.multicast</c> setting (state written before it existed reads as false).
+/// </summary>
 public sealed record LocalNetwork(
     string DockerNetworkId,
     string LogicalId,
@@ -9,4 +12,5 @@ public sealed record LocalNetwork(
     bool Internal,
     bool EnableIPv6,
     int Mtu,
-    string SandboxName);
+    string SandboxName,
+    bool Multicast = false);

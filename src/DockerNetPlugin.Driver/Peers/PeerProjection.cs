@@ -35,8 +35,21 @@ internal static class PeerProjection
     public static IReadOnlyList<PeerEntry> RemotePeers(IEnumerable<EndpointRecord> records, string hostId) =>
         records.Where(r => r.HostId != hostId).Select(ToPeer).OfType<PeerEntry>().ToList();
 
-    /// <summary>The kernel entries that remote <paramref name="records"/> need.</summary>
-    public static PeerEntries Project(IEnumerable<EndpointRecord> records, string hostId) => PeerEntries.Of(RemotePeers(records, hostId));
+    /// <summary>The kernel entries that remote <paramref name="records"/> need (with <paramref name="flood"/>: a multicast network's flood list too).</summary>
+    public static PeerEntries Project(IEnumerable<EndpointRecord> records, string hostId, bool flood = false) => PeerEntries.Of(RemotePeers(records, hostId), flood);
+
+    /// <summary>
+    /// The entries <paramref name="removed"/> records had that no record in <paramref name="remaining"/> still needs: a
+    /// flood entry belongs to a host, not an endpoint, so it goes only with the host's last endpoint on the network.
+    /// </summary>
+    public static PeerEntries Withdrawn(IEnumerable<EndpointRecord> removed, IEnumerable<EndpointRecord> remaining, string hostId, bool flood)
+    {
+        var gone = Project(removed, hostId, flood);
+        if (gone.Flood.Count == 0)
+            return gone;
+        var still = Project(remaining, hostId, flood).Flood;
+        return new PeerEntries(gone.Neighbours, gone.Fdb, gone.Flood.Where(v => !still.Contains(v)));
+    }
 
     /// <summary>
     /// What turns <paramref name="current"/> into <paramref name="desired"/>: every desired entry not present is added, and
@@ -51,6 +64,8 @@ internal static class PeerProjection
             current.Neighbours.Where(n => !desired.Neighbours.Contains(n) && !keep.Neighbours.Contains(n)).ToList(),
             current.Fdb.Where(f => !desired.Fdb.Contains(f) && !keep.Fdb.Contains(f)).ToList(),
             desired.Neighbours.Where(n => !current.Neighbours.Contains(n)).ToList(),
-            desired.Fdb.Where(f => !current.Fdb.Contains(f)).ToList());
+            desired.Fdb.Where(f => !current.Fdb.Contains(f)).ToList(),
+            current.Flood.Where(v => !desired.Flood.Contains(v) && !keep.Flood.Contains(v)).ToList(),
+            desired.Flood.Where(v => !current.Flood.Contains(v)).ToList());
     }
 }

@@ -18,6 +18,8 @@ public static class DriftKinds
     public const string NeighbourStale = "neighbour-stale";
     public const string FdbMissing = "fdb-missing";
     public const string FdbStale = "fdb-stale";
+    public const string FloodMissing = "flood-missing";
+    public const string FloodStale = "flood-stale";
     public const string VethMissing = "veth-missing";
     public const string RecordMissing = "record-missing";
     public const string RecordStale = "record-stale";

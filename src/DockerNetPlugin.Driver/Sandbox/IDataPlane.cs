@@ -25,6 +25,12 @@ internal interface IDataPlane : IDisposable
 
     /// <summary>Delete a host-namespace device; a missing one is fine.</summary>
     void DeleteHostDevice(string name);
+
+    /// <summary>
+    /// Put <paramref name="address"/>/32 on the host namespace's <c>lo</c> (kept if there) and bind the resolver's sockets
+    /// on it there: containers on no dnp network reach it through their default route.
+    /// </summary>
+    Names.ResolverSockets OpenHostResolver(System.Net.IPAddress address);
 }
 
 /// <summary>A device in the host namespace: its name and, for a vxlan device, its VNI.</summary>
@@ -55,6 +61,13 @@ internal interface ISandbox : IAsyncDisposable
 
     /// <summary>Apply one batch: removals (missing entries are fine), then additions.</summary>
     void Apply(Peers.PeerBatch batch);
+
+    /// <summary>
+    /// Put <paramref name="address"/>/32 on br0 (kept if there; br0 then answers the containers' ARP for it) and bind the
+    /// resolver's sockets on it inside the namespace (on a NetNsThread). They go when the caller disposes them or the
+    /// namespace is deleted.
+    /// </summary>
+    Names.ResolverSockets OpenResolver(System.Net.IPAddress address);
 
     /// <summary>Hand vxlan0's misses to <paramref name="answer"/> until the sandbox is closed.</summary>
     void OnMiss(Action<NeighborMiss> answer);

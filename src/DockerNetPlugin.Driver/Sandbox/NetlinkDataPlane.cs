@@ -33,5 +33,22 @@ internal sealed class NetlinkDataPlane : IDataPlane
 
     public void DeleteHostDevice(string name) => OverlaySandbox.DeleteIfPresent(_host, name);
 
+    public Names.ResolverSockets OpenHostResolver(System.Net.IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        try
+        {
+            var lo = _host.LinkByName("lo") ?? throw new DataPathException("the host namespace has no lo", null);
+            var prefix = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128;
+            if (!_host.AddressList(lo.Index).Any(a => a.Ip.Equals(address) && a.PrefixLength == prefix))
+                _host.AddressReplace(lo.Index, address, prefix);
+            return Names.ResolverSockets.Bind(address); // pool threads stay in the process's (host) namespace: only NetNsThread switches
+        }
+        catch (Exception e) when (e is NetlinkException or System.Net.Sockets.SocketException)
+        {
+            throw new DataPathException($"cannot start the host's resolver on {address}:53: {e.Message}", e);
+        }
+    }
+
     public void Dispose() => _host.Dispose();
 }

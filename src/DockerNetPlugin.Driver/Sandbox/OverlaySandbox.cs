@@ -14,6 +14,9 @@ namespace DockerNetPlugin.Driver.Sandbox;
 /// </summary>
 internal sealed class OverlaySandbox : ISandbox
 {
+    /// <summary>The flood list's MAC: vxlan0 sends frames no other entry matches to every remote of this entry.</summary>
+    private static readonly PhysicalAddress FloodMac = new(new byte[6]);
+
     private readonly RtnlHandle _host;
     private readonly ILogger _logger;
     private MissResponder? _misses;
@@ -132,14 +135,24 @@ internal sealed class OverlaySandbox : ISandbox
         if (Handle.LinkByName(DeviceNames.Vxlan) is not { Vxlan: { } vxlan } link || link.Index != VxlanIndex
             || vxlan.Vni != Spec.Vni || link.MasterIndex != BridgeIndex)
             return "vxlan0 is missing, has another VNI, or is not on br0";
+        if (Spec.Multicast && bridge.MulticastSnooping != false)
+            return "br0 snoops IGMP/MLD on a multicast network";
         return null;
     }
 
-    public PeerEntries ReadPeers() => new(
-        Handle.NeighborList(VxlanIndex).Where(n => n.State.HasFlag(NeighborState.Permanent)).Select(n => new NeighbourEntry(n.Ip, n.Mac ?? PhysicalAddress.None)),
-        Handle.FdbList(VxlanIndex).Where(f => f.Vtep is not null).Select(f => new FdbTarget(f.Mac, f.Vtep!)));
+    public PeerEntries ReadPeers()
+    {
+        var fdb = Handle.FdbList(VxlanIndex).Where(f => f.Vtep is not null).ToList();
+        return new(
+            Handle.NeighborList(VxlanIndex).Where(n => n.State.HasFlag(NeighborState.Permanent)).Select(n => new NeighbourEntry(n.Ip, n.Mac ?? PhysicalAddress.None)),
+            fdb.Where(f => !IsFlood(f.Mac)).Select(f => new FdbTarget(f.Mac, f.Vtep!)),
+            fdb.Where(f => IsFlood(f.Mac)).Select(f => f.Vtep!));
+    }
 
-    /// <summary>Removals first (entries already gone are fine), then neighbour and FDB replaces, each pipelined.</summary>
+    /// <summary>
+    /// Removals first (entries already gone are fine), then neighbour and FDB replaces and flood appends (one remote
+    /// each on the zero MAC, as <c>bridge fdb append</c>), each pipelined.
+    /// </summary>
     public void Apply(PeerBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -147,11 +160,33 @@ internal sealed class OverlaySandbox : ISandbox
             IgnoreMissing(() => Handle.NeighborDeleteMany(batch.RemoveNeighbours.Select(n => new Neighbor(VxlanIndex, n.Ip, n.Mac)).ToList()));
         if (batch.RemoveFdb.Count > 0)
             IgnoreMissing(() => Handle.FdbDeleteMany(batch.RemoveFdb.Select(f => new FdbEntry(VxlanIndex, f.Mac, f.Vtep)).ToList()));
+        if (batch.RemoveFlood.Count > 0)
+            IgnoreMissing(() => Handle.FdbDeleteMany(batch.RemoveFlood.Select(v => new FdbEntry(VxlanIndex, FloodMac, v)).ToList()));
         if (batch.AddNeighbours.Count > 0)
             Handle.NeighborReplaceMany(batch.AddNeighbours.Select(n => new Neighbor(VxlanIndex, n.Ip, n.Mac)).ToList());
         if (batch.AddFdb.Count > 0)
             Handle.FdbReplaceMany(batch.AddFdb.Select(f => new FdbEntry(VxlanIndex, f.Mac, f.Vtep)).ToList());
+        if (batch.AddFlood.Count > 0)
+            Handle.FdbAppendMany(batch.AddFlood.Select(v => new FdbEntry(VxlanIndex, FloodMac, v)).ToList());
     }
+
+    public Names.ResolverSockets OpenResolver(System.Net.IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        try
+        {
+            var prefix = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128;
+            if (!Handle.AddressList(BridgeIndex).Any(a => a.Ip.Equals(address) && a.PrefixLength == prefix))
+                Handle.AddressReplace(BridgeIndex, address, prefix);
+            return Namespace.Run(() => Names.ResolverSockets.Bind(address));
+        }
+        catch (Exception e) when (e is NetlinkException or System.Net.Sockets.SocketException)
+        {
+            throw new DataPathException($"cannot start the resolver on {address}:53 in {Spec.Path}: {e.Message}", e);
+        }
+    }
+
+    private static bool IsFlood(PhysicalAddress mac) => mac.Equals(FloodMac);
 
     public void OnMiss(Action<NeighborMiss> answer)
     {
@@ -189,9 +224,14 @@ internal sealed class OverlaySandbox : ISandbox
     private static int EnsureBridge(RtnlHandle handle, SandboxSpec spec)
     {
         var bridge = handle.LinkByName(DeviceNames.Bridge);
-        var index = bridge?.Index ?? handle.BridgeAdd(DeviceNames.Bridge, spec.Mtu);
+        // A multicast network's br0 forwards every multicast frame to every port: snooping would prune ports whose
+        // receivers' reports it missed, and it depends on a querier nobody is obliged to run (see README, Multicast).
+        bool? snooping = spec.Multicast ? false : null;
+        var index = bridge?.Index ?? handle.BridgeAdd(DeviceNames.Bridge, spec.Mtu, multicastSnooping: snooping);
         if (bridge is not null && bridge.Mtu != spec.Mtu)
             handle.LinkSetMtu(index, spec.Mtu);
+        if (bridge is not null && spec.Multicast && bridge.MulticastSnooping != false)
+            handle.BridgeSetMulticastSnooping(index, on: false);
         var present = handle.AddressList(index);
         foreach (var gateway in spec.Gateways)
         {

@@ -5,6 +5,7 @@ namespace DockerNetPlugin.Netlink.Model;
 /// <summary>
 /// One link as RTM_NEWLINK describes it. <see cref="PeerIndex"/> is IFLA_LINK (for a veth: the peer's ifindex in the
 /// peer's namespace); <see cref="LinkNetNsId"/> is set when that peer or underlay lives in another namespace.
+/// <see cref="MulticastSnooping"/> is IFLA_BR_MCAST_SNOOPING of a bridge (null for other kinds).
 /// </summary>
 public sealed record LinkInfo(
     int Index,
@@ -17,4 +18,5 @@ public sealed record LinkInfo(
     int OperState,
     int? PeerIndex,
     int? LinkNetNsId,
-    VxlanInfo? Vxlan);
+    VxlanInfo? Vxlan,
+    bool? MulticastSnooping = null);

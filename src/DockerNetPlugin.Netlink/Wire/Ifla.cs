@@ -21,6 +21,8 @@ internal static class Ifla
 
     internal const ushort VETH_INFO_PEER = 1;
 
+    internal const ushort IFLA_BR_MCAST_SNOOPING = 23;
+
     internal const ushort IFLA_VXLAN_ID = 1;
     internal const ushort IFLA_VXLAN_LINK = 3;
     internal const ushort IFLA_VXLAN_LOCAL = 4;

@@ -29,10 +29,23 @@ internal sealed class BenchBed : IAsyncDisposable
 
     public EtcdServer Etcd => _bed.Etcd ?? throw new InvalidOperationException("this bed was started without etcd");
 
-    public static async Task<BenchBed> StartAsync(int hosts, bool etcd, CancellationToken ct)
+    public static Task<BenchBed> StartAsync(int hosts, bool etcd, CancellationToken ct) => StartAsync(hosts, etcd, internetDns: null, ct);
+
+    /// <summary>
+    /// As <see cref="StartAsync(int, bool, CancellationToken)"/>, with the test bed's internet namespace running a DNS server
+    /// that answers <paramref name="internetDns"/> (and NXDOMAIN for every other name) as every host's resolver.
+    /// </summary>
+    public static async Task<BenchBed> StartAsync(int hosts, bool etcd, IReadOnlyDictionary<string, string>? internetDns, CancellationToken ct)
     {
-        Console.WriteLine($"  starting {hosts} simulated host(s){(etcd ? " and etcd" : string.Empty)}");
-        var bed = await Testbed.Testbed.StartAsync(new TestbedOptions { HostCount = hosts, StartEtcd = etcd, StartInternet = false, StartPlugin = false }, ct);
+        Console.WriteLine($"  starting {hosts} simulated host(s){(etcd ? " and etcd" : string.Empty)}{(internetDns is null ? string.Empty : " and an internet DNS server")}");
+        var bed = await Testbed.Testbed.StartAsync(new TestbedOptions
+        {
+            HostCount = hosts,
+            StartEtcd = etcd,
+            StartInternet = internetDns is not null,
+            InternetDnsNames = internetDns,
+            StartPlugin = false,
+        }, ct);
         Console.WriteLine($"  engine {bed.Engine.Name}: dockerd {bed.EngineVersion}");
         return new BenchBed(bed);
     }

@@ -32,9 +32,16 @@ internal sealed class DriverBed : IAsyncDisposable
     /// <summary>How long Join, Leave and DeleteEndpoint wait on the store before leaving a write to the background.</summary>
     public TimeSpan StoreCallTimeout { get; private init; } = TimeSpan.FromSeconds(5);
 
-    public static async Task<DriverBed> StartAsync(bool replicate = true, TimeSpan? storeCallTimeout = null)
+    /// <summary>The resolver service the driver is started with (names tests), or null.</summary>
+    public DockerNetPlugin.Driver.Names.INetworkResolvers? Resolvers { get; private init; }
+
+    /// <summary>DNP_NETNS_GRACE of the driver: zero unless a test is about the grace period (namespaces go at once).</summary>
+    public TimeSpan Grace { get; set; }
+
+    public static async Task<DriverBed> StartAsync(bool replicate = true, DockerNetPlugin.Driver.Names.INetworkResolvers? resolvers = null, TimeSpan grace = default,
+        TimeSpan? storeCallTimeout = null)
     {
-        var bed = new DriverBed { StoreCallTimeout = storeCallTimeout ?? TimeSpan.FromSeconds(5) };
+        var bed = new DriverBed { Resolvers = resolvers, Grace = grace, StoreCallTimeout = storeCallTimeout ?? TimeSpan.FromSeconds(5) };
         await bed.StartDriverAsync(replicate);
         return bed;
     }
@@ -47,11 +54,11 @@ internal sealed class DriverBed : IAsyncDisposable
         Cluster = _clusterFile;
         var options = new DriverOptions
         {
-            HostId = HostId, NetnsDirectory = NetnsDirectory, Replicate = replicate, LeaseTtl = TimeSpan.FromSeconds(30),
+            HostId = HostId, NetnsDirectory = NetnsDirectory, Replicate = replicate, LeaseTtl = TimeSpan.FromSeconds(30), NetnsGrace = Grace,
             Liveness = new Liveness.LivenessOptions(TimeSpan.FromHours(1), 3), // rounds run when a test calls CheckLivenessAsync
             StoreCallTimeout = StoreCallTimeout,
         };
-        Driver = await OverlayDriver.StartAsync(options, ClusterGate, _localFile, Kernel, Prober, NullLoggerFactory.Instance, CancellationToken.None);
+        Driver = await OverlayDriver.StartAsync(options, ClusterGate, _localFile, Kernel, Prober, NullLoggerFactory.Instance, CancellationToken.None, Resolvers);
         await Driver.PeersSyncedAsync.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
@@ -74,9 +81,12 @@ internal sealed class DriverBed : IAsyncDisposable
         await _localFile!.DisposeAsync();
     }
 
-    public async Task<string> CreateNetworkAsync(string id, string subnet = "10.20.0.0/24", string gateway = "10.20.0.1/24", string? logical = null)
+    public async Task<string> CreateNetworkAsync(string id, string subnet = "10.20.0.0/24", string gateway = "10.20.0.1/24", string? logical = null,
+        IReadOnlyDictionary<string, string>? extra = null)
     {
         var options = logical is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [DriverOptionNames.Network] = logical };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+            options[key] = value;
         await Driver.CreateNetworkAsync(new NetworkCreation(id, options, false, false,
             [new SubnetSpec(IPNetwork.Parse(subnet), InterfaceAddress.Parse(gateway, "gateway"))]), CancellationToken.None);
         return id;

@@ -90,6 +90,16 @@ internal sealed class FakeDataPlane : IDataPlane
             _hostDevices.Add(name);
     }
 
+    /// <summary>The address the host namespace's resolver was put on, if any.</summary>
+    public IPAddress? HostResolverAddress { get; private set; }
+
+    /// <summary>Records the address; the sockets are real, on loopback and an ephemeral port (nothing in the fake namespaces listens).</summary>
+    public Driver.Names.ResolverSockets OpenHostResolver(IPAddress address)
+    {
+        HostResolverAddress = address;
+        return Driver.Names.ResolverSockets.Bind(IPAddress.Loopback, 0);
+    }
+
     public void DeleteHostDevice(string name)
     {
         lock (_gate)
@@ -116,8 +126,14 @@ internal sealed class FakeNamespace(SandboxSpec spec)
     public HashSet<string> Veths { get; } = new(StringComparer.Ordinal);
     public HashSet<NeighbourEntry> Neighbours { get; } = [];
     public HashSet<FdbTarget> Fdb { get; } = [];
+
+    /// <summary>The flood list: VTEPs of the zero-MAC entry's remotes.</summary>
+    public HashSet<IPAddress> Flood { get; } = [];
     public string? Broken { get; set; }
     public int Batches { get; set; }
+
+    /// <summary>The resolver address put on br0, while the namespace exists.</summary>
+    public IPAddress? ResolverAddress { get; set; }
 
     /// <summary>Set when two threads were inside this namespace's kernel calls at once.</summary>
     public bool ConcurrentUse { get; private set; }
@@ -165,7 +181,7 @@ internal sealed class FakeSandbox(FakeDataPlane plane, FakeNamespace ns) : ISand
 
     public string? Problem() => ns.Broken;
 
-    public PeerEntries ReadPeers() => ns.Use(() => new PeerEntries(ns.Neighbours.ToList(), ns.Fdb.ToList()));
+    public PeerEntries ReadPeers() => ns.Use(() => new PeerEntries(ns.Neighbours.ToList(), ns.Fdb.ToList(), ns.Flood.ToList()));
 
     public void Apply(PeerBatch batch) => ns.Use(() =>
     {
@@ -174,6 +190,10 @@ internal sealed class FakeSandbox(FakeDataPlane plane, FakeNamespace ns) : ISand
             ns.Neighbours.RemoveWhere(e => e.Ip.Equals(n.Ip));
         foreach (var f in batch.RemoveFdb)
             ns.Fdb.Remove(f);
+        foreach (var v in batch.RemoveFlood)
+            ns.Flood.Remove(v);
+        foreach (var v in batch.AddFlood)
+            ns.Flood.Add(v);
         foreach (var n in batch.AddNeighbours)
         {
             ns.Neighbours.RemoveWhere(e => e.Ip.Equals(n.Ip));
@@ -185,6 +205,12 @@ internal sealed class FakeSandbox(FakeDataPlane plane, FakeNamespace ns) : ISand
             ns.Fdb.Add(f);
         }
         return 0;
+    });
+
+    public Driver.Names.ResolverSockets OpenResolver(IPAddress address) => ns.Use(() =>
+    {
+        ns.ResolverAddress = address;
+        return Driver.Names.ResolverSockets.Bind(IPAddress.Loopback, 0);
     });
 
     public void OnMiss(Action<NeighborMiss> answer) => ns.Miss = answer;

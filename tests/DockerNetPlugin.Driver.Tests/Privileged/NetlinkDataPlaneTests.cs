@@ -72,6 +72,17 @@ public sealed class NetlinkDataPlaneTests : IDisposable
             Assert.Null(sandbox.Problem());
             Assert.True(sandbox.HasEndpoint("vethtest1"));
 
+            // The same namespace as a multicast network: br0 stops snooping, flood entries go in and out one remote each.
+            sandbox.Close();
+            sandbox = plane.OpenSandbox(spec with { Multicast = true });
+            Assert.Null(sandbox.Problem());
+            var flood = new PeerEntries([], [], [vtep, IPAddress.Parse("192.0.2.3")]);
+            sandbox.Apply(PeerProjection.Difference(flood, PeerEntries.Empty));
+            Assert.Equal(flood.Flood, sandbox.ReadPeers().Flood);
+            Assert.Empty(sandbox.ReadPeers().Fdb);
+            sandbox.Apply(PeerProjection.Difference(new PeerEntries([], [], [vtep]), sandbox.ReadPeers()));
+            Assert.Equal([vtep], sandbox.ReadPeers().Flood);
+
             sandbox.DetachEndpoint("dnpctest1", "vethtest1");
             Assert.False(sandbox.HasEndpoint("vethtest1"));
             Assert.DoesNotContain(plane.ListHostDevices(), d => d.Name == "dnpctest1");

@@ -11,13 +11,18 @@ public sealed class DockerEngineClientTests(SingleHostFixture fixture) : IClassF
 
     public void Dispose() => _client.Dispose();
 
+    /// <summary>The API version each engine of the test bed serves (DNP_TEST_ENGINE).</summary>
+    private static readonly Dictionary<string, string> s_serverApi = new(StringComparer.Ordinal) { ["20.10"] = "1.41", ["26"] = "1.45", ["28"] = "1.51" };
+
     [Fact]
-    public async Task PingAsync_Docker2010_NegotiatesServerVersionBelowOurMax()
+    public async Task PingAsync_NegotiatesTheLowerOfTheServersVersionAndOurMax()
     {
         var ping = await _client.PingAsync(Ct);
 
-        Assert.Equal("1.41", ping.ServerApiVersion);
-        Assert.Equal("1.41", ping.NegotiatedApiVersion);
+        var server = s_serverApi[fixture.Bed.Engine.Name];
+        Assert.Equal(server, ping.ServerApiVersion);
+        var expected = Version.Parse(server) < Version.Parse(DockerEngineClient.MaxApiVersion) ? server : DockerEngineClient.MaxApiVersion;
+        Assert.Equal(expected, ping.NegotiatedApiVersion);
         Assert.Equal("linux", ping.OsType);
     }
 

@@ -9,8 +9,9 @@ namespace DockerNetPlugin.Integration.Tests.Packaging;
 /// <summary>
 /// dnp the way users get Docker plugins: <c>make plugin-push</c> from host 1 to a local registry on the fabric, then
 /// <c>docker plugin install REF</c> with every setting on the command line on fresh hosts 2 and 3 (real etcd, network
-/// replication on), a network across them, and <c>docker plugin upgrade</c> to a second tag on each host in turn while
-/// their containers ping each other: replies lost are counted and printed, settings and state checked afterwards.
+/// replication on), a network across them, <c>docker plugin disable</c> for 20 s and <c>enable</c>, and <c>docker plugin
+/// upgrade</c> to a second tag on each host in turn while their containers ping each other: no reply may be lost
+/// (issue 18), settings and state are checked afterwards.
 /// </summary>
 [Trait("Category", "EndToEnd")]
 public sealed partial class RegistryInstallUpgradeTests(ITestOutputHelper output)
@@ -63,6 +64,10 @@ public sealed partial class RegistryInstallUpgradeTests(ITestOutputHelper output
             var ip3 = await IpOfAsync(h3, "reg-3");
             Assert.True(await Eventually.HoldsAsync(async () => (await Docker(h2, "exec", "reg-2", "ping", "-c", "1", "-W", "2", ip3)).Succeeded, TimeSpan.FromSeconds(30)),
                 "the overlay works across the hosts that installed dnp from the registry");
+
+            // Disable h3's plugin for 20 s while h2's container pings h3's: a stop is not a departure.
+            var lostWhileDisabled = await DisableWhilePingingAsync(bed, h3, pinger: (h2, "reg-2"), ip3);
+            output.WriteLine($"docker plugin disable for 20 s, then enable, on h3: {lostWhileDisabled}");
 
             // Upgrade h3 while h2's container pings h3's, then h2 while h3's pings h2's.
             var lostOnH3 = await UpgradeWhilePingingAsync(bed, h3, ref2, pinger: (h2, "reg-2"), ip3);
@@ -130,10 +135,46 @@ public sealed partial class RegistryInstallUpgradeTests(ITestOutputHelper output
         var sent = int.Parse(summary.Groups[1].Value, CultureInfo.InvariantCulture);
         var received = int.Parse(summary.Groups[2].Value, CultureInfo.InvariantCulture);
         output.WriteLine($"{host.Name}: disable, upgrade, set mounts, enable took {upgradeTook.TotalSeconds:F1} s; {sent - received} of {sent} replies lost");
+        Assert.True(sent == received, $"{host.Name}: {sent - received} of {sent} replies lost across its upgrade (a stop is not a departure)");
         Assert.True(await Eventually.HoldsAsync(async () => (await pinger.Host.DockerAsync("exec", pinger.Container, "ping", "-c", "1", "-W", "2", target)).Succeeded, TimeSpan.FromSeconds(30)),
             $"traffic to {host.Name} resumes after its upgrade");
         return $"{sent - received} of {sent} replies lost";
     }
+
+    /// <summary>
+    /// <c>docker plugin disable -f</c> on <paramref name="host"/> for 20 s and <c>enable</c> again while <paramref name="pinger"/> pings
+    /// <paramref name="target"/> every 100 ms: no reply is lost, and the host's endpoint records never leave etcd (polled every 250 ms).
+    /// </summary>
+    private async Task<string> DisableWhilePingingAsync(Testbed.Testbed bed, SimHost host, (SimHost Host, string Container) pinger, string target)
+    {
+        var records = await EndpointKeysAsync(bed);
+        Assert.NotEmpty(records);
+        var pings = pinger.Host.DockerAsync(["exec", pinger.Container, "ping", "-i", "0.1", "-c", "300", "-W", "1", target], CancellationToken.None, TimeSpan.FromSeconds(120));
+        await Task.Delay(2000);
+        (await Docker(host, "plugin", "disable", "-f", Alias)).EnsureSuccess();
+        var missing = 0;
+        var disabled = Stopwatch.StartNew();
+        while (disabled.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            var now = await EndpointKeysAsync(bed);
+            if (records.Any(k => !now.Contains(k)))
+                missing++;
+            await Task.Delay(250);
+        }
+        (await Docker(host, "plugin", "enable", Alias)).EnsureSuccess();
+        var result = await pings;
+
+        var (sent, received) = Reliability.PingRun.Counts(result);
+        Assert.True(sent > 0, "ping summary: " + result);
+        Assert.Equal(0, missing);
+        Assert.True(sent == received, $"{host.Name}: {sent - received} of {sent} replies lost while its plugin was disabled");
+        return $"{sent - received} of {sent} replies lost, endpoint records missing in {missing} polls";
+    }
+
+    /// <summary>The endpoint record keys in etcd now.</summary>
+    private static async Task<HashSet<string>> EndpointKeysAsync(Testbed.Testbed bed) =>
+        (await bed.Etcd!.EtcdctlAsync("get", "--prefix", "--keys-only", "dnp/v1/endpoints/")).EnsureSuccess().StdOut
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
 
     private static string[] Settings(SimHost host, Testbed.Testbed bed) =>
         ["DNP_STORE=" + bed.Etcd!.StoreUri, "DNP_ADVERTISE_ADDR=" + host.UnderlayIp, .. MountSettings(host, bed)];

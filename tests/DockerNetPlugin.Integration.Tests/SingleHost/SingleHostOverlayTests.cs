@@ -168,6 +168,58 @@ public sealed class SingleHostOverlayTests(SingleHostPluginFixture fixture, ITes
     }
 
     [Fact]
+    public async Task NetnsGrace_NextContainerReusesTheNamespace_ThenItGoes_AlsoAcrossARestart()
+    {
+        var binary = fixture.Bed.Options.PluginBinaryPath ?? PluginBinary.Path;
+        var grace = new Dictionary<string, string> { ["DNP_NETNS_GRACE"] = "4" };
+        await fixture.Host.StopPluginAsync();
+        await fixture.Host.StartPluginAsync(binary, grace);
+        var id = await _h.CreateNetworkAsync("e2e-grace", "--subnet", "10.29.0.0/24");
+        try
+        {
+            await _h.RunAsync("gr-a", "e2e-grace");
+            var inode = await NamespaceInodeAsync(id);
+            await _h.RemoveAsync(["gr-a"]);
+
+            Assert.Equal("grace", await NetnsStateAsync(id)); // healthy: dnp doctor finds nothing either
+            Assert.True((await fixture.Host.ExecAsync(PluginBinary.Path, "doctor")).Succeeded);
+            await _h.RunAsync("gr-b", "e2e-grace");
+            Assert.Equal(inode, await NamespaceInodeAsync(id)); // the same namespace, not a rebuilt one
+            Assert.Equal("open", await NetnsStateAsync(id));
+            await _h.RemoveAsync(["gr-b"]);
+            Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(!File.Exists(_h.OverlayPath(id))), TimeSpan.FromSeconds(60)),
+                "the namespace goes when its grace ends");
+
+            // A plugin killed during the grace period: the restarted one removes the namespace all the same.
+            await _h.RunAsync("gr-c", "e2e-grace");
+            await _h.RemoveAsync(["gr-c"]);
+            await fixture.Host.StopPluginAsync(kill9: true);
+            Assert.True(File.Exists(_h.OverlayPath(id)));
+            await fixture.Host.StartPluginAsync(binary, grace);
+            Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(!File.Exists(_h.OverlayPath(id))), TimeSpan.FromSeconds(60)),
+                "no namespace leaked across the restart");
+        }
+        finally
+        {
+            await _h.RemoveAsync(["gr-a", "gr-b", "gr-c"], "e2e-grace");
+            await fixture.Host.StopPluginAsync();
+            await fixture.Host.StartPluginAsync(binary);
+        }
+        await AssertNothingLeftAsync(id);
+    }
+
+    private async Task<string> NamespaceInodeAsync(string networkId) =>
+        (await fixture.Host.ExecAsync("stat", "-L", "-c", "%i", _h.OverlayPath(networkId))).EnsureSuccess().StdOut.Trim();
+
+    private async Task<string?> NetnsStateAsync(string networkId)
+    {
+        var netns = (await fixture.Host.ExecAsync(PluginBinary.Path, "netns", "--json")).EnsureSuccess().StdOut;
+        using var doc = System.Text.Json.JsonDocument.Parse(netns);
+        var name = Path.GetFileName(_h.OverlayPath(networkId));
+        return doc.RootElement.GetProperty("namespaces").EnumerateArray().Single(n => n.GetProperty("name").GetString() == name).GetProperty("state").GetString();
+    }
+
+    [Fact]
     public async Task NetworkCreate_WithBadOrClashingInput_FailsClearlyAndLeavesNothing()
     {
         var id = await _h.CreateNetworkAsync("e2e-bad", "--subnet", "10.28.0.0/24");

@@ -27,6 +27,26 @@ public sealed class LinkTests : NamespaceTest
     }
 
     [PrivilegedFact]
+    public void BridgeAdd_SnoopingOff_ThenSetOn_KernelShowsEach()
+    {
+        var off = Rtnl.BridgeAdd("brm", multicastSnooping: false);
+        var plain = Rtnl.BridgeAdd("brp");
+
+        Assert.Contains("mcast_snooping 0", Tool.Ip(Ns, "-d", "link", "show", "dev", "brm"), StringComparison.Ordinal);
+        Assert.Contains("mcast_snooping 1", Tool.Ip(Ns, "-d", "link", "show", "dev", "brp"), StringComparison.Ordinal);
+        Assert.Equal(false, Rtnl.LinkByIndex(off)?.MulticastSnooping);
+        Assert.Equal(true, Rtnl.LinkByIndex(plain)?.MulticastSnooping);
+
+        Rtnl.BridgeSetMulticastSnooping(off, on: true);
+        Rtnl.BridgeSetMulticastSnooping(plain, on: false);
+
+        Assert.Contains("mcast_snooping 1", Tool.Ip(Ns, "-d", "link", "show", "dev", "brm"), StringComparison.Ordinal);
+        Assert.Contains("mcast_snooping 0", Tool.Ip(Ns, "-d", "link", "show", "dev", "brp"), StringComparison.Ordinal);
+        Assert.Equal(false, Rtnl.LinkByName("brp")?.MulticastSnooping);
+        Assert.Null(Rtnl.LinkByName("lo")?.MulticastSnooping);
+    }
+
+    [PrivilegedFact]
     public void VethAdd_SameNamespace_ReturnsBothIndexesAsKernelPairsThem()
     {
         var (index, peer) = Rtnl.VethAdd("va", "vb", mtu: 1400, mac: PhysicalAddress.Parse("02-00-00-00-00-0a"), peerMac: PhysicalAddress.Parse("02-00-00-00-00-0b"));

@@ -83,6 +83,25 @@ public sealed class NeighborFdbTests : NamespaceTest
     }
 
     [PrivilegedFact]
+    public void FdbAppendMany_ZeroMacToThreeVteps_KernelShowsAFloodListAndRepeatingIsHarmless()
+    {
+        var zero = PhysicalAddress.Parse("00-00-00-00-00-00");
+        var flood = new[] { "192.0.2.30", "192.0.2.31", "192.0.2.32" }.Select(v => new FdbEntry(_vxlan, zero, IPAddress.Parse(v))).ToList();
+
+        Rtnl.FdbAppendMany(flood);
+        Rtnl.FdbAppendMany(flood.Take(2).ToList()); // already there: the kernel keeps one remote each
+
+        var shown = Tool.Bridge(Ns, "fdb", "show", "dev", "vxlan0");
+        Assert.Equal(3, CountLines(shown, "00:00:00:00:00:00 dst 192.0.2.3"));
+        Assert.All(flood, f => Assert.Contains($"00:00:00:00:00:00 dst {f.Vtep} self permanent", shown, StringComparison.Ordinal));
+        Assert.Equal(flood.ToHashSet(), Rtnl.FdbList(_vxlan).Where(e => e.Mac.Equals(zero)).ToHashSet());
+
+        Rtnl.FdbDeleteMany([flood[1]]);
+
+        Assert.Equal([flood[0], flood[2]], Rtnl.FdbList(_vxlan).Where(e => e.Mac.Equals(zero)).OrderBy(e => e.Vtep!.ToString(), StringComparer.Ordinal));
+    }
+
+    [PrivilegedFact]
     public void FdbDelete_Missing_ThrowsNotFound()
     {
         var e = Assert.Throws<NetlinkException>(() => Rtnl.FdbDelete(new FdbEntry(_vxlan, PhysicalAddress.Parse("02-42-0a-00-00-66"), null)));
