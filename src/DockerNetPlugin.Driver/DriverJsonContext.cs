@@ -11,6 +11,7 @@ namespace DockerNetPlugin.Driver;
 [JsonSerializable(typeof(HostRecord))]
 [JsonSerializable(typeof(NetworkMembership))]
 [JsonSerializable(typeof(HeldLease))]
+[JsonSerializable(typeof(PendingWithdraw))]
 [JsonSerializable(typeof(LocalNetwork))]
 [JsonSerializable(typeof(LocalEndpoint))]
 [JsonSerializable(typeof(string))]

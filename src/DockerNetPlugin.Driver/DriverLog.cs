@@ -106,4 +106,13 @@ internal static partial class DriverLog
 
     [LoggerMessage(2061, LogLevel.Warning, "overlay namespace {Sandbox}: removing it after its grace period failed (the reconciler retries): {Error}")]
     public static partial void SandboxGraceFailed(ILogger logger, string sandbox, string error);
+
+    [LoggerMessage(2052, LogLevel.Warning, "{What} of endpoint record {Key} did not reach the store within {Seconds} s; it is retried in the background: {Error}")]
+    public static partial void RecordWriteDeferred(ILogger logger, string what, string key, double seconds, string error);
+
+    [LoggerMessage(2053, LogLevel.Information, "{What} of endpoint record {Key} reached the store after it was deferred")]
+    public static partial void RecordWriteCaughtUp(ILogger logger, string what, string key);
+
+    [LoggerMessage(2054, LogLevel.Information, "{Count} endpoint record(s) left to withdraw by the previous run are withdrawn in the background")]
+    public static partial void WithdrawsResumed(ILogger logger, int count);
 }

@@ -39,6 +39,13 @@ public sealed record DriverOptions
     /// </summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How long a plugin call waits on the cluster store (DNP_STORE_TIMEOUT): Join, Leave and DeleteEndpoint wait this
+    /// long for their endpoint record to reach the store, then succeed on their local work and leave the write to the
+    /// background (<see cref="Cluster.EndpointPublisher"/>); it is also the bound of one background attempt.
+    /// </summary>
+    public TimeSpan StoreCallTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>UDP port of the liveness echo on the advertise address (DNP_PROBE_PORT), the same on every host; never the VXLAN port.</summary>
     public ushort ProbePort { get; init; } = 4790;
 

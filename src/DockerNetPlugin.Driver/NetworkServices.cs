@@ -9,6 +9,7 @@ internal sealed record NetworkServices(
     DriverOptions Options,
     RecordStore Local,
     LeaseKeeper Lease,
+    EndpointPublisher Publisher,
     PeerTable Peers,
     IDataPlane DataPlane,
     Underlay Underlay,

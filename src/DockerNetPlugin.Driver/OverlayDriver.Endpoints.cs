@@ -17,13 +17,18 @@ public sealed partial class OverlayDriver
             return await locked.Network.CreateEndpointAsync(request, ct).ConfigureAwait(false);
     }
 
-    /// <summary>DeleteEndpoint: undo Join if Docker skipped Leave, forget the endpoint. Unknown ones succeed.</summary>
+    /// <summary>
+    /// DeleteEndpoint: undo Join if Docker skipped Leave, forget the endpoint. Unknown ones succeed. Never fails on the
+    /// store: see <see cref="LeaveAsync"/>.
+    /// </summary>
     public async Task DeleteEndpointAsync(string dockerNetworkId, string endpointId, CancellationToken ct)
     {
         if (await LockNetworkAsync(dockerNetworkId, ct).ConfigureAwait(false) is not { } locked)
             return;
+        Task withdrawn;
         using (locked.Release)
-            await locked.Network.DeleteEndpointAsync(endpointId, ct).ConfigureAwait(false);
+            withdrawn = await locked.Network.DeleteEndpointAsync(endpointId, ct).ConfigureAwait(false);
+        await AwaitStoreAsync(withdrawn, ct).ConfigureAwait(false);
     }
 
     /// <summary>Join without a container namespace key: the endpoint gets the resolver's route.</summary>
@@ -32,27 +37,51 @@ public sealed partial class OverlayDriver
     /// <summary>
     /// Join: see <see cref="OverlayNetwork.JoinAsync"/>. The resolver's route goes to the first dnp endpoint of a container
     /// namespace (<paramref name="sandboxKey"/>): the kernel refuses a second route to the same /32 on another interface.
+    /// Succeeds on its local work: when the store does not take the record within <see cref="DriverOptions.StoreCallTimeout"/>,
+    /// it is published in the background once the store answers (peers reach the container from then on).
     /// </summary>
     public async Task<JoinResult> JoinAsync(string dockerNetworkId, string endpointId, string? sandboxKey, CancellationToken ct)
     {
         var locked = await LockNetworkAsync(dockerNetworkId, ct).ConfigureAwait(false) ?? throw UnknownNetwork(dockerNetworkId);
-        JoinResult joined;
+        (JoinResult Result, Task Published) joined;
         using (locked.Release)
         {
             var route = _resolvers is not null && !ResolverRoutedElsewhere(sandboxKey, endpointId);
             joined = await locked.Network.JoinAsync(endpointId, sandboxKey, route, ct).ConfigureAwait(false);
         }
+        await AwaitStoreAsync(joined.Published, ct).ConfigureAwait(false);
         EndpointJoined?.Invoke(dockerNetworkId, endpointId);
-        return joined;
+        return joined.Result;
     }
 
-    /// <summary>Leave: withdraw the endpoint record and delete its veth. Unknown or repeated calls succeed.</summary>
+    /// <summary>
+    /// Leave: delete the veth, withdraw the endpoint record. Unknown or repeated calls succeed. Never fails on the store:
+    /// the withdraw is marked in the local state dir and retried in the background until the store takes it.
+    /// </summary>
     public async Task LeaveAsync(string dockerNetworkId, string endpointId, CancellationToken ct)
     {
         if (await LockNetworkAsync(dockerNetworkId, ct).ConfigureAwait(false) is not { } locked)
             return;
+        Task withdrawn;
         using (locked.Release)
-            await locked.Network.LeaveAsync(endpointId, ct).ConfigureAwait(false);
+            withdrawn = await locked.Network.LeaveAsync(endpointId, ct).ConfigureAwait(false);
+        await AwaitStoreAsync(withdrawn, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Give the store up to <see cref="DriverOptions.StoreCallTimeout"/> to take a record write, outside the network's
+    /// lock; past it the call goes on and the write stays with the background writer (which logs it).
+    /// </summary>
+    private async Task AwaitStoreAsync(Task written, CancellationToken ct)
+    {
+        try
+        {
+            await written.WaitAsync(_options.StoreCallTimeout, ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // deferred: EndpointPublisher retries it and logs when it catches up
+        }
     }
 
     /// <summary>Endpoint MAC when Docker gave none: 02:42 + the IPv4 address (Docker's rule), else + the IPv6 low bytes.</summary>

@@ -54,8 +54,11 @@ public sealed partial class OverlayDriver
         ArgumentNullException.ThrowIfNull(names);
         if (await LockNetworkAsync(dockerNetworkId, ct).ConfigureAwait(false) is not { } locked)
             return false;
+        (bool Changed, Task Published) set;
         using (locked.Release)
-            return await locked.Network.SetNamesAsync(endpointId, names, republish, ct).ConfigureAwait(false);
+            set = await locked.Network.SetNamesAsync(endpointId, names, republish, ct).ConfigureAwait(false);
+        await AwaitStoreAsync(set.Published, ct).ConfigureAwait(false);
+        return set.Changed;
     }
 
     /// <summary>The endpoint record the cluster store holds now (not the watch cache), or null.</summary>

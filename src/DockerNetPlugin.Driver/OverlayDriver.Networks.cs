@@ -94,7 +94,7 @@ public sealed partial class OverlayDriver
         // must still reach the other hosts and must not be undone by replication here.
         if (_options.Replicate)
             Deleted.Remember(dockerNetworkId, logicalId);
-        await network.RemoveAllAsync(ct).ConfigureAwait(false);
+        await AwaitStoreAsync(await network.RemoveAllAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false);
         await _cluster.DeleteAsync(ClusterKeys.Membership(logicalId, _options.HostId), ct).ConfigureAwait(false);
         var remaining = await _cluster.Store.ListAsync(ClusterKeys.MembershipPrefix(logicalId), ct).ConfigureAwait(false);
         var last = remaining.Entries.Count == 0;

@@ -27,6 +27,7 @@ public sealed partial class OverlayDriver : IAsyncDisposable
     private readonly IDataPlane _dataPlane;
     private readonly Underlay _underlay;
     private readonly LeaseKeeper _lease;
+    private readonly EndpointPublisher _publisher;
     private readonly PeerTable _peers = new();
     private readonly PeerSync _peerSync;
     private readonly HostLiveness _liveness;
@@ -58,6 +59,7 @@ public sealed partial class OverlayDriver : IAsyncDisposable
         Loops = loops;
         _vnis = new VniAllocator(cluster, InvalidRecords);
         _lease = new LeaseKeeper(cluster, _local, options.LeaseTtl, options.StopGrace, logger, loops);
+        _publisher = new EndpointPublisher(_lease, _local, options.StoreCallTimeout, logger);
         _liveness = new HostLiveness(cluster, _peers, prober, options.Liveness, TimeProvider.System, ApplyPeerChange, logger);
         _hosts = new HostWatch(cluster, new HostDirectory(InvalidRecords), logger);
         _admission = new PeerAdmission(InvalidRecords, _hosts.Directory, NetworkFactsOf);
@@ -69,7 +71,7 @@ public sealed partial class OverlayDriver : IAsyncDisposable
             _hosts.Subscribe(_guard.HostsChangedAsync);
         }
         _resolvers = resolvers;
-        _services = new NetworkServices(options, _local, _lease, _peers, dataPlane, underlay, logger, resolvers);
+        _services = new NetworkServices(options, _local, _lease, _publisher, _peers, dataPlane, underlay, logger, resolvers);
         ClusterNetworks = new NetworkRecords(_cluster, InvalidRecords);
     }
 
@@ -174,6 +176,7 @@ public sealed partial class OverlayDriver : IAsyncDisposable
             RecordStore.Encode(new HostRecord(options.HostId, underlay.Locator.ToString(), DateTimeOffset.UtcNow, typeof(OverlayDriver).Assembly.GetName().Version?.ToString() ?? "0"), DriverJsonContext.Default.HostRecord), ct).ConfigureAwait(false);
         await driver._hosts.LoadAsync(ct).ConfigureAwait(false); // endpoint records meet a known set of hosts from the start
         var (networks, endpoints) = await driver.RestoreAsync(ct).ConfigureAwait(false);
+        await driver._publisher.StartAsync(driver.IsJoined, ct).ConfigureAwait(false);
         await driver._lease.ReleasePreviousAsync(ct).ConfigureAwait(false);
         await cluster.DeleteAsync(ClusterKeys.ForgottenHost(options.HostId), ct).ConfigureAwait(false); // forgotten once, back now
         driver.SyncGuard(); // restored networks: guarded before the watches run; none: a leftover guard goes
@@ -245,6 +248,13 @@ public sealed partial class OverlayDriver : IAsyncDisposable
     private NetworkFacts? NetworkFactsOf(string logicalId) =>
         _networks.Values.FirstOrDefault(n => n.LogicalId == logicalId) is { } network ? NetworkFacts.From(network.Network) : null;
 
+    /// <summary>Whether an endpoint of logical network <paramref name="logicalId"/> is joined on this host (its record is wanted).</summary>
+    private bool IsJoined(string logicalId, string endpointId) =>
+        _networks.Values.Any(n => n.LogicalId == logicalId && n.Endpoints.Any(e => e.EndpointId == endpointId && e.Joined));
+
+    /// <summary>Endpoint records this host still has to write to the store (deferred by an outage).</summary>
+    public int PendingRecordWrites => _publisher.Pending;
+
     /// <summary>A watch change, programmed into every open namespace it concerns (each under its own kernel gate).</summary>
     private void ApplyPeerChange(PeerChange change)
     {
@@ -285,6 +295,7 @@ public sealed partial class OverlayDriver : IAsyncDisposable
         await _liveness.DisposeAsync().ConfigureAwait(false);
         _hostResolver?.Dispose();
         await Loops.DisposeAsync().ConfigureAwait(false);
+        await _publisher.DisposeAsync().ConfigureAwait(false);
         await _lease.DisposeAsync().ConfigureAwait(false);
         foreach (var network in _networks.Values)
             await network.DisposeAsync().ConfigureAwait(false); // kernel state stays: flows keep running across restarts

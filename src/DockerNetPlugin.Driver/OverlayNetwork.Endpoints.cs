@@ -36,16 +36,18 @@ internal sealed partial class OverlayNetwork
 
     /// <summary>
     /// DeleteEndpoint: undo Join if Docker skipped Leave, forget the endpoint; after the last one the namespace is kept
-    /// for the grace period (DNP_NETNS_GRACE), then removed.
+    /// for the grace period (DNP_NETNS_GRACE), then removed. Returns when the local work is done; the task it gives
+    /// completes once the store took the withdraw or refused a first attempt.
     /// </summary>
-    public async Task DeleteEndpointAsync(string endpointId, CancellationToken ct)
+    public async Task<Task> DeleteEndpointAsync(string endpointId, CancellationToken ct)
     {
         RequireLock();
         if (!_endpoints.TryGetValue(endpointId, out var endpoint))
-            return;
-        await RemoveEndpointAsync(endpoint, ct).ConfigureAwait(false);
+            return Task.CompletedTask;
+        var withdrawn = await RemoveEndpointAsync(endpoint, ct).ConfigureAwait(false);
         if (_endpoints.Count == 0)
             ReleaseSandbox();
+        return withdrawn;
     }
 
     /// <summary>
@@ -55,9 +57,10 @@ internal sealed partial class OverlayNetwork
     /// at once. No gateway is returned: Docker then attaches docker_gwbridge for NAT and published ports. With
     /// <paramref name="resolverRoute"/> the answer routes the resolver's address through this interface. Names are not
     /// known yet: Docker is inside its own locks while it calls Join, so they are learned from the Engine API afterwards
-    /// (<see cref="SetNamesAsync"/>).
+    /// (<see cref="SetNamesAsync"/>). The record is handed to the background writer: the task returned beside the result
+    /// completes once the store has it or refused a first attempt (peers learn of the endpoint once it has it).
     /// </summary>
-    public async Task<JoinResult> JoinAsync(string endpointId, string? sandboxKey, bool resolverRoute, CancellationToken ct)
+    public async Task<(JoinResult Result, Task Published)> JoinAsync(string endpointId, string? sandboxKey, bool resolverRoute, CancellationToken ct)
     {
         RequireLock();
         if (!_endpoints.TryGetValue(endpointId, out var endpoint))
@@ -69,17 +72,15 @@ internal sealed partial class OverlayNetwork
             lock (_kernelGate)
                 _sandbox!.AttachEndpoint(endpoint.ContainerSideName, endpoint.SandboxSideName, PhysicalAddress.Parse(endpoint.Mac));
             var joined = endpoint with { Joined = true, SandboxKey = sandboxKey, ResolverRoute = resolverRoute };
-            await Task.WhenAll(
-                _services.Local.PutAsync(ClusterKeys.LocalEndpoint(DockerNetworkId, endpointId), joined, DriverJsonContext.Default.LocalEndpoint, null, ct),
-                PublishAsync(joined, ct)).ConfigureAwait(false);
+            await _services.Local.PutAsync(ClusterKeys.LocalEndpoint(DockerNetworkId, endpointId), joined, DriverJsonContext.Default.LocalEndpoint, null, ct).ConfigureAwait(false);
             SetEndpoint(joined);
-            return new JoinResult(endpoint.ContainerSideName, "eth", resolverRoute ? _services.Resolvers?.Address : null);
+            var published = await _services.Publisher.PublishAsync(LogicalId, endpointId, Record(joined), ct).ConfigureAwait(false);
+            return (new JoinResult(endpoint.ContainerSideName, "eth", resolverRoute ? _services.Resolvers?.Address : null), published);
         }
         catch
         {
             lock (_kernelGate)
                 _sandbox?.DetachEndpoint(endpoint.ContainerSideName, endpoint.SandboxSideName);
-            await WithdrawQuietlyAsync(endpointId).ConfigureAwait(false);
             if (createdSandbox && !_endpoints.Values.Any(e => e.Joined))
                 DestroySandbox();
             throw;
@@ -87,89 +88,67 @@ internal sealed partial class OverlayNetwork
     }
 
     /// <summary>
-    /// Leave: withdraw the endpoint record, delete its veth and write the local state, the three at once (none needs
-    /// another's result; a failed one fails the call after the others finished, and each is safe to repeat).
-    /// Unknown or repeated calls succeed.
+    /// Leave: delete the endpoint's veth and write the local state, then withdraw its record. Unknown or repeated calls
+    /// succeed. Returns when the local work is done; the task it gives completes once the store took the withdraw or
+    /// refused a first attempt (see <see cref="DetachAsync"/>).
     /// </summary>
-    public async Task LeaveAsync(string endpointId, CancellationToken ct)
+    public async Task<Task> LeaveAsync(string endpointId, CancellationToken ct)
     {
         RequireLock();
         if (!_endpoints.TryGetValue(endpointId, out var endpoint) || !endpoint.Joined)
-            return;
+            return Task.CompletedTask;
         var left = endpoint with { Joined = false, Names = null, SandboxKey = null, ResolverRoute = false };
-        await DetachAlongsideAsync(endpoint,
-            _services.Lease.DeleteAsync(ClusterKeys.Endpoint(LogicalId, endpointId), ct),
-            _services.Local.PutAsync(ClusterKeys.LocalEndpoint(DockerNetworkId, endpointId), left, DriverJsonContext.Default.LocalEndpoint, null, ct)).ConfigureAwait(false);
+        await _services.Local.PutAsync(ClusterKeys.LocalEndpoint(DockerNetworkId, endpointId), left, DriverJsonContext.Default.LocalEndpoint, null, ct).ConfigureAwait(false);
         SetEndpoint(left);
+        return await DetachAsync(endpoint, ct).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Set the names of a joined endpoint (learned from Docker) and publish them with its record. False when the endpoint
     /// is unknown or not joined (it left meanwhile), or nothing changed and <paramref name="republish"/> is off.
     /// </summary>
-    public async Task<bool> SetNamesAsync(string endpointId, EndpointNames names, bool republish, CancellationToken ct)
+    public async Task<(bool Changed, Task Published)> SetNamesAsync(string endpointId, EndpointNames names, bool republish, CancellationToken ct)
     {
         RequireLock();
         if (!_endpoints.TryGetValue(endpointId, out var endpoint) || !endpoint.Joined)
-            return false;
+            return (false, Task.CompletedTask);
         if (Equals(endpoint.Names, names) && !republish)
-            return false;
+            return (false, Task.CompletedTask);
         var named = endpoint with { Names = names };
         await _services.Local.PutAsync(ClusterKeys.LocalEndpoint(DockerNetworkId, endpointId), named, DriverJsonContext.Default.LocalEndpoint, null, ct).ConfigureAwait(false);
         SetEndpoint(named);
-        await PublishAsync(named, ct).ConfigureAwait(false);
+        var published = await _services.Publisher.PublishAsync(LogicalId, endpointId, Record(named), ct).ConfigureAwait(false); // after any earlier write of the key
         DriverLog.NamesSet(_services.Logger, endpointId, DockerNetworkId, names.ToString());
-        return true;
+        return (true, published);
     }
 
-    /// <summary>A failed Join takes back a record that may have gone out; if that fails too, the reconciler deletes it (record-stale).</summary>
-    private async Task WithdrawQuietlyAsync(string endpointId)
+    /// <summary>DeleteEndpoint's work (and Leave's, if Docker skipped it): veth, local state, then the record's withdraw.</summary>
+    private async Task<Task> RemoveEndpointAsync(LocalEndpoint endpoint, CancellationToken ct)
     {
-        try
-        {
-            await _services.Lease.DeleteAsync(ClusterKeys.Endpoint(LogicalId, endpointId), CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Store.StoreException)
-        {
-        }
-    }
-
-    /// <summary>DeleteEndpoint's work (and Leave's, if Docker skipped it): record, veth and local state at once.</summary>
-    private async Task RemoveEndpointAsync(LocalEndpoint endpoint, CancellationToken ct)
-    {
-        var local = _services.Local.DeleteAsync(ClusterKeys.LocalEndpoint(DockerNetworkId, endpoint.EndpointId), ct);
-        if (endpoint.Joined)
-            await DetachAlongsideAsync(endpoint, _services.Lease.DeleteAsync(ClusterKeys.Endpoint(LogicalId, endpoint.EndpointId), ct), local).ConfigureAwait(false);
-        else
-            await local.ConfigureAwait(false);
+        var withdrawn = endpoint.Joined ? await DetachAsync(endpoint, ct).ConfigureAwait(false) : Task.CompletedTask;
+        await _services.Local.DeleteAsync(ClusterKeys.LocalEndpoint(DockerNetworkId, endpoint.EndpointId), ct).ConfigureAwait(false);
         ForgetEndpoint(endpoint.EndpointId);
+        return withdrawn;
     }
 
     /// <summary>
-    /// Deletes the endpoint's veth on this thread while <paramref name="storeWrites"/> (already started) are in flight,
-    /// then waits for them: a failure of either is thrown once all are done.
+    /// The veth goes first (kernel only), then the record's withdraw is marked in the local state dir and handed to the
+    /// background writer: a store outage never holds a Leave or DeleteEndpoint, and the withdraw survives a restart.
     /// </summary>
-    private async Task DetachAlongsideAsync(LocalEndpoint endpoint, params Task[] storeWrites)
+    private Task<Task> DetachAsync(LocalEndpoint endpoint, CancellationToken ct)
     {
-        var writes = Task.WhenAll(storeWrites);
-        try
-        {
-            lock (_kernelGate)
-                _sandbox?.DetachEndpoint(endpoint.ContainerSideName, endpoint.SandboxSideName);
-        }
-        finally
-        {
-            await writes.ConfigureAwait(false);
-        }
+        lock (_kernelGate)
+            _sandbox?.DetachEndpoint(endpoint.ContainerSideName, endpoint.SandboxSideName);
+        return _services.Publisher.WithdrawAsync(LogicalId, endpoint.EndpointId, ct);
     }
 
-    private Task PublishAsync(LocalEndpoint endpoint, CancellationToken ct)
-    {
-        var record = new EndpointRecord(LogicalId, endpoint.EndpointId, _services.Options.HostId, endpoint.IPv4, endpoint.IPv6, endpoint.Mac,
-            _services.Underlay.Locator.ToString(), endpoint.Names);
-        return _services.Lease.PutAsync(ClusterKeys.Endpoint(LogicalId, endpoint.EndpointId), RecordStore.Encode(record, DriverJsonContext.Default.EndpointRecord), ct);
-    }
+    /// <summary>Publish now, in the caller's time (restart and repair, which run off the plugin calls' path).</summary>
+    private Task PublishAsync(LocalEndpoint endpoint, CancellationToken ct) =>
+        _services.Lease.PutAsync(ClusterKeys.Endpoint(LogicalId, endpoint.EndpointId), Record(endpoint), ct);
 
+    private ReadOnlyMemory<byte> Record(LocalEndpoint endpoint) =>
+        RecordStore.Encode(new EndpointRecord(LogicalId, endpoint.EndpointId, _services.Options.HostId, endpoint.IPv4, endpoint.IPv6, endpoint.Mac,
+            _services.Underlay.Locator.ToString(), endpoint.Names), DriverJsonContext.Default.EndpointRecord);
     private void CheckInSubnet(InterfaceAddress? address)
     {
         if (address is null)

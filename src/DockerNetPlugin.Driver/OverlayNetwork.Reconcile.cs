@@ -46,10 +46,24 @@ internal sealed partial class OverlayNetwork
         foreach (var record in mine.Values.Where(r => !joined.Any(e => e.EndpointId == r.EndpointId)))
         {
             if (drift.Add(new DriftItem(name, DriftKinds.RecordStale, ClusterKeys.Endpoint(LogicalId, record.EndpointId), $"record of {record.IPv4 ?? record.IPv6} has no joined endpoint here; repair deletes it"), repair))
-                await _services.Lease.DeleteAsync(ClusterKeys.Endpoint(LogicalId, record.EndpointId), ct).ConfigureAwait(false);
+                await WithdrawNowAsync(record.EndpointId, ct).ConfigureAwait(false);
         }
         if (joined.Count > 0)
             ReconcileKernel(name, joined, storeRecords, repair, drift);
+    }
+
+    /// <summary>A repair's withdraw: handed to the background writer, waited for (bounded) so the re-check sees it done.</summary>
+    private async Task WithdrawNowAsync(string endpointId, CancellationToken ct)
+    {
+        var withdrawn = await _services.Publisher.WithdrawAsync(LogicalId, endpointId, ct).ConfigureAwait(false);
+        try
+        {
+            await withdrawn.WaitAsync(_services.Options.StoreCallTimeout, ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // still pending: the re-check reports it, the writer keeps at it
+        }
     }
 
     private void ReconcileKernel(string name, IReadOnlyList<LocalEndpoint> joined, IReadOnlyList<EndpointRecord> storeRecords, bool repair, DriftLog drift)

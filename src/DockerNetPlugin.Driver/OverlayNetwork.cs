@@ -86,13 +86,18 @@ internal sealed partial class OverlayNetwork : IAsyncDisposable
             await PublishAsync(endpoint, ct).ConfigureAwait(false);
     }
 
-    /// <summary>DeleteNetwork's local part: every endpoint out (veth, records), then the namespace. The caller holds the lock.</summary>
-    public async Task RemoveAllAsync(CancellationToken ct)
+    /// <summary>
+    /// DeleteNetwork's local part: every endpoint out (veth, records), then the namespace. The caller holds the lock.
+    /// The task it gives completes once the store took every withdraw or refused a first attempt.
+    /// </summary>
+    public async Task<Task> RemoveAllAsync(CancellationToken ct)
     {
         RequireLock();
+        var withdrawn = new List<Task>();
         foreach (var endpoint in _endpoints.Values.ToList())
-            await RemoveEndpointAsync(endpoint, ct).ConfigureAwait(false);
+            withdrawn.Add(await RemoveEndpointAsync(endpoint, ct).ConfigureAwait(false));
         DestroySandbox();
+        return Task.WhenAll(withdrawn);
     }
 
     /// <summary>Build or re-open the network's namespace (taking it out of grace), replaying known peers; true when this call opened it.</summary>

@@ -21,6 +21,12 @@ public sealed record HostSettings
     public TimeSpan LeaseTtl { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(25);
 
+    /// <summary>
+    /// How long one plugin call waits on the cluster store (DNP_STORE_TIMEOUT seconds): the IPAM calls fail naming the
+    /// store past it, Join/Leave/DeleteEndpoint succeed and leave their record write to the background.
+    /// </summary>
+    public TimeSpan StoreCallTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long this host's records outlive a stop of the plugin (DNP_STOP_GRACE seconds).</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromMinutes(10);
 
@@ -68,6 +74,7 @@ public sealed record HostSettings
             LogFormat = Get("DNP_LOG_FORMAT") is { } f ? ParseFormat(f) : d.LogFormat,
             LeaseTtl = Get("DNP_LEASE_TTL") is { } ttl ? TimeSpan.FromSeconds(ParseSeconds("DNP_LEASE_TTL", ttl, 2, 3600)) : d.LeaseTtl,
             CallTimeout = Get("DNP_CALL_TIMEOUT") is { } t ? TimeSpan.FromSeconds(ParseSeconds("DNP_CALL_TIMEOUT", t, 1, 600)) : d.CallTimeout,
+            StoreCallTimeout = Get("DNP_STORE_TIMEOUT") is { } st ? TimeSpan.FromSeconds(ParseSeconds("DNP_STORE_TIMEOUT", st, 1, 60)) : d.StoreCallTimeout,
             NetnsGrace = Get("DNP_NETNS_GRACE") is { } ng ? TimeSpan.FromSeconds(ParseSeconds("DNP_NETNS_GRACE", ng, 0, 86400)) : d.NetnsGrace,
             DockerHost = ParseDockerHost(env),
             ReconcileInterval = Get("DNP_RECONCILE_INTERVAL") is { } ri ? TimeSpan.FromSeconds(ParseSeconds("DNP_RECONCILE_INTERVAL", ri, 0, 86400)) : d.ReconcileInterval,

@@ -41,6 +41,22 @@ internal sealed class PluginRuntime : IAsyncDisposable
 
     public async Task<IpamService> IpamAsync(CancellationToken ct) => (await WaitAsync(ct).ConfigureAwait(false)).Ipam;
 
+    /// <summary>
+    /// Runs an IPAM call within <see cref="HostSettings.StoreCallTimeout"/>: the cluster IPAM cannot answer without the
+    /// store, so past the deadline the call fails with an error naming the store, well inside Docker's own timeout.
+    /// </summary>
+    public Task<T> WithIpamAsync<T>(Func<IpamService, CancellationToken, Task<T>> call, CancellationToken ct) =>
+        StoreDeadline.RunAsync(_cluster?.Description ?? "the cluster store", _settings.StoreCallTimeout,
+            async bounded => await call(await IpamAsync(bounded).ConfigureAwait(false), bounded).ConfigureAwait(false), ct);
+
+    /// <summary><see cref="WithIpamAsync{T}"/> for a call with no answer (the releases).</summary>
+    public Task WithIpamAsync(Func<IpamService, CancellationToken, Task> call, CancellationToken ct) =>
+        WithIpamAsync<bool>(async (ipam, bounded) =>
+        {
+            await call(ipam, bounded).ConfigureAwait(false);
+            return true;
+        }, ct);
+
     public bool IsReady => _ready.Task.IsCompletedSuccessfully;
 
     /// <summary>Names Docker 29 sends with RequestAddress, until CreateEndpoint takes them.</summary>
@@ -93,6 +109,7 @@ internal sealed class PluginRuntime : IAsyncDisposable
                     LeaseTtl = _settings.LeaseTtl,
                     StopGrace = _settings.StopGrace,
                     ProbePort = _settings.ProbePort,
+                    StoreCallTimeout = _settings.StoreCallTimeout,
                     NetnsGrace = _settings.NetnsGrace,
                 }, _cluster, _local, _loggers, ct, _names?.Resolvers).ConfigureAwait(false);
                 var ipam = new IpamService(_cluster, new IpamOptions(hostId) { InvalidRecords = driver.InvalidRecords }, _loggers.CreateLogger<IpamService>());

@@ -29,5 +29,8 @@ internal static class ClusterKeys
     public static string LocalEndpoint(string dockerNetworkId, string endpointId) => KeyLayout.Key("local-endpoints", dockerNetworkId, endpointId);
     public static string LocalEndpointsPrefix => KeyLayout.Prefix("local-endpoints");
     public static string LocalLease => KeyLayout.Key("local-lease");
+    /// <summary>An endpoint record a Leave or DeleteEndpoint left to withdraw from the store (see <see cref="EndpointPublisher"/>).</summary>
+    public static string LocalWithdraw(string networkId, string endpointId) => KeyLayout.Key("local-withdraws", networkId, endpointId);
+    public static string LocalWithdrawsPrefix => KeyLayout.Prefix("local-withdraws");
     public static string LocalEndpointsPrefixOf(string dockerNetworkId) => KeyLayout.Prefix("local-endpoints", dockerNetworkId);
 }

@@ -148,6 +148,13 @@ internal sealed class LeaseKeeper : IAsyncDisposable
         }
     }
 
+    /// <summary>Stop holding a key (a renewal no longer writes it); its delete follows separately.</summary>
+    public void Disown(string key)
+    {
+        lock (_gate)
+            _owned.Remove(key);
+    }
+
     public async Task DeleteAsync(string key, CancellationToken ct)
     {
         lock (_gate)

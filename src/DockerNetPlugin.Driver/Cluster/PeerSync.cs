@@ -147,6 +147,7 @@ internal sealed class PeerSync
             upserted.Add(record);
             if (old is not null && old != record)
                 previous.Add(old);
+            previous.AddRange(_liveness.Displaced(record)); // a lapsed host's record this one claims the address or MAC of
         }
         if (upserted.Count > 0)
             _apply(new PeerChange(upserted, previous, IsResync: false));

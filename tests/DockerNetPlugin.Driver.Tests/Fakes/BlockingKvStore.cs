@@ -3,8 +3,9 @@ using DockerNetPlugin.Store;
 namespace DockerNetPlugin.Driver.Tests.Fakes;
 
 /// <summary>
-/// Passes every call to a real store, except that writes of keys matching <see cref="Hold"/> wait until the test
-/// releases them: a store outage as one caller sees it (its write hangs), while the rest of the store answers.
+/// Passes every call to a real store, except that writes and deletes of keys matching <see cref="Hold"/> wait until
+/// the test releases them (or the caller gives up): a store outage as one caller sees it (its write hangs, as against
+/// silent etcd members), while the rest of the store answers.
 /// </summary>
 internal sealed class BlockingKvStore(IKvStore inner) : IKvStore
 {
@@ -37,7 +38,15 @@ internal sealed class BlockingKvStore(IKvStore inner) : IKvStore
     public Task<CasResult> CompareAndSetAsync(string key, ReadOnlyMemory<byte> value, ulong expectedVersion, ILease? lease, CancellationToken ct) =>
         inner.CompareAndSetAsync(key, value, expectedVersion, lease is LosableLease l ? l.Inner : lease, ct);
 
-    public Task<bool> DeleteAsync(string key, CancellationToken ct) => inner.DeleteAsync(key, ct);
+    public async Task<bool> DeleteAsync(string key, CancellationToken ct)
+    {
+        if (Hold(key))
+        {
+            Held.TrySetResult();
+            await _release.Task.WaitAsync(ct);
+        }
+        return await inner.DeleteAsync(key, ct);
+    }
 
     public Task<bool> CompareAndDeleteAsync(string key, ulong expectedVersion, CancellationToken ct) => inner.CompareAndDeleteAsync(key, expectedVersion, ct);
 

@@ -28,6 +28,10 @@ internal sealed class DriverBed : IAsyncDisposable
     public IKvStore Cluster { get; private set; } = null!;
     public BlockingKvStore ClusterGate { get; private set; } = null!;
     public string NetnsDirectory => Path.Combine(_root, "netns");
+    public string ClusterDirectory => Path.Combine(_root, "cluster");
+
+    /// <summary>How long Join, Leave and DeleteEndpoint wait on the store before leaving a write to the background.</summary>
+    public TimeSpan StoreCallTimeout { get; private init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The resolver service the driver is started with (names tests), or null.</summary>
     public DockerNetPlugin.Driver.Names.INetworkResolvers? Resolvers { get; private init; }
@@ -35,9 +39,10 @@ internal sealed class DriverBed : IAsyncDisposable
     /// <summary>DNP_NETNS_GRACE of the driver: zero unless a test is about the grace period (namespaces go at once).</summary>
     public TimeSpan Grace { get; set; }
 
-    public static async Task<DriverBed> StartAsync(bool replicate = true, DockerNetPlugin.Driver.Names.INetworkResolvers? resolvers = null, TimeSpan grace = default)
+    public static async Task<DriverBed> StartAsync(bool replicate = true, DockerNetPlugin.Driver.Names.INetworkResolvers? resolvers = null, TimeSpan grace = default,
+        TimeSpan? storeCallTimeout = null)
     {
-        var bed = new DriverBed { Resolvers = resolvers, Grace = grace };
+        var bed = new DriverBed { Resolvers = resolvers, Grace = grace, StoreCallTimeout = storeCallTimeout ?? TimeSpan.FromSeconds(5) };
         await bed.StartDriverAsync(replicate);
         return bed;
     }
@@ -52,6 +57,7 @@ internal sealed class DriverBed : IAsyncDisposable
         {
             HostId = HostId, NetnsDirectory = NetnsDirectory, Replicate = replicate, LeaseTtl = TimeSpan.FromSeconds(30), NetnsGrace = Grace,
             Liveness = new Liveness.LivenessOptions(TimeSpan.FromHours(1), 3), // rounds run when a test calls CheckLivenessAsync
+            StoreCallTimeout = StoreCallTimeout,
         };
         Driver = await OverlayDriver.StartAsync(options, ClusterGate, _localFile, Kernel, Prober, NullLoggerFactory.Instance, CancellationToken.None, Resolvers, guard: Guard);
         await Driver.PeersSyncedAsync.WaitAsync(TimeSpan.FromSeconds(30));

@@ -13,4 +13,15 @@ internal static class Eventually
             await Task.Delay(10);
         }
     }
+
+    public static async Task TrueAsync(Func<Task<bool>> condition, string what)
+    {
+        var limit = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > limit)
+                Assert.Fail($"never happened: {what}");
+            await Task.Delay(10);
+        }
+    }
 }
