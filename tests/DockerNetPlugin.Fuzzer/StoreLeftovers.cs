@@ -16,6 +16,9 @@ public static class StoreLeftovers
 {
     private const string IndexKey = KeyLayout.Root + "/ipam/index";
 
+    /// <summary>The state dir's note of which lease the next start resumes: kept by design across stops, not a leftover.</summary>
+    private const string LeaseMemoKey = KeyLayout.Root + "/local-lease";
+
     public static async Task<IReadOnlyList<string>> ListAsync(IEnumerable<string> directories, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(directories);
@@ -25,7 +28,7 @@ public static class StoreLeftovers
             using var leases = new LeaseExpiryCounter();
             await using var store = await FileKvStore.OpenAsync(new FileKvStoreOptions(directory), leases, ct).ConfigureAwait(false);
             var snapshot = await store.ListAsync(KeyLayout.Root + "/", ct).ConfigureAwait(false);
-            foreach (var entry in snapshot.Entries.Where(e => !(e.Key == IndexKey && IsEmptyIndex(e.Value.Span))))
+            foreach (var entry in snapshot.Entries.Where(e => e.Key != LeaseMemoKey && !(e.Key == IndexKey && IsEmptyIndex(e.Value.Span))))
                 leftovers.Add($"{directory}: {entry.Key} = {Excerpt.Of(Encoding.UTF8.GetString(entry.Value.Span), 160)}");
             if (leases.ExpiredKeys > 1)
                 leftovers.Add($"{directory}: {leases.ExpiredKeys} keys under the stopped plugin's lease; only its host record should be there (the rest are endpoint records never withdrawn)");

@@ -64,7 +64,7 @@ public sealed class ManagedPluginTests(ManagedPluginFixture plugin, ITestOutputH
 
             var refused = await plugin.Docker("plugin", "disable", ManagedPluginFixture.Plugin);
             var disable = await plugin.Docker("plugin", "disable", "-f", ManagedPluginFixture.Plugin);
-            var set = await plugin.Docker("plugin", "set", ManagedPluginFixture.Plugin, "DNP_VXLAN_PORT=4790");
+            var set = await plugin.Docker("plugin", "set", ManagedPluginFixture.Plugin, "DNP_VXLAN_PORT=4800");
             var enable = await plugin.Docker("plugin", "enable", ManagedPluginFixture.Plugin);
             var settings = await plugin.Docker("plugin", "inspect", "-f", "{{json .Settings.Env}}", ManagedPluginFixture.Plugin);
             var pingAfter = await PingAsync("pk-c", ipD);
@@ -78,10 +78,10 @@ public sealed class ManagedPluginTests(ManagedPluginFixture plugin, ITestOutputH
             Assert.True(disable.Succeeded, disable.ToString());
             Assert.True(set.Succeeded, set.ToString());
             Assert.True(enable.Succeeded, enable.ToString());
-            Assert.Contains("DNP_VXLAN_PORT=4790", settings.StdOut, StringComparison.Ordinal);
+            Assert.Contains("DNP_VXLAN_PORT=4800", settings.StdOut, StringComparison.Ordinal);
             Assert.True(pingAfter.Succeeded, "containers keep talking after disable/enable: " + pingAfter);
             Assert.True(vxlan.Succeeded, vxlan.ToString());
-            Assert.Contains("dstport 4790", vxlan.StdOut, StringComparison.Ordinal);
+            Assert.Contains("dstport 4800", vxlan.StdOut, StringComparison.Ordinal);
         }
         finally
         {
