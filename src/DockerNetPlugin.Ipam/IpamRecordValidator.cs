@@ -16,7 +16,7 @@ internal sealed record StoredAddress(UInt128 Number, AddressRecord Record);
 /// </summary>
 internal static class IpamRecordValidator
 {
-    public const int MaxRecordBytes = 64 * 1024;
+    public const int MaxRecordBytes = KvLimits.MaxValueBytes; // whatever the IPAM could store, it must be able to read back
     public const int MaxIndexEntries = 4096;
 
     private static readonly string s_poolsPrefix = IpamKeys.PoolsPrefix;

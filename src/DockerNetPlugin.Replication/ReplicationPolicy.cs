@@ -24,7 +24,9 @@ public static partial class ReplicationPolicy
     /// <summary>The driver options (<c>-o</c>) a replicated network may carry.</summary>
     public static IReadOnlySet<string> DriverOptions { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        DriverOptionNames.Network, DriverOptionNames.Vni, DriverOptionNames.Mtu,
+        DriverOptionNames.Network, DriverOptionNames.Vni, DriverOptionNames.Mtu, DriverOptionNames.Multicast,
+        // Docker 28's unsolicited ARP/NA announcements per endpoint: Docker's own, harmless on every host.
+        "com.docker.network.advertise_addr_nmsgs", "com.docker.network.advertise_addr_ms",
     };
 
     /// <summary>The IPAM options (<c>--ipam-opt</c>) a replicated network may carry.</summary>

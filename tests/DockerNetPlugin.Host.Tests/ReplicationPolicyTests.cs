@@ -33,6 +33,13 @@ public sealed class ReplicationPolicyTests
         Assert.NotNull(ReplicationPolicy.Refusal(s_record, Spec(driver, ipam)));
 
     [Fact]
+    public void MulticastAndDocker28AnnouncementOptions_Replicated() =>
+        Assert.Null(ReplicationPolicy.Refusal(s_record, Spec(options: new()
+        {
+            ["dnp.multicast"] = "true", ["com.docker.network.advertise_addr_nmsgs"] = "3", ["com.docker.network.advertise_addr_ms"] = "300",
+        })));
+
+    [Fact]
     public void OptionsOutsideTheAllowlist_Refused()
     {
         Assert.Contains("parent", ReplicationPolicy.Refusal(s_record, Spec(options: new() { ["parent"] = "eth0" })), StringComparison.Ordinal);

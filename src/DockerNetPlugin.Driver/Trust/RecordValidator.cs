@@ -120,16 +120,19 @@ internal static class RecordValidator
     }
 
     /// <summary>
-    /// A network record (already through <see cref="Network"/>) against the claim of its VNI: <c>vnis/&lt;vni&gt;</c>
-    /// must exist and name this network, so two networks can never share a VNI. <paramref name="claim"/> is the
-    /// validated claim of <c>record.Vni</c>, or null when there is none. Returns null when the record is fine.
+    /// A network record (already through <see cref="Network"/>) against the claim of its VNI: a claim
+    /// <c>vnis/&lt;vni&gt;</c> that names another network makes the record invalid, so two networks never share a VNI.
+    /// A missing claim is not held against the record: a reader can meet the record between a writer's claim and its
+    /// read, or after the claim's release raced a re-creation (seen with a 3-member etcd under quorum loss), and the
+    /// allocator never hands out a VNI a network record uses. <paramref name="claim"/> is the validated claim of
+    /// <c>record.Vni</c>, or null when there is none. Returns null when the record is fine.
     /// </summary>
     public static InvalidRecord? NetworkAgreesWithClaim(string key, NetworkRecord record, VniClaim? claim)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(record);
         if (claim is null)
-            return new InvalidRecord(key, $"VNI {record.Vni} is not claimed in vnis/ (a network record must follow its VNI's claim)");
+            return null;
         if (claim.Vni != record.Vni)
             throw new ArgumentException($"claim of VNI {claim.Vni} given for a record with VNI {record.Vni}", nameof(claim));
         return claim.NetworkId == record.Id ? null

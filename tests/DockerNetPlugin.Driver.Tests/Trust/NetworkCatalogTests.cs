@@ -29,10 +29,10 @@ public sealed class NetworkCatalogTests
 
         var catalog = NetworkCatalog.Read(networks, vnis, _log);
 
-        Assert.Equal(["a"], catalog.Networks.Keys);
+        Assert.Equal(["a", "unclaimed"], catalog.Networks.Keys.Order(StringComparer.Ordinal)); // a missing claim is not held against a record
         Assert.Equal([5000u], catalog.Claims.Keys);
         Assert.Equal([5000u, 7000u], catalog.TakenVnis.Order());
-        Assert.Equal(5, _log.Count);
+        Assert.Equal(4, _log.Count);
         Assert.Contains(_log.Snapshot().Records, r => r.Key == ClusterKeys.Network("thief") && r.Reason.Contains("belongs to network a", StringComparison.Ordinal));
     }
 }
