@@ -2,6 +2,8 @@ using System.Globalization;
 using DockerNetPlugin.Driver.Cluster;
 using DockerNetPlugin.Driver.Local;
 using DockerNetPlugin.Driver.Model;
+using DockerNetPlugin.Driver.Trust;
+using DockerNetPlugin.Store;
 
 namespace DockerNetPlugin.Driver;
 
@@ -120,6 +122,11 @@ public sealed partial class OverlayDriver
         if (existing is not null)
             return (CheckCompatible(existing.Value, subnets, requestedVni, requestedMulticast), false);
 
+        // Never write what other hosts (and this one) would refuse to read: checked before anything is allocated.
+        var candidate = new NetworkRecord(logicalId, null, requestedVni ?? 4096, subnets, request.Internal, request.EnableIPv6, mtu,
+            request.DriverOptions, _options.HostId, DateTimeOffset.UtcNow);
+        if (RecordValidator.Network(new KvEntry(key, RecordStore.Encode(candidate, DriverJsonContext.Default.NetworkRecord), 0, 0, null)).Invalid is { } refused)
+            throw new InvalidRequestException($"this network cannot be shared with the other hosts (its record would be too large to store as shared state): {refused.Reason}; use fewer or shorter -o values");
         var vni = requestedVni ?? await _vnis.AllocateAsync(logicalId, ct).ConfigureAwait(false);
         if (requestedVni is not null)
             await _vnis.ReserveAsync(vni, logicalId, ct).ConfigureAwait(false);
