@@ -112,21 +112,7 @@ internal static class IpamRecordValidator
         return null;
     }
 
-    private static string[]? Segments(string key, string prefix, int count)
-    {
-        if (!key.StartsWith(prefix, StringComparison.Ordinal))
-            return null;
-        var parts = key[prefix.Length..].Split('/');
-        if (parts.Length != count)
-            return null;
-        var result = new string[count];
-        for (var i = 0; i < count; i++)
-        {
-            if (!KeyLayout.TryUnescape(parts[i], out result[i]))
-                return null;
-        }
-        return result;
-    }
+    private static string[]? Segments(string key, string prefix, int count) => KeyLayout.TrySplit(key, prefix, count);
 
     private static Cidr? TryCidr(string text)
     {

@@ -53,6 +53,25 @@ public static class KeyLayout
         return Encoding.UTF8.GetString(bytes.ToArray());
     }
 
+    /// <summary>Splits a key under <paramref name="prefix"/> into exactly <paramref name="count"/> escaped segments and unescapes them; null if it is not such a key.</summary>
+    public static string[]? TrySplit(string key, string prefix, int count)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(prefix);
+        if (!key.StartsWith(prefix, StringComparison.Ordinal))
+            return null;
+        var parts = key[prefix.Length..].Split('/');
+        if (parts.Length != count)
+            return null;
+        var result = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            if (!TryUnescape(parts[i], out result[i]))
+                return null;
+        }
+        return result;
+    }
+
     /// <summary>
     /// <see cref="Unescape"/> for segments read back from the store, which anyone may have written: false (never an
     /// exception) unless <paramref name="segment"/> is exactly what <see cref="Escape"/> makes of some value.

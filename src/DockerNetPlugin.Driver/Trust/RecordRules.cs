@@ -96,23 +96,8 @@ internal static class RecordRules
         return true;
     }
 
-    /// <summary>Splits a key under <paramref name="prefix"/> into exactly <paramref name="count"/> escaped segments and unescapes them.</summary>
-    public static string[]? KeySegments(string key, string prefix, int count)
-    {
-        if (!key.StartsWith(prefix, StringComparison.Ordinal))
-            return null;
-        var parts = key[prefix.Length..].Split('/');
-        if (parts.Length != count)
-            return null;
-        var result = new string[count];
-        for (var i = 0; i < count; i++)
-        {
-            if (TryUnescape(parts[i]) is not { } segment)
-                return null;
-            result[i] = segment;
-        }
-        return result;
-    }
+    /// <summary>See <see cref="KeyLayout.TrySplit"/>.</summary>
+    public static string[]? KeySegments(string key, string prefix, int count) => KeyLayout.TrySplit(key, prefix, count);
 
     /// <summary><see cref="KeyLayout.TryUnescape"/> as a nullable.</summary>
     public static string? TryUnescape(string segment) => KeyLayout.TryUnescape(segment, out var value) ? value : null;
