@@ -19,9 +19,17 @@ internal static class RepositoryRoot
         throw new InvalidOperationException("run from inside the repository (no DockerNetPlugin.sln above the current directory), or pass --output PATH");
     }
 
-    /// <summary><c>bin/dnp</c>; throws when <c>make build</c> has not produced it.</summary>
+    /// <summary>
+    /// <c>DNP_TEST_BINARY</c> when set (as for the tests: e.g. an earlier commit's build, to compare before and after in one
+    /// run's conditions), else <c>bin/dnp</c>; throws when <c>make build</c> has not produced it.
+    /// </summary>
     internal static string PluginBinary()
     {
+        if (Environment.GetEnvironmentVariable("DNP_TEST_BINARY") is { Length: > 0 } fromEnv)
+        {
+            return File.Exists(fromEnv) ? fromEnv : throw new InvalidOperationException($"DNP_TEST_BINARY={fromEnv} does not exist");
+        }
+
         var path = Path.Combine(Find(), "bin", "dnp");
         return File.Exists(path) ? path : throw new InvalidOperationException($"{path} is missing: run `make build` (make bench does it)");
     }

@@ -38,11 +38,16 @@ internal sealed class VniAllocator
     /// <summary>Allocate a free VNI for <paramref name="networkId"/>, starting from a spot derived from its id.</summary>
     public async Task<uint> AllocateAsync(string networkId, CancellationToken ct)
     {
-        // Junk under vnis/ is skipped and reported, never a reason to fail; a number named by any key stays taken.
+        // Junk under vnis/ is skipped and reported, never a reason to fail; a number named by any key stays taken, and so
+        // does the VNI of every valid network record, with or without its claim (a reader may meet a record whose claim
+        // is missing: between claim and record, or after a release raced a re-create).
+        var networks = await _store.ListAsync(ClusterKeys.NetworksPrefix, ct).ConfigureAwait(false);
         var existing = await _store.ListAsync(KeyLayout.Prefix("vnis"), ct).ConfigureAwait(false);
-        var (claims, taken) = NetworkCatalog.ReadClaims(existing.Entries, _invalid);
-        if (claims.Values.FirstOrDefault(c => c.NetworkId == networkId) is { } mine)
+        var catalog = NetworkCatalog.Read(networks.Entries, existing.Entries, _invalid);
+        if (catalog.Claims.Values.FirstOrDefault(c => c.NetworkId == networkId) is { } mine)
             return mine.Vni;
+        var taken = new HashSet<uint>(catalog.TakenVnis);
+        taken.UnionWith(catalog.Networks.Values.Where(n => n.Value.Id != networkId).Select(n => n.Value.Vni));
 
         var span = Max - Min + 1;
         var candidate = Min + ((uint)StableHash(networkId) % span);

@@ -205,12 +205,13 @@ internal sealed class OverlaySandbox : ISandbox
         _misses = MissResponder.Start(_loops, System.IO.Path.GetFileName(Spec.Path), Namespace, answer);
     }
 
-    /// <summary>Delete vxlan0 (freeing the VNI) and the namespace itself.</summary>
+    /// <summary>Delete vxlan0 (freeing the VNI) and the namespace itself, and forget the namespace's ownership marker.</summary>
     public void Destroy()
     {
         DeleteIfPresent(Handle, DeviceNames.Vxlan);
         Close();
         OverlaySandboxCleanup.DeleteIfPresent(Spec.Path);
+        _markers?.Forget(OwnershipMarkers.Namespace, System.IO.Path.GetFileName(Spec.Path));
     }
 
     /// <summary>Stops the miss listener without waiting (safe under the network's kernel gate, which answers take).</summary>

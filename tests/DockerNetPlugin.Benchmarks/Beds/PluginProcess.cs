@@ -45,7 +45,8 @@ internal sealed class PluginProcess(SimHost host, string driver, int pid, string
         {
             if (clock.Elapsed > TimeSpan.FromSeconds(30))
             {
-                throw new InvalidOperationException($"{host.Name}: plugin {driver} did not log ready within 30 s; log: {logPath}");
+                var tail = File.Exists(logPath) ? string.Join('\n', File.ReadLines(logPath).TakeLast(15)) : "(no log)";
+                throw new InvalidOperationException($"{host.Name}: plugin {driver} did not log ready within 30 s; log: {logPath}, its end:\n{tail}");
             }
 
             await Task.Delay(50, ct);

@@ -60,6 +60,7 @@ public sealed class OwnershipMarkersTests : IDisposable
             sandbox.Destroy();
         }
         Assert.False(plane.OwnsSandbox(spec.Path));
+        Assert.False(File.Exists(Path.Combine(_state, "owned", OwnershipMarkers.Namespace, Path.GetFileName(spec.Path))), "Destroy leaves no stale marker");
 
         // Our name, someone else's namespace: the marker's inode no longer matches.
         var again = plane.OpenSandbox(spec);
