@@ -88,6 +88,12 @@ internal sealed class EndpointInjector : IDisposable
             .Chunk(KvLimits.MaxTransactionOps)
             .ToList();
         await store.CheckHealthAsync(CancellationToken.None);
+        // The fake hosts register first, as real ones do before they publish endpoints (not part of the timed writes).
+        foreach (var host in InjectedEndpoints.Hosts(from, count, prefix))
+        {
+            await store.PutAsync(InjectedEndpoints.HostKey(host.HostId), JsonSerializer.SerializeToUtf8Bytes(host, InjectedJsonContext.Default.HostRecord), null, CancellationToken.None);
+        }
+
         Console.WriteLine("ready");
         if (Console.ReadLine() != "go")
         {

@@ -18,6 +18,19 @@ internal static class InjectedEndpoints
     /// <summary>The key the driver keeps a record under (<c>ClusterKeys.Endpoint</c>, which is internal to the driver).</summary>
     public static string Key(EndpointRecord record) => KeyLayout.Key("endpoints", record.NetworkId, record.EndpointId);
 
+    /// <summary>The key of a fake host's registration (<c>ClusterKeys.Host</c>), which endpoint records are validated against.</summary>
+    public static string HostKey(string hostId) => KeyLayout.Key("hosts", hostId);
+
+    /// <summary>
+    /// The registrations of the fake hosts that own records [<paramref name="from"/>, <paramref name="from"/> + <paramref name="count"/>):
+    /// a host's endpoint records are used only while its registered locator is theirs (the record validator).
+    /// </summary>
+    public static IEnumerable<HostRecord> Hosts(int from, int count, string underlayPrefix) =>
+        Enumerable.Range(from, Math.Min(count, FakeHosts))
+            .Select(i => Record("-", i, underlayPrefix))
+            .Select(r => new HostRecord(r.HostId, r.Locator, DateTimeOffset.UtcNow, "bench"))
+            .DistinctBy(h => h.HostId);
+
     public static EndpointRecord Record(string network, int i, string underlayPrefix)
     {
         byte[] ip = [10, 40, checked((byte)(1 + (i / 250))), (byte)(1 + (i % 250))];
@@ -33,7 +46,8 @@ internal static class InjectedEndpoints
     }
 }
 
-/// <summary>Endpoint records as the driver serialises them (its own context is internal): camelCase, nulls left out.</summary>
+/// <summary>Endpoint and host records as the driver serialises them (its own context is internal): camelCase, nulls left out.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(EndpointRecord))]
+[JsonSerializable(typeof(HostRecord))]
 internal sealed partial class InjectedJsonContext : JsonSerializerContext;

@@ -65,7 +65,7 @@ internal sealed class ScaleBenchmark : IBenchmark
         text.Append(Inv, $"""
             One simulated host (own {dockerd}) runs the plugin against a real etcd; a dnp network ({InjectedEndpoints.Subnet}) has one
             local container. Remote endpoints are injected as endpoint records straight into etcd, as {InjectedEndpoints.FakeHosts} other
-            hosts would publish them (the product's etcd client, transactions of 64 records, 4 writers); the plugin learns them
+            hosts would publish them, each host registered first with its locator, which the plugin checks every record against (the product's etcd client, transactions of 64 records, 4 writers); the plugin learns them
             through its one prefix watch. "Programmed" = time from the first write until the overlay namespace's vxlan0 holds a
             PERMANENT neighbour and a remote-VTEP FDB entry for every remote endpoint (polled with netlink dumps every ~5 ms). RSS
             from `/proc/PID/status` {s_settle.TotalSeconds:F0} s after each step (anon = GC heap, JIT code, native; shmem = .NET's
