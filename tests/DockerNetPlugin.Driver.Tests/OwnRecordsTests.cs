@@ -1,0 +1,133 @@
+using System.Text;
+using DockerNetPlugin.Driver.Cluster;
+using DockerNetPlugin.Driver.Reconcile;
+using DockerNetPlugin.Driver.Tests.Fakes;
+using DockerNetPlugin.Store;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DockerNetPlugin.Driver.Tests;
+
+/// <summary>
+/// Another writer of the store deletes or overwrites this host's own records (what the hostile-store fuzzer does): the
+/// owner puts them back. Endpoint and host records at once (the watches tell the record restorer), memberships at the
+/// next reconciliation; a record this host withdrew is never put back.
+/// </summary>
+public sealed class OwnRecordsTests
+{
+    private static string EndpointKey => ClusterKeys.Endpoint("net1", "ep1");
+    private static string HostKey => ClusterKeys.Host(DriverBed.HostId);
+    private static string MembershipKey => ClusterKeys.Membership("net1", DriverBed.HostId);
+
+    [Fact]
+    public async Task EndpointRecordDeleted_PutBackByTheOwner_WithoutAReconciliation()
+    {
+        await using var bed = await JoinedAsync();
+        var original = await ValueAsync(bed, EndpointKey);
+
+        await bed.Cluster.DeleteAsync(EndpointKey, CancellationToken.None);
+
+        await Eventually.TrueAsync(async () => await ValueAsync(bed, EndpointKey) == original, "the deleted endpoint record is back as it was");
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("{}")]
+    [InlineData("""{"networkId":"net1","endpointId":"ep1","hostId":"host-a","iPv4":"10.20.0.77/24","mac":"02:42:0a:14:00:4d","locator":"192.0.2.1"}""")]
+    public async Task EndpointRecordOverwritten_JunkOrAnotherValidLookingRecord_PutBackAsItWas(string written)
+    {
+        await using var bed = await JoinedAsync();
+        var original = await ValueAsync(bed, EndpointKey);
+
+        await bed.PutRawAsync(EndpointKey, written);
+
+        await Eventually.TrueAsync(async () => await ValueAsync(bed, EndpointKey) == original, "the overwritten endpoint record is back as it was");
+    }
+
+    [Fact]
+    public async Task HostRecordDeletedThenOverwritten_PutBackEachTime()
+    {
+        await using var bed = await JoinedAsync();
+        var original = await ValueAsync(bed, HostKey);
+
+        await bed.Cluster.DeleteAsync(HostKey, CancellationToken.None);
+        await Eventually.TrueAsync(async () => await ValueAsync(bed, HostKey) == original, "the deleted host record is back");
+        await bed.PutRawAsync(HostKey, """{"hostId":"host-a","locator":"192.0.2.99"}""");
+        await Eventually.TrueAsync(async () => await ValueAsync(bed, HostKey) == original, "the overwritten host record is back");
+    }
+
+    [Fact]
+    public async Task WithdrawnRecord_WrittenAgainByAStranger_NotPutBackAsTheOwners()
+    {
+        await using var bed = await JoinedAsync();
+        await bed.JoinNewAsync("net1", "ep2", "10.20.0.3/24");
+        await bed.Driver.LeaveAsync("net1", "ep1", CancellationToken.None);
+        await Eventually.TrueAsync(async () => !await bed.RecordExistsAsync("net1", "ep1"), "ep1's record withdrawn");
+
+        await bed.PutRawAsync(EndpointKey, "junk");
+        // A record the host still holds, overwritten after it: once that one is back, the restorer has seen both.
+        var ep2Key = ClusterKeys.Endpoint("net1", "ep2");
+        var ep2 = await ValueAsync(bed, ep2Key);
+        await bed.PutRawAsync(ep2Key, "junk");
+        await Eventually.TrueAsync(async () => await ValueAsync(bed, ep2Key) == ep2, "ep2's record is back");
+
+        Assert.Equal("junk", await ValueAsync(bed, EndpointKey)); // a stranger's key now: reported as invalid, never claimed
+    }
+
+    [Fact]
+    public async Task MembershipDeletedOrAltered_ReconciliationReportsIt_RepairWritesItBack()
+    {
+        await using var bed = await JoinedAsync();
+        var original = await ValueAsync(bed, MembershipKey);
+        await using var reconciler = new Reconciler(bed.Driver, null, NullLogger.Instance);
+
+        await bed.Cluster.DeleteAsync(MembershipKey, CancellationToken.None);
+        var check = await reconciler.RunAsync(repair: false, CancellationToken.None);
+        Assert.Contains(check.Found, d => d.Kind == DriftKinds.RecordMissing && d.Object == MembershipKey);
+        var repaired = await reconciler.RunAsync(repair: true, CancellationToken.None);
+        Assert.True(repaired.Clean, string.Join("; ", repaired.Remaining));
+        Assert.Equal(original, await ValueAsync(bed, MembershipKey));
+
+        await bed.PutRawAsync(MembershipKey, """{"networkId":"net1","hostId":"host-a","dockerNetworkId":"other"}""");
+        var altered = await reconciler.RunAsync(repair: true, CancellationToken.None);
+        Assert.Contains(altered.Repaired, d => d.Kind == DriftKinds.RecordAltered && d.Object == MembershipKey);
+        Assert.Equal(original, await ValueAsync(bed, MembershipKey));
+    }
+
+    [Fact]
+    public async Task HostRecordMissingWhileItsPutBackHangs_ReconciliationReportsIt()
+    {
+        await using var bed = await JoinedAsync();
+        var original = await ValueAsync(bed, HostKey);
+        bed.ClusterGate.Hold = key => key == HostKey;
+        await using var reconciler = new Reconciler(bed.Driver, null, NullLogger.Instance);
+
+        await bed.Cluster.DeleteAsync(HostKey, CancellationToken.None);
+        await bed.ClusterGate.Held.Task.WaitAsync(TimeSpan.FromSeconds(30)); // the restorer's write waits on the store
+        var check = await reconciler.RunAsync(repair: false, CancellationToken.None);
+        Assert.Contains(check.Found, d => d.Kind == DriftKinds.RecordMissing && d.Object == HostKey);
+
+        bed.ClusterGate.Release();
+        await Eventually.TrueAsync(async () => await ValueAsync(bed, HostKey) == original, "the host record is back once the store takes writes");
+        // Clean once the hosts/ watch saw it back (until then this host's own endpoint record has no registered locator).
+        await Eventually.TrueAsync(async () => (await reconciler.RunAsync(repair: false, CancellationToken.None)).Clean, "no drift once the host record is back");
+    }
+
+    [Fact]
+    public async Task Status_ShowsTheRecordRestorerRunning()
+    {
+        await using var bed = await JoinedAsync();
+        Assert.Contains(bed.Driver.GetStatus().Loops, l => l.Name == "record-restorer" && l.State == DockerNetPlugin.Driver.Trust.LoopState.Running);
+    }
+
+    private static async Task<DriverBed> JoinedAsync()
+    {
+        var bed = await DriverBed.StartAsync();
+        await bed.CreateNetworkAsync("net1");
+        await bed.JoinNewAsync("net1", "ep1", "10.20.0.2/24");
+        await Eventually.TrueAsync(() => bed.RecordExistsAsync("net1", "ep1"), "ep1 published");
+        return bed;
+    }
+
+    private static async Task<string?> ValueAsync(DriverBed bed, string key) =>
+        await bed.Cluster.GetAsync(key, CancellationToken.None) is { } entry ? Encoding.UTF8.GetString(entry.Value.Span) : null;
+}
