@@ -165,7 +165,7 @@ public sealed class HostileStoreFuzzTests(HostileStoreFixture fixture, ITestOutp
                 record.Remove("names");
             return node?.ToJsonString() ?? "null";
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             return Convert.ToBase64String(value);
         }

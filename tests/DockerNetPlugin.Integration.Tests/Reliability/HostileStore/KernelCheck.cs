@@ -89,6 +89,15 @@ internal static class KernelCheck
         }
     }
 
-    private static string? Text(JsonElement? record, string name) =>
-        record is { } r && r.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    private static string? Text(JsonElement? record, string name)
+    {
+        try
+        {
+            return record is { } r && r.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        }
+        catch (InvalidOperationException) // not valid UTF-8
+        {
+            return null;
+        }
+    }
 }

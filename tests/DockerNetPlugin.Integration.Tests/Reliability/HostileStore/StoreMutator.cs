@@ -119,7 +119,7 @@ internal sealed class StoreMutator
                 record[family.IdFields[i]] = segments[i];
             return Encoding.UTF8.GetBytes(record.ToJsonString());
         }
-        catch (System.Text.Json.JsonException)
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException) // JsonNode reads lazily: bad UTF-8 shows late
         {
             return value;
         }
@@ -208,17 +208,18 @@ internal sealed class StoreMutator
     /// <summary>One field of the JSON object changed: generically (removed, null, retyped, huge) or to a value a validator must refuse.</summary>
     private byte[] FieldMutated(byte[] original, bool semantic)
     {
-        JsonObject? record;
         try
         {
-            record = JsonNode.Parse(original) as JsonObject;
+            return JsonNode.Parse(original) is JsonObject { Count: > 0 } record ? FieldMutated(record, semantic) : RandomValue();
         }
-        catch (System.Text.Json.JsonException)
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException) // JsonNode reads lazily: bad UTF-8 shows late
         {
-            record = null;
-        }
-        if (record is null || record.Count == 0)
             return RandomValue();
+        }
+    }
+
+    private byte[] FieldMutated(JsonObject record, bool semantic)
+    {
         var names = record.Select(p => p.Key).ToList();
         var name = names[_random.Next(names.Count)];
         if (semantic && SemanticValues(name) is { Count: > 0 } choices)
