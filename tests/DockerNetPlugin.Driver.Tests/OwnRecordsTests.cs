@@ -131,3 +131,56 @@ public sealed class OwnRecordsTests
     private static async Task<string?> ValueAsync(DriverBed bed, string key) =>
         await bed.Cluster.GetAsync(key, CancellationToken.None) is { } entry ? Encoding.UTF8.GetString(entry.Value.Span) : null;
 }
+
+/// <summary>The record restorer against a writer that never stops overwriting a key: bounded writes, not a storm.</summary>
+public sealed class RecordRestorerTests
+{
+    [Fact]
+    public async Task KeyOverwrittenOverAndOver_WrittenBackAtOnceBurstTimes_ThenAtTheBudgetsPace()
+    {
+        var dir = Directory.CreateTempSubdirectory("dnp-restorer-tests-").FullName;
+        try
+        {
+            await using var file = await DockerNetPlugin.Store.Local.FileKvStore.OpenAsync(dir, CancellationToken.None);
+            await using var localFile = await DockerNetPlugin.Store.Local.FileKvStore.OpenAsync(Path.Combine(dir, "local"), CancellationToken.None);
+            await using var lease = new LeaseKeeper(file, new RecordStore(localFile), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(10), NullLogger.Instance, new DockerNetPlugin.Driver.Trust.LoopSupervisor(NullLogger.Instance));
+            await lease.StartAsync(CancellationToken.None);
+            var key = ClusterKeys.Host("host-a");
+            await lease.PutAsync(key, "mine"u8.ToArray(), CancellationToken.None);
+            var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch);
+            var restorer = new RecordRestorer(lease, NullLogger.Instance, time);
+            using var stop = new CancellationTokenSource();
+            var loop = restorer.RunAsync(stop.Token);
+
+            for (var i = 0; i < RecordRestorer.Burst; i++)
+            {
+                await OverwriteAsync(file, restorer, key);
+                await Eventually.TrueAsync(async () => await ValueAsync(file, key) == "mine", $"write-back {i + 1} at once");
+            }
+            await OverwriteAsync(file, restorer, key);
+            await Eventually.TrueAsync(() => restorer.Deferred == 1, "the next one waits for a token");
+            Assert.Equal("theirs", await ValueAsync(file, key));
+            Assert.Equal(RecordRestorer.Burst, restorer.Restored);
+
+            time.Advance(RecordRestorer.Window / RecordRestorer.Burst);
+            await Eventually.TrueAsync(async () => await ValueAsync(file, key) == "mine", "written back once a token came");
+            Assert.Equal(RecordRestorer.Burst + 1, restorer.Restored);
+            await stop.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loop);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static async Task OverwriteAsync(IKvStore store, RecordRestorer restorer, string key)
+    {
+        var theirs = "theirs"u8.ToArray();
+        var revision = await store.PutAsync(key, theirs, null, CancellationToken.None);
+        restorer.Seen(new KvPut(new KvEntry(key, theirs, revision, revision, null), revision), ClusterKeys.HostsPrefix);
+    }
+
+    private static async Task<string?> ValueAsync(IKvStore store, string key) =>
+        await store.GetAsync(key, CancellationToken.None) is { } entry ? Encoding.UTF8.GetString(entry.Value.Span) : null;
+}

@@ -10,24 +10,42 @@ namespace DockerNetPlugin.Driver.Cluster;
 /// report what they see (<see cref="Seen"/>) and never wait on a write; the loop
 /// <c>record-restorer</c> (<see cref="RunAsync"/>) reads each reported key and writes it back only when it still
 /// differs. The reconciler checks the same keys every <c>DNP_RECONCILE_INTERVAL</c> in case a watch missed a change.
+/// Each key has a budget of <see cref="Burst"/> write-backs per <see cref="Window"/> (a token bucket: a burst of that
+/// many at once, refilled evenly): another writer that keeps overwriting a key (a second instance with this host's
+/// id, a hostile one) never gets a write storm out of this host; a key over budget waits for its next token.
 /// </summary>
 internal sealed class RecordRestorer
 {
+    /// <summary>The period a key's budget of <see cref="Burst"/> write-backs refills over.</summary>
+    public static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
+
+    /// <summary>How many write-backs of one key may follow each other at once (and per <see cref="Window"/> in the long run).</summary>
+    public const int Burst = 5;
+
     private readonly LeaseKeeper _lease;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly Dictionary<string, (double Tokens, DateTimeOffset At)> _budgets = new(StringComparer.Ordinal); // the loop's own
+    private readonly Dictionary<string, DateTimeOffset> _deferred = new(StringComparer.Ordinal); // the loop's own: key → when it is due
     private readonly object _gate = new(); // bottom level: guards _due and _wake; never held across an await
     private readonly HashSet<string> _due = new(StringComparer.Ordinal);
     private TaskCompletionSource _wake = NewSignal();
     private long _restored;
 
-    public RecordRestorer(LeaseKeeper lease, ILogger logger)
+    public RecordRestorer(LeaseKeeper lease, ILogger logger, TimeProvider? time = null)
     {
         _lease = lease;
         _logger = logger;
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>How many records this host put back since it started (status and tests).</summary>
     public long Restored => Interlocked.Read(ref _restored);
+
+    /// <summary>How many keys wait for their next write-back token (tests).</summary>
+    public int Deferred => Volatile.Read(ref _deferredCount);
+
+    private int _deferredCount;
 
     /// <summary>What a watch of <paramref name="prefix"/> saw: keys of this host's that went or changed are written back.</summary>
     public void Seen(WatchEvent change, string prefix)
@@ -57,6 +75,7 @@ internal sealed class RecordRestorer
     {
         while (!ct.IsCancellationRequested)
         {
+            var now = _time.GetUtcNow();
             List<string> keys;
             Task wake;
             lock (_gate)
@@ -67,27 +86,49 @@ internal sealed class RecordRestorer
                     _wake = NewSignal();
                 wake = _wake.Task;
             }
-            if (keys.Count == 0)
+            keys.AddRange(_deferred.Where(d => d.Value <= now).Select(d => d.Key).Where(k => !keys.Contains(k)));
+            foreach (var key in keys)
+                await RestoreAsync(key, now, ct).ConfigureAwait(false);
+            Volatile.Write(ref _deferredCount, _deferred.Count);
+            if (keys.Count > 0)
+                continue;
+            if (_deferred.Count == 0)
             {
                 await wake.WaitAsync(ct).ConfigureAwait(false);
                 continue;
             }
-            foreach (var key in keys)
+            var next = _deferred.Values.Min() - now;
+            await Task.WhenAny(wake, Task.Delay(next > TimeSpan.Zero ? next : TimeSpan.Zero, _time, ct)).ConfigureAwait(false);
+            ct.ThrowIfCancellationRequested();
+        }
+    }
+
+    private async Task RestoreAsync(string key, DateTimeOffset now, CancellationToken ct)
+    {
+        var tokens = _budgets.TryGetValue(key, out var budget)
+            ? Math.Min(Burst, budget.Tokens + (now - budget.At) / Window * Burst)
+            : Burst;
+        if (tokens < 1)
+        {
+            _deferred[key] = now + (1 - tokens) / Burst * Window; // when its next token is there
+            return;
+        }
+        _deferred.Remove(key);
+        try
+        {
+            if (await _lease.RestoreAsync(key, ct).ConfigureAwait(false))
             {
-                try
-                {
-                    if (await _lease.RestoreAsync(key, ct).ConfigureAwait(false))
-                    {
-                        Interlocked.Increment(ref _restored);
-                        DriverLog.OwnRecordRestored(_logger, key);
-                    }
-                }
-                catch (StoreException e)
-                {
-                    DriverLog.OwnRecordRestoreFailed(_logger, key, e.Message);
-                }
+                _budgets[key] = (tokens - 1, now);
+                Interlocked.Increment(ref _restored);
+                DriverLog.OwnRecordRestored(_logger, key);
             }
         }
+        catch (StoreException e)
+        {
+            DriverLog.OwnRecordRestoreFailed(_logger, key, e.Message);
+        }
+        foreach (var full in _budgets.Where(b => b.Value.Tokens + (now - b.Value.At) / Window * Burst >= Burst).Select(b => b.Key).ToList())
+            _budgets.Remove(full); // a full budget is the default
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
