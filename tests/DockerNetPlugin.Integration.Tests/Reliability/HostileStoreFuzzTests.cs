@@ -59,6 +59,7 @@ public sealed class HostileStoreFuzzTests(HostileStoreFixture fixture, ITestOutp
 
             ping12 = LongPingAsync(H1, name + "-1", ip2);
             ping21 = LongPingAsync(H2, name + "-2", ip1);
+            output.WriteLine($"pings every 200 ms from {DateTime.UtcNow:HH:mm:ss.fff} UTC (seq N is sent about N × 0.2 s later: compare with the plugins' logs, DNP_TEST_LOGS)");
 
             // The attack, in batches, while the pings run.
             var clock = Stopwatch.StartNew();
