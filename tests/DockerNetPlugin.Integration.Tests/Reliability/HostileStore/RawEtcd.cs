@@ -55,9 +55,14 @@ internal sealed class RawEtcd(EtcdServer etcd)
     }
 
     /// <summary>Every key under <paramref name="prefix"/> with its bytes.</summary>
-    public async Task<Dictionary<string, byte[]>> ListAsync(string prefix)
+    public Task<Dictionary<string, byte[]>> ListAsync(string prefix) => ReadAsync("get", "--prefix", prefix, "-w", "json");
+
+    /// <summary>The bytes of <paramref name="key"/>, or null when it is absent (one key: quick however much else the store holds).</summary>
+    public async Task<byte[]?> GetAsync(string key) => (await ReadAsync("get", key, "-w", "json")).GetValueOrDefault(key);
+
+    private async Task<Dictionary<string, byte[]>> ReadAsync(params string[] etcdctl)
     {
-        var result = (await etcd.EtcdctlAsync("get", "--prefix", prefix, "-w", "json")).EnsureSuccess();
+        var result = (await etcd.EtcdctlAsync(etcdctl)).EnsureSuccess();
         using var doc = JsonDocument.Parse(result.StdOut);
         var entries = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         if (!doc.RootElement.TryGetProperty("kvs", out var kvs))
