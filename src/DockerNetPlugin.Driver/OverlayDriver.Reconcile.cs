@@ -32,12 +32,12 @@ public sealed partial class OverlayDriver
     /// <summary>
     /// This host's membership of the network (written by CreateNetwork), put back when another writer deleted or changed
     /// it: the last member to leave removes the logical network and frees its VNI, so a lost membership would let that
-    /// happen under this host. Under the network's lock, so it never races this host's own DeleteNetwork.
+    /// happen under this host. The membership watch does that at once (<see cref="RecordRestorer"/>); this catches what
+    /// it missed. Under the network's lock, so it never races this host's own DeleteNetwork.
     /// </summary>
     private async Task ReconcileMembershipAsync(OverlayNetwork network, bool repair, DriftLog drift, CancellationToken ct)
     {
-        var key = ClusterKeys.Membership(network.LogicalId, _options.HostId);
-        var wanted = RecordStore.Encode(new NetworkMembership(network.LogicalId, _options.HostId, network.DockerNetworkId), DriverJsonContext.Default.NetworkMembership);
+        var (key, wanted) = MembershipRecord(network.LogicalId, network.DockerNetworkId);
         var stored = await _cluster.Store.GetAsync(key, ct).ConfigureAwait(false);
         if (stored is not null && stored.Value.Span.SequenceEqual(wanted.Span))
             return;
@@ -68,6 +68,11 @@ public sealed partial class OverlayDriver
                 await _lease.RestoreAsync(key, ct).ConfigureAwait(false);
         }
     }
+
+    /// <summary>This host's membership of <paramref name="logicalId"/> through Docker network <paramref name="dockerNetworkId"/>: its key and bytes.</summary>
+    private (string Key, ReadOnlyMemory<byte> Value) MembershipRecord(string logicalId, string dockerNetworkId) =>
+        (ClusterKeys.Membership(logicalId, _options.HostId),
+            RecordStore.Encode(new NetworkMembership(logicalId, _options.HostId, dockerNetworkId), DriverJsonContext.Default.NetworkMembership));
 
     private static string Short(string id) => id[..Math.Min(12, id.Length)];
 

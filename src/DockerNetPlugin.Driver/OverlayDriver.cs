@@ -183,6 +183,7 @@ public sealed partial class OverlayDriver : IAsyncDisposable
         await cluster.DeleteAsync(ClusterKeys.ForgottenHost(options.HostId), ct).ConfigureAwait(false); // forgotten once, back now
         driver.SyncGuard(); // restored networks: guarded before the watches run; none: a leftover guard goes
         driver.Loops.Start("record-restorer", driver._restorer.RunAsync);
+        driver.Loops.Start("membership-watch", ct => driver._restorer.WatchAsync(ClusterKeys.MembershipsPrefix, ct));
         driver.Loops.Start("host-watch", driver._hosts.RunAsync);
         driver.Loops.Start("peer-watch", driver._peerSync.RunAsync);
         driver._liveness.Start();
@@ -214,7 +215,11 @@ public sealed partial class OverlayDriver : IAsyncDisposable
     {
         var networks = await _local.ListAsync(ClusterKeys.LocalNetworksPrefix, DriverJsonContext.Default.LocalNetwork, ct).ConfigureAwait(false);
         foreach (var network in networks)
+        {
             _networks[network.Value.DockerNetworkId] = new OverlayNetwork(network.Value, _services);
+            var (key, membership) = MembershipRecord(network.Value.LogicalId, network.Value.DockerNetworkId);
+            _restorer.Hold(key, membership);
+        }
 
         var endpoints = await _local.ListAsync(ClusterKeys.LocalEndpointsPrefix, DriverJsonContext.Default.LocalEndpoint, ct).ConfigureAwait(false);
         foreach (var endpoint in endpoints)

@@ -9,8 +9,8 @@ namespace DockerNetPlugin.Driver.Tests;
 
 /// <summary>
 /// Another writer of the store deletes or overwrites this host's own records (what the hostile-store fuzzer does): the
-/// owner puts them back. Endpoint and host records at once (the watches tell the record restorer), memberships at the
-/// next reconciliation; a record this host withdrew is never put back.
+/// owner puts them back at once (the watches tell the record restorer), and the reconciliation reports and repairs what
+/// a watch missed; a record this host withdrew or deleted is never put back.
 /// </summary>
 public sealed class OwnRecordsTests
 {
@@ -74,49 +74,63 @@ public sealed class OwnRecordsTests
     }
 
     [Fact]
-    public async Task MembershipDeletedOrAltered_ReconciliationReportsIt_RepairWritesItBack()
+    public async Task MembershipDeletedThenAltered_PutBackByTheOwner_WithoutAReconciliation()
     {
         await using var bed = await JoinedAsync();
         var original = await ValueAsync(bed, MembershipKey);
-        await using var reconciler = new Reconciler(bed.Driver, null, NullLogger.Instance);
 
         await bed.Cluster.DeleteAsync(MembershipKey, CancellationToken.None);
-        var check = await reconciler.RunAsync(repair: false, CancellationToken.None);
-        Assert.Contains(check.Found, d => d.Kind == DriftKinds.RecordMissing && d.Object == MembershipKey);
-        var repaired = await reconciler.RunAsync(repair: true, CancellationToken.None);
-        Assert.True(repaired.Clean, string.Join("; ", repaired.Remaining));
-        Assert.Equal(original, await ValueAsync(bed, MembershipKey));
-
+        await Eventually.TrueAsync(async () => await ValueAsync(bed, MembershipKey) == original, "the deleted membership is back");
         await bed.PutRawAsync(MembershipKey, """{"networkId":"net1","hostId":"host-a","dockerNetworkId":"other"}""");
-        var altered = await reconciler.RunAsync(repair: true, CancellationToken.None);
-        Assert.Contains(altered.Repaired, d => d.Kind == DriftKinds.RecordAltered && d.Object == MembershipKey);
-        Assert.Equal(original, await ValueAsync(bed, MembershipKey));
+        await Eventually.TrueAsync(async () => await ValueAsync(bed, MembershipKey) == original, "the altered membership is back as it was");
     }
 
-    [Fact]
-    public async Task HostRecordMissingWhileItsPutBackHangs_ReconciliationReportsIt()
+    [Theory]
+    [InlineData("membership")]
+    [InlineData("host")]
+    public async Task RecordMissingOrAlteredWhileItsPutBackHangs_ReconciliationReportsIt(string which)
     {
         await using var bed = await JoinedAsync();
-        var original = await ValueAsync(bed, HostKey);
-        bed.ClusterGate.Hold = key => key == HostKey;
+        var key = which == "host" ? HostKey : MembershipKey;
+        var original = await ValueAsync(bed, key);
+        bed.ClusterGate.Hold = k => k == key;
         await using var reconciler = new Reconciler(bed.Driver, null, NullLogger.Instance);
 
-        await bed.Cluster.DeleteAsync(HostKey, CancellationToken.None);
+        await bed.Cluster.DeleteAsync(key, CancellationToken.None);
         await bed.ClusterGate.Held.Task.WaitAsync(TimeSpan.FromSeconds(30)); // the restorer's write waits on the store
-        var check = await reconciler.RunAsync(repair: false, CancellationToken.None);
-        Assert.Contains(check.Found, d => d.Kind == DriftKinds.RecordMissing && d.Object == HostKey);
+        var missing = await reconciler.RunAsync(repair: false, CancellationToken.None);
+        Assert.Contains(missing.Found, d => d.Kind == DriftKinds.RecordMissing && d.Object == key);
+        await bed.PutRawAsync(key, "{}");
+        var altered = await reconciler.RunAsync(repair: false, CancellationToken.None);
+        Assert.Contains(altered.Found, d => d.Kind == DriftKinds.RecordAltered && d.Object == key);
 
         bed.ClusterGate.Release();
-        await Eventually.TrueAsync(async () => await ValueAsync(bed, HostKey) == original, "the host record is back once the store takes writes");
-        // Clean once the hosts/ watch saw it back (until then this host's own endpoint record has no registered locator).
-        await Eventually.TrueAsync(async () => (await reconciler.RunAsync(repair: false, CancellationToken.None)).Clean, "no drift once the host record is back");
+        await Eventually.TrueAsync(async () => await ValueAsync(bed, key) == original, "the record is back once the store takes writes");
+        // Clean once the watches saw it back (a missing host record leaves this host's own endpoint record without a registered locator).
+        await Eventually.TrueAsync(async () => (await reconciler.RunAsync(repair: false, CancellationToken.None)).Clean, "no drift then");
     }
 
     [Fact]
-    public async Task Status_ShowsTheRecordRestorerRunning()
+    public async Task NetworkDeleted_ItsMembershipWrittenAgainByAStranger_NotClaimed()
+    {
+        await using var bed = await JoinedAsync();
+        await bed.Driver.DeleteNetworkAsync("net1", CancellationToken.None);
+        Assert.Null(await ValueAsync(bed, MembershipKey));
+
+        await bed.PutRawAsync(MembershipKey, "junk");
+        var host = await ValueAsync(bed, HostKey); // a record the host still holds, deleted after it: once it is back, the restorer saw both
+        await bed.Cluster.DeleteAsync(HostKey, CancellationToken.None);
+        await Eventually.TrueAsync(async () => await ValueAsync(bed, HostKey) == host, "the host record is back");
+
+        Assert.Equal("junk", await ValueAsync(bed, MembershipKey));
+    }
+
+    [Fact]
+    public async Task Status_ShowsTheRecordRestorerAndTheMembershipWatchRunning()
     {
         await using var bed = await JoinedAsync();
         Assert.Contains(bed.Driver.GetStatus().Loops, l => l.Name == "record-restorer" && l.State == DockerNetPlugin.Driver.Trust.LoopState.Running);
+        Assert.Contains(bed.Driver.GetStatus().Loops, l => l.Name == "membership-watch" && l.State == DockerNetPlugin.Driver.Trust.LoopState.Running);
     }
 
     private static async Task<DriverBed> JoinedAsync()

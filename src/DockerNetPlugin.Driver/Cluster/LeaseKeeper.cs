@@ -46,6 +46,9 @@ internal sealed class LeaseKeeper : IAsyncDisposable
         _loops = loops;
     }
 
+    /// <summary>The store this keeper writes to.</summary>
+    public IKvStore Store => _store;
+
     /// <summary>The id of the lease the previous process left that was still alive at start (null once released, or when none was).</summary>
     public string? ResumedLeaseId => Volatile.Read(ref _previous)?.Id;
 
@@ -169,16 +172,14 @@ internal sealed class LeaseKeeper : IAsyncDisposable
     public bool Differs(string key, ReadOnlyMemory<byte>? stored)
     {
         lock (_gate)
-            return _owned.TryGetValue(key, out var value) && (stored is not { } bytes || !bytes.Span.SequenceEqual(value.Span));
+            return _owned.TryGetValue(key, out var value) && OwnedValues.Differs(value, stored);
     }
 
     /// <summary>The keys this host holds under <paramref name="prefix"/> that <paramref name="entries"/> (a full read of it) lacks or holds otherwise.</summary>
     public IReadOnlyList<string> DifferingUnder(string prefix, IReadOnlyList<KvEntry> entries)
     {
-        var stored = entries.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
         lock (_gate)
-            return _owned.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)
-                && (!stored.TryGetValue(kv.Key, out var bytes) || !bytes.Span.SequenceEqual(kv.Value.Span))).Select(kv => kv.Key).ToList();
+            return OwnedValues.DifferingUnder(_owned, prefix, entries);
     }
 
     /// <summary>

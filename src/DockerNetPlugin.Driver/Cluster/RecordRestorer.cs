@@ -5,7 +5,8 @@ namespace DockerNetPlugin.Driver.Cluster;
 
 /// <summary>
 /// Puts this host's own records (its host record and its endpoint records, the keys its <see cref="LeaseKeeper"/>
-/// holds) back as soon as another writer deletes or overwrites them, instead of waiting for the next reconciliation:
+/// holds, and its memberships, which outlive the lease: <see cref="Hold"/>) back as soon as another writer deletes or
+/// overwrites them, instead of waiting for the next reconciliation:
 /// peers drop a deleted record's entries at once, so the sooner it is back, the fewer packets are lost. The watches
 /// report what they see (<see cref="Seen"/>) and never wait on a write; the loop
 /// <c>record-restorer</c> (<see cref="RunAsync"/>) reads each reported key and writes it back only when it still
@@ -29,6 +30,7 @@ internal sealed class RecordRestorer
     private readonly Dictionary<string, DateTimeOffset> _deferred = new(StringComparer.Ordinal); // the loop's own: key → when it is due
     private readonly object _gate = new(); // bottom level: guards _due and _wake; never held across an await
     private readonly HashSet<string> _due = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ReadOnlyMemory<byte>> _held = new(StringComparer.Ordinal); // keys written without a lease
     private TaskCompletionSource _wake = NewSignal();
     private long _restored;
 
@@ -47,18 +49,85 @@ internal sealed class RecordRestorer
 
     private int _deferredCount;
 
+    /// <summary>A record this host writes without a lease (a membership): kept as <paramref name="value"/> from now on.</summary>
+    public void Hold(string key, ReadOnlyMemory<byte> value)
+    {
+        lock (_gate)
+            _held[key] = value;
+    }
+
+    /// <summary>This host deletes the record: no longer kept (call before the delete).</summary>
+    public void Release(string key)
+    {
+        lock (_gate)
+            _held.Remove(key);
+    }
+
     /// <summary>What a watch of <paramref name="prefix"/> saw: keys of this host's that went or changed are written back.</summary>
     public void Seen(WatchEvent change, string prefix)
     {
         IReadOnlyList<string> differing = change switch
         {
-            KvPut put => _lease.Differs(put.Entry.Key, put.Entry.Value) ? [put.Entry.Key] : [],
-            KvDeleted deleted => _lease.Differs(deleted.Key, null) ? [deleted.Key] : [],
-            KvResync resync => _lease.DifferingUnder(prefix, resync.Snapshot.Entries),
+            KvPut put => Differs(put.Entry.Key, put.Entry.Value) ? [put.Entry.Key] : [],
+            KvDeleted deleted => Differs(deleted.Key, null) ? [deleted.Key] : [],
+            KvResync resync => [.. _lease.DifferingUnder(prefix, resync.Snapshot.Entries), .. HeldDifferingUnder(prefix, resync.Snapshot.Entries)],
             _ => [],
         };
         if (differing.Count > 0)
             Due(differing);
+    }
+
+    private bool Differs(string key, ReadOnlyMemory<byte>? stored)
+    {
+        lock (_gate)
+        {
+            if (_held.TryGetValue(key, out var value))
+                return OwnedValues.Differs(value, stored);
+        }
+        return _lease.Differs(key, stored);
+    }
+
+    private List<string> HeldDifferingUnder(string prefix, IReadOnlyList<KvEntry> entries)
+    {
+        lock (_gate)
+            return OwnedValues.DifferingUnder(_held, prefix, entries);
+    }
+
+    /// <summary>
+    /// Writes a held record back when the store lost it or holds something else; a release meanwhile wins (the key is
+    /// deleted again), a newer value is written. Otherwise the lease's key. True when it wrote.
+    /// </summary>
+    private async Task<bool> WriteBackAsync(string key, CancellationToken ct)
+    {
+        ReadOnlyMemory<byte> value;
+        bool isHeld;
+        lock (_gate)
+            isHeld = _held.TryGetValue(key, out value);
+        if (!isHeld)
+            return await _lease.RestoreAsync(key, ct).ConfigureAwait(false);
+        var store = _lease.Store;
+        var wrote = false;
+        while (true)
+        {
+            var current = await store.GetAsync(key, ct).ConfigureAwait(false);
+            if (current is not null && current.Value.Span.SequenceEqual(value.Span))
+                return wrote;
+            await store.PutAsync(key, value, null, ct).ConfigureAwait(false);
+            wrote = true;
+            bool held;
+            lock (_gate)
+            {
+                held = _held.TryGetValue(key, out var now);
+                if (held && !now.Span.SequenceEqual(value.Span))
+                {
+                    value = now;
+                    continue; // a newer value came meanwhile
+                }
+            }
+            if (!held)
+                await store.DeleteAsync(key, ct).ConfigureAwait(false); // released while being put back
+            return wrote;
+        }
     }
 
     private void Due(IEnumerable<string> keys)
@@ -67,6 +136,24 @@ internal sealed class RecordRestorer
         {
             _due.UnionWith(keys);
             _wake.TrySetResult();
+        }
+    }
+
+    /// <summary>A watch of <paramref name="prefix"/> that only reports here (memberships: no other watch reads them). A loop body for the supervisor.</summary>
+    public async Task WatchAsync(string prefix, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var ev in _lease.Store.WatchPrefixAsync(prefix, 0, ct).ConfigureAwait(false))
+                    Seen(ev, prefix);
+            }
+            catch (StoreException e)
+            {
+                DriverLog.WatchFailed(_logger, e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+            }
         }
     }
 
@@ -116,7 +203,7 @@ internal sealed class RecordRestorer
         _deferred.Remove(key);
         try
         {
-            if (await _lease.RestoreAsync(key, ct).ConfigureAwait(false))
+            if (await WriteBackAsync(key, ct).ConfigureAwait(false))
             {
                 _budgets[key] = (tokens - 1, now);
                 Interlocked.Increment(ref _restored);
