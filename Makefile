@@ -106,6 +106,15 @@ fuzz: build
 	$(DOTNET) build tests/DockerNetPlugin.Fuzzer $(DOTNET_FLAGS) -v q
 	tests/DockerNetPlugin.Fuzzer/fuzz-local.sh $(COUNT) $(SEED) $(PARALLEL)
 
+# The hostile-store fuzzer's long run (`make fuzz-store COUNT=20000 SEED=7`): two simulated hosts whose containers ping
+# each other while COUNT random, truncated and mutated records and keys go into their etcd (RELIABILITY.md). Without
+# SEED a new seed is drawn and printed; the short run is part of `make test`.
+.PHONY: fuzz-store
+fuzz-store: deps-test build
+	DNP_FUZZ_STORE_COUNT=$(COUNT) $(if $(filter command line,$(origin SEED)),DNP_FUZZ_STORE_SEED=$(SEED)) \
+	  $(DOTNET) test tests/DockerNetPlugin.Integration.Tests $(DOTNET_FLAGS) --filter "FullyQualifiedName~HostileStoreFuzzTests.LongRun" \
+	    --logger "console;verbosity=detailed"
+
 # The scenarios of RELIABILITY.md, end to end on simulated hosts with real dockerd (the churn run takes ~10 min).
 reliability: deps-test build
 	$(DOTNET) test tests/DockerNetPlugin.Integration.Tests $(DOTNET_FLAGS) --filter "Category=Reliability|Category=Load" \

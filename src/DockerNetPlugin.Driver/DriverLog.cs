@@ -115,4 +115,10 @@ internal static partial class DriverLog
 
     [LoggerMessage(2054, LogLevel.Information, "{Count} endpoint record(s) left to withdraw by the previous run are withdrawn in the background")]
     public static partial void WithdrawsResumed(ILogger logger, int count);
+
+    [LoggerMessage(2080, LogLevel.Warning, "record {Key} of this host was deleted or overwritten by another writer; put back")]
+    public static partial void OwnRecordRestored(ILogger logger, string key);
+
+    [LoggerMessage(2081, LogLevel.Warning, "record {Key} of this host was deleted or overwritten by another writer; putting it back failed (the reconciler retries): {Error}")]
+    public static partial void OwnRecordRestoreFailed(ILogger logger, string key, string error);
 }

@@ -49,8 +49,9 @@ public sealed partial class OverlayDriver
             var (record, createdHere) = await EnsureLogicalNetworkAsync(logicalId, request, subnets, requestedVni, requestedMulticast, ParseMtu(request.DriverOptions), ct).ConfigureAwait(false);
             try
             {
-                await _cluster.PutAsync(ClusterKeys.Membership(logicalId, _options.HostId),
-                    new NetworkMembership(logicalId, _options.HostId, request.DockerNetworkId), DriverJsonContext.Default.NetworkMembership, null, ct).ConfigureAwait(false);
+                var (membershipKey, membership) = MembershipRecord(logicalId, request.DockerNetworkId);
+                await _cluster.Store.PutAsync(membershipKey, membership, null, ct).ConfigureAwait(false);
+                _restorer.Hold(membershipKey, membership); // put back at once should another writer delete or change it
                 var local = new LocalNetwork(request.DockerNetworkId, logicalId, record.Vni, record.Subnets, record.Internal, record.EnableIPv6,
                     record.Mtu ?? mtu, DeviceNames.Sandbox(logicalId), MulticastOf(record));
                 await _local.PutAsync(ClusterKeys.LocalNetwork(request.DockerNetworkId), local, DriverJsonContext.Default.LocalNetwork, null, ct).ConfigureAwait(false);
@@ -60,6 +61,7 @@ public sealed partial class OverlayDriver
             }
             catch
             {
+                _restorer.Release(ClusterKeys.Membership(logicalId, _options.HostId));
                 await _cluster.DeleteAsync(ClusterKeys.Membership(logicalId, _options.HostId), CancellationToken.None).ConfigureAwait(false);
                 if (createdHere)
                     await RemoveLogicalNetworkAsync(record, CancellationToken.None).ConfigureAwait(false);
@@ -97,6 +99,7 @@ public sealed partial class OverlayDriver
         if (_options.Replicate)
             Deleted.Remember(dockerNetworkId, logicalId);
         await AwaitStoreAsync(await network.RemoveAllAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+        _restorer.Release(ClusterKeys.Membership(logicalId, _options.HostId));
         await _cluster.DeleteAsync(ClusterKeys.Membership(logicalId, _options.HostId), ct).ConfigureAwait(false);
         var remaining = await _cluster.Store.ListAsync(ClusterKeys.MembershipPrefix(logicalId), ct).ConfigureAwait(false);
         var last = remaining.Entries.Count == 0;

@@ -1,5 +1,6 @@
 using DockerNetPlugin.Driver.Cluster;
 using DockerNetPlugin.Driver.Reconcile;
+using DockerNetPlugin.Store;
 
 namespace DockerNetPlugin.Driver;
 
@@ -18,14 +19,62 @@ public sealed partial class OverlayDriver
         {
             if (docker.NetworkGone(dockerNetworkId))
             {
-                var name = dockerNetworkId[..Math.Min(12, dockerNetworkId.Length)];
+                var name = Short(dockerNetworkId);
                 if (drift.Add(new DriftItem(name, DriftKinds.NetworkStale, dockerNetworkId, "Docker no longer has this network; repair removes it from dnp"), repair))
                     await DeleteNetworkLockedAsync(locked.Network, ct).ConfigureAwait(false);
                 return;
             }
             await locked.Network.ReconcileAsync(docker, storeRecords, repair, drift, ct).ConfigureAwait(false);
+            await ReconcileMembershipAsync(locked.Network, repair, drift, ct).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// This host's membership of the network (written by CreateNetwork), put back when another writer deleted or changed
+    /// it: the last member to leave removes the logical network and frees its VNI, so a lost membership would let that
+    /// happen under this host. The membership watch does that at once (<see cref="RecordRestorer"/>); this catches what
+    /// it missed. Under the network's lock, so it never races this host's own DeleteNetwork.
+    /// </summary>
+    private async Task ReconcileMembershipAsync(OverlayNetwork network, bool repair, DriftLog drift, CancellationToken ct)
+    {
+        var (key, wanted) = MembershipRecord(network.LogicalId, network.DockerNetworkId);
+        var stored = await _cluster.Store.GetAsync(key, ct).ConfigureAwait(false);
+        if (stored is not null && stored.Value.Span.SequenceEqual(wanted.Span))
+            return;
+        var item = stored is null
+            ? new DriftItem(Short(network.DockerNetworkId), DriftKinds.RecordMissing, key, "this host's membership of the network is not in the store; repair writes it")
+            : new DriftItem(Short(network.DockerNetworkId), DriftKinds.RecordAltered, key, "this host's membership of the network holds what another writer put there; repair writes it again");
+        if (drift.Add(item, repair))
+            await _cluster.Store.PutAsync(key, wanted, null, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The records this host holds under its lease (its host record, its endpoint records) against the store: one that
+    /// another writer deleted or overwrote is put back. The watches do that at once (<see cref="RecordRestorer"/>); this
+    /// catches what they missed. Keys a network's check already reported are left to it.
+    /// </summary>
+    private async Task ReconcileOwnRecordsAsync(bool repair, DriftLog drift, CancellationToken ct)
+    {
+        var reported = drift.Found.Select(i => i.Object).ToHashSet(StringComparer.Ordinal);
+        foreach (var key in _lease.OwnedKeys().Where(k => !reported.Contains(k)).Order(StringComparer.Ordinal))
+        {
+            var stored = await _cluster.Store.GetAsync(key, ct).ConfigureAwait(false);
+            if (!_lease.Differs(key, stored?.Value))
+                continue;
+            var item = stored is null
+                ? new DriftItem("-", DriftKinds.RecordMissing, key, "a record of this host's is not in the store; repair writes it")
+                : new DriftItem("-", DriftKinds.RecordAltered, key, "a record of this host's holds what another writer put there; repair writes it again");
+            if (drift.Add(item, repair))
+                await _lease.RestoreAsync(key, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>This host's membership of <paramref name="logicalId"/> through Docker network <paramref name="dockerNetworkId"/>: its key and bytes.</summary>
+    private (string Key, ReadOnlyMemory<byte> Value) MembershipRecord(string logicalId, string dockerNetworkId) =>
+        (ClusterKeys.Membership(logicalId, _options.HostId),
+            RecordStore.Encode(new NetworkMembership(logicalId, _options.HostId, dockerNetworkId), DriverJsonContext.Default.NetworkMembership));
+
+    private static string Short(string id) => id[..Math.Min(12, id.Length)];
 
     /// <summary>
     /// Host-wide leftovers: overlay namespaces no network uses, veth ends and vxlan devices of unknown endpoints and
@@ -41,6 +90,8 @@ public sealed partial class OverlayDriver
             if (drift.Add(new DriftItem("-", DriftKinds.RecordStale, ClusterKeys.Endpoint(record.NetworkId, record.EndpointId), "record of a network this host no longer has; repair deletes it"), repair))
                 await _lease.DeleteAsync(ClusterKeys.Endpoint(record.NetworkId, record.EndpointId), ct).ConfigureAwait(false);
         }
+
+        await ReconcileOwnRecordsAsync(repair, drift, ct).ConfigureAwait(false);
 
         foreach (var path in _dataPlane.ListSandboxes(_options.NetnsDirectory))
         {

@@ -28,6 +28,7 @@ public sealed partial class OverlayDriver : IAsyncDisposable
     private readonly Underlay _underlay;
     private readonly LeaseKeeper _lease;
     private readonly EndpointPublisher _publisher;
+    private readonly RecordRestorer _restorer;
     private readonly PeerTable _peers = new();
     private readonly PeerSync _peerSync;
     private readonly HostLiveness _liveness;
@@ -60,10 +61,11 @@ public sealed partial class OverlayDriver : IAsyncDisposable
         _vnis = new VniAllocator(cluster, InvalidRecords);
         _lease = new LeaseKeeper(cluster, _local, options.LeaseTtl, options.StopGrace, logger, loops);
         _publisher = new EndpointPublisher(_lease, _local, options.StoreCallTimeout, logger);
+        _restorer = new RecordRestorer(_lease, logger);
         _liveness = new HostLiveness(cluster, _peers, prober, options.Liveness, TimeProvider.System, ApplyPeerChange, logger);
-        _hosts = new HostWatch(cluster, new HostDirectory(InvalidRecords), logger);
+        _hosts = new HostWatch(cluster, new HostDirectory(InvalidRecords), _restorer, logger);
         _admission = new PeerAdmission(InvalidRecords, _hosts.Directory, NetworkFactsOf);
-        _peerSync = new PeerSync(cluster, _peers, _liveness, options.HostId, _admission, ApplyPeerChange, logger);
+        _peerSync = new PeerSync(cluster, _peers, _liveness, options.HostId, _admission, ApplyPeerChange, _restorer, logger);
         _hosts.Subscribe(_peerSync.RecheckHostsAsync);
         if (guardKernel is not null)
         {
@@ -180,6 +182,8 @@ public sealed partial class OverlayDriver : IAsyncDisposable
         await driver._lease.ReleasePreviousAsync(ct).ConfigureAwait(false);
         await cluster.DeleteAsync(ClusterKeys.ForgottenHost(options.HostId), ct).ConfigureAwait(false); // forgotten once, back now
         driver.SyncGuard(); // restored networks: guarded before the watches run; none: a leftover guard goes
+        driver.Loops.Start("record-restorer", driver._restorer.RunAsync);
+        driver.Loops.Start("membership-watch", ct => driver._restorer.WatchAsync(ClusterKeys.MembershipsPrefix, ct));
         driver.Loops.Start("host-watch", driver._hosts.RunAsync);
         driver.Loops.Start("peer-watch", driver._peerSync.RunAsync);
         driver._liveness.Start();
@@ -211,7 +215,11 @@ public sealed partial class OverlayDriver : IAsyncDisposable
     {
         var networks = await _local.ListAsync(ClusterKeys.LocalNetworksPrefix, DriverJsonContext.Default.LocalNetwork, ct).ConfigureAwait(false);
         foreach (var network in networks)
+        {
             _networks[network.Value.DockerNetworkId] = new OverlayNetwork(network.Value, _services);
+            var (key, membership) = MembershipRecord(network.Value.LogicalId, network.Value.DockerNetworkId);
+            _restorer.Hold(key, membership);
+        }
 
         var endpoints = await _local.ListAsync(ClusterKeys.LocalEndpointsPrefix, DriverJsonContext.Default.LocalEndpoint, ct).ConfigureAwait(false);
         foreach (var endpoint in endpoints)

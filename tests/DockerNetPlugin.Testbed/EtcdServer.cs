@@ -111,6 +111,9 @@ public sealed class EtcdServer : IAsyncDisposable
     /// <summary>Runs a command in etcd's namespace (e.g. a firewall rule that cuts a member off).</summary>
     public Task<CommandResult> ExecAsync(params string[] argv) => _service.ExecAsync(argv, CancellationToken.None, TimeSpan.FromSeconds(20));
 
+    /// <summary>Runs a command in etcd's namespace with <paramref name="stdin"/> as its input (e.g. a batch of writes for a script).</summary>
+    public Task<CommandResult> ExecAsync(IReadOnlyList<string> argv, string stdin, TimeSpan timeout) => _service.ExecAsync(argv, CancellationToken.None, timeout, stdin);
+
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => _service.DisposeAsync();
 }

@@ -22,8 +22,8 @@ internal sealed class NamespaceService(string name, string netns, string logPath
 
     public Task StopAsync(bool kill9) => _process?.StopAsync(kill9, TimeSpan.FromSeconds(10)) ?? Task.CompletedTask;
 
-    public Task<CommandResult> ExecAsync(IReadOnlyList<string> argv, CancellationToken cancellationToken, TimeSpan? timeout = null) =>
-        CommandRunner.RunAsync([.. IpCommands.InNetns(netns), .. argv], cancellationToken, timeout);
+    public Task<CommandResult> ExecAsync(IReadOnlyList<string> argv, CancellationToken cancellationToken, TimeSpan? timeout = null, string? stdin = null) =>
+        CommandRunner.RunAsync([.. IpCommands.InNetns(netns), .. argv], cancellationToken, timeout, stdin);
 
     public async ValueTask DisposeAsync()
     {

@@ -12,6 +12,7 @@ internal static class ClusterKeys
 
     public static string Membership(string networkId, string hostId) => KeyLayout.Key("network-hosts", networkId, hostId);
     public static string MembershipPrefix(string networkId) => KeyLayout.Prefix("network-hosts", networkId);
+    public static string MembershipsPrefix => KeyLayout.Prefix("network-hosts");
 
     public static string Endpoint(string networkId, string endpointId) => KeyLayout.Key("endpoints", networkId, endpointId);
     public static string EndpointsPrefix => KeyLayout.Prefix("endpoints");

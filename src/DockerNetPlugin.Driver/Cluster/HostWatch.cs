@@ -15,16 +15,19 @@ internal sealed class HostWatch
 {
     private readonly IKvStore _store;
     private readonly HostDirectory _directory;
+    private readonly RecordRestorer _restorer;
     private readonly ILogger _logger;
 
     // Guards _subscribers. Bottom level: subscribers are called outside it.
     private readonly Lock _gate = new();
     private readonly List<Func<CancellationToken, Task>> _subscribers = [];
 
-    public HostWatch(IKvStore store, HostDirectory directory, ILogger logger)
+    /// <param name="restorer">Told of every change under <c>hosts/</c>, so this host's own record goes back at once when a stranger deleted or overwrote it.</param>
+    public HostWatch(IKvStore store, HostDirectory directory, RecordRestorer restorer, ILogger logger)
     {
         _store = store;
         _directory = directory;
+        _restorer = restorer;
         _logger = logger;
     }
 
@@ -54,6 +57,7 @@ internal sealed class HostWatch
             {
                 await foreach (var ev in _store.WatchPrefixAsync(ClusterKeys.HostsPrefix, 0, ct).ConfigureAwait(false))
                 {
+                    _restorer.Seen(ev, ClusterKeys.HostsPrefix);
                     var changed = ev switch
                     {
                         KvResync resync => _directory.ReplaceAll(resync.Snapshot.Entries),

@@ -46,6 +46,9 @@ internal sealed class LeaseKeeper : IAsyncDisposable
         _loops = loops;
     }
 
+    /// <summary>The store this keeper writes to.</summary>
+    public IKvStore Store => _store;
+
     /// <summary>The id of the lease the previous process left that was still alive at start (null once released, or when none was).</summary>
     public string? ResumedLeaseId => Volatile.Read(ref _previous)?.Id;
 
@@ -160,6 +163,67 @@ internal sealed class LeaseKeeper : IAsyncDisposable
         lock (_gate)
             _owned.Remove(key);
         await _store.DeleteAsync(key, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Whether the store's <paramref name="stored"/> bytes (null: the key is absent) differ from what this host holds
+    /// under <paramref name="key"/>; false for a key it does not hold.
+    /// </summary>
+    public bool Differs(string key, ReadOnlyMemory<byte>? stored)
+    {
+        lock (_gate)
+            return _owned.TryGetValue(key, out var value) && OwnedValues.Differs(value, stored);
+    }
+
+    /// <summary>The keys this host holds under <paramref name="prefix"/> that <paramref name="entries"/> (a full read of it) lacks or holds otherwise.</summary>
+    public IReadOnlyList<string> DifferingUnder(string prefix, IReadOnlyList<KvEntry> entries)
+    {
+        lock (_gate)
+            return OwnedValues.DifferingUnder(_owned, prefix, entries);
+    }
+
+    /// <summary>
+    /// Puts back a key this host holds when the store lost it or holds something else there (another writer deleted or
+    /// overwrote it): read first, written only when it differs, under the current lease. As in a renewal, a withdraw or
+    /// a newer write of the key meanwhile wins: a withdrawn key is deleted again, a newer value written. With the lease
+    /// lost, nothing is written here (its renewal writes every key again). True when it wrote.
+    /// </summary>
+    public async Task<bool> RestoreAsync(string key, CancellationToken ct)
+    {
+        var wrote = false;
+        while (true)
+        {
+            ILease? lease;
+            long generation;
+            ReadOnlyMemory<byte> value;
+            lock (_gate)
+            {
+                if (!_owned.TryGetValue(key, out value))
+                    return wrote;
+                (lease, generation) = (_lease, _generation);
+            }
+            if (lease is null || lease.Lost.IsCancellationRequested)
+                return wrote;
+            var current = await _store.GetAsync(key, ct).ConfigureAwait(false);
+            if (current is not null && current.Value.Span.SequenceEqual(value.Span))
+                return wrote;
+            await _store.PutAsync(key, value, lease, ct).ConfigureAwait(false);
+            wrote = true;
+            bool owned, settled;
+            lock (_gate)
+            {
+                owned = _owned.TryGetValue(key, out var now);
+                settled = owned && _generation == generation && now.Span.SequenceEqual(value.Span);
+            }
+            if (!owned)
+            {
+                await _store.DeleteAsync(key, ct).ConfigureAwait(false); // withdrawn while being put back
+                return wrote;
+            }
+            if (settled)
+                return wrote;
+            // a newer value or a renewal came meanwhile: compare again
+        }
     }
 
     /// <summary>

@@ -23,6 +23,7 @@ internal sealed class PeerSync
     private readonly string _hostId;
     private readonly PeerAdmission _admission;
     private readonly Action<PeerChange> _apply;
+    private readonly RecordRestorer _restorer;
     private readonly ILogger _logger;
     private readonly TaskCompletionSource _firstSync = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -30,7 +31,8 @@ internal sealed class PeerSync
     // record that a delete removed meanwhile. Taken before any network's kernel gate (through _apply), never inside one.
     private readonly SemaphoreSlim _order = new(1, 1);
 
-    public PeerSync(IKvStore store, PeerTable table, HostLiveness liveness, string hostId, PeerAdmission admission, Action<PeerChange> apply, ILogger logger)
+    /// <param name="restorer">Told of every change under <c>endpoints/</c>, so this host's own records a stranger deleted or overwrote go back at once.</param>
+    public PeerSync(IKvStore store, PeerTable table, HostLiveness liveness, string hostId, PeerAdmission admission, Action<PeerChange> apply, RecordRestorer restorer, ILogger logger)
     {
         _store = store;
         _table = table;
@@ -38,6 +40,7 @@ internal sealed class PeerSync
         _hostId = hostId;
         _admission = admission;
         _apply = apply;
+        _restorer = restorer;
         _logger = logger;
     }
 
@@ -99,6 +102,7 @@ internal sealed class PeerSync
 
     private async Task HandleAsync(WatchEvent ev, CancellationToken ct)
     {
+        _restorer.Seen(ev, ClusterKeys.EndpointsPrefix);
         switch (ev)
         {
             case KvResync resync:

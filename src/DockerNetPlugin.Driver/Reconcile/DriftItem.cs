@@ -23,6 +23,8 @@ public static class DriftKinds
     public const string VethMissing = "veth-missing";
     public const string RecordMissing = "record-missing";
     public const string RecordStale = "record-stale";
+    /// <summary>A record of this host's that holds what another writer put there.</summary>
+    public const string RecordAltered = "record-altered";
     public const string EndpointStale = "endpoint-stale";
     public const string NetworkStale = "network-stale";
     public const string NamespaceStale = "namespace-stale";
