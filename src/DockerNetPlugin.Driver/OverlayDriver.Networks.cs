@@ -49,8 +49,8 @@ public sealed partial class OverlayDriver
             var (record, createdHere) = await EnsureLogicalNetworkAsync(logicalId, request, subnets, requestedVni, requestedMulticast, ParseMtu(request.DriverOptions), ct).ConfigureAwait(false);
             try
             {
-                await _cluster.PutAsync(ClusterKeys.Membership(logicalId, _options.HostId),
-                    new NetworkMembership(logicalId, _options.HostId, request.DockerNetworkId), DriverJsonContext.Default.NetworkMembership, null, ct).ConfigureAwait(false);
+                await PutOwnedAsync(ClusterKeys.Membership(logicalId, _options.HostId),
+                    new NetworkMembership(logicalId, _options.HostId, request.DockerNetworkId), ct).ConfigureAwait(false);
                 var local = new LocalNetwork(request.DockerNetworkId, logicalId, record.Vni, record.Subnets, record.Internal, record.EnableIPv6,
                     record.Mtu ?? mtu, DeviceNames.Sandbox(logicalId), MulticastOf(record));
                 await _local.PutAsync(ClusterKeys.LocalNetwork(request.DockerNetworkId), local, DriverJsonContext.Default.LocalNetwork, null, ct).ConfigureAwait(false);
@@ -60,7 +60,7 @@ public sealed partial class OverlayDriver
             }
             catch
             {
-                await _cluster.DeleteAsync(ClusterKeys.Membership(logicalId, _options.HostId), CancellationToken.None).ConfigureAwait(false);
+                await DeleteOwnedAsync(ClusterKeys.Membership(logicalId, _options.HostId), CancellationToken.None).ConfigureAwait(false);
                 if (createdHere)
                     await RemoveLogicalNetworkAsync(record, CancellationToken.None).ConfigureAwait(false);
                 throw;
@@ -97,9 +97,9 @@ public sealed partial class OverlayDriver
         if (_options.Replicate)
             Deleted.Remember(dockerNetworkId, logicalId);
         await AwaitStoreAsync(await network.RemoveAllAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false);
-        await _cluster.DeleteAsync(ClusterKeys.Membership(logicalId, _options.HostId), ct).ConfigureAwait(false);
-        var remaining = await _cluster.Store.ListAsync(ClusterKeys.MembershipPrefix(logicalId), ct).ConfigureAwait(false);
-        var last = remaining.Entries.Count == 0;
+        await DeleteOwnedAsync(ClusterKeys.Membership(logicalId, _options.HostId), ct).ConfigureAwait(false);
+        var last = !(await LayoutMerge.ListAsync(_cluster.Store, OwnedKind.Membership, ct).ConfigureAwait(false))
+            .Any(e => OwnedKey.TryParse(e.Key) is { } k ? k.NetworkId == logicalId : e.Key.StartsWith(ClusterKeys.MembershipPrefix(logicalId), StringComparison.Ordinal));
         if (last)
         {
             var record = await ClusterNetworks.GetAsync(logicalId, ct).ConfigureAwait(false); // an invalid record stays (reported) for its writer or an operator

@@ -70,13 +70,12 @@ public sealed partial class OverlayDriver
 
     /// <summary>
     /// Every valid endpoint record in the store, read fresh for a reconciliation. Invalid ones are reported (the
-    /// full read replaces what the log knows under <c>endpoints/</c>) and left out, so nothing is programmed from them
+    /// full read, both key layouts, replaces what the log knows of endpoint keys) and left out, so nothing is programmed from them
     /// and entries they once produced count as stale.
     /// </summary>
     internal async Task<IReadOnlyList<EndpointRecord>> ReadEndpointRecordsAsync(CancellationToken ct)
     {
-        var snapshot = await _cluster.Store.ListAsync(ClusterKeys.EndpointsPrefix, ct).ConfigureAwait(false);
-        return _admission.AdmitAll(snapshot.Entries, ClusterKeys.EndpointsPrefix);
+        return _admission.AdmitAll(await LayoutMerge.ListAsync(_cluster.Store, OwnedKind.Endpoint, ct).ConfigureAwait(false));
     }
 
     /// <summary>The IPv4 and IPv6 addresses of every endpoint this host's driver holds (created, joined or not).</summary>

@@ -5,7 +5,8 @@ namespace DockerNetPlugin.Driver.Cluster;
 
 /// <summary>
 /// Holds this host's lease. Every key written through it (the host record, published endpoints) vanishes from
-/// the cluster when the host dies. When the lease is lost (store outage longer than its TTL), a new one is
+/// the cluster when the host dies. Keys are given in their logical (legacy) form and written in the key layouts
+/// <see cref="WriteLayout"/> says (<see cref="ApplyLayoutAsync"/> after it changed). When the lease is lost (store outage longer than its TTL), a new one is
 /// granted and the owned keys are written again.
 /// A stop is not a death: <see cref="DisposeAsync"/> hands the keys to a parking lease with a long TTL
 /// (<c>DNP_STOP_GRACE</c>) and leaves it to expire, and the next start resumes whichever lease the state dir names,
@@ -29,6 +30,7 @@ internal sealed class LeaseKeeper : IAsyncDisposable
     private readonly object _gate = new(); // bottom level: guards _owned, _lease and _generation; never held across an await
     private readonly Dictionary<string, ReadOnlyMemory<byte>> _owned = new();
     private readonly Trust.LoopSupervisor _loops;
+    private readonly WriteLayout _layout;
     private ILease? _lease;
     private ILease? _previous; // the lease the previous process left (resumed), until the restore took its keys over
     private long _generation; // bumped each time a new lease replaces the old one
@@ -36,8 +38,10 @@ internal sealed class LeaseKeeper : IAsyncDisposable
     private TaskCompletionSource _renewed = new(TaskCreationOptions.RunContinuationsAsynchronously); // completed and replaced at each renewal
 
     /// <param name="local">The local state dir's store: where the id of the lease to resume at the next start is kept.</param>
-    public LeaseKeeper(IKvStore store, RecordStore local, TimeSpan ttl, TimeSpan stopGrace, ILogger logger, Trust.LoopSupervisor loops)
+    /// <param name="layout">Where the keys go: the owned keys are logical (legacy-form) keys, written to the copies the layout says.</param>
+    public LeaseKeeper(IKvStore store, RecordStore local, TimeSpan ttl, TimeSpan stopGrace, ILogger logger, Trust.LoopSupervisor loops, WriteLayout layout)
     {
+        _layout = layout;
         _store = store;
         _local = local;
         _ttl = ttl;
@@ -130,7 +134,7 @@ internal sealed class LeaseKeeper : IAsyncDisposable
         {
             try
             {
-                await _store.PutAsync(key, value, lease, ct).ConfigureAwait(false);
+                await PutCopiesAsync(key, value, lease, ct).ConfigureAwait(false);
             }
             catch (StoreException) when (lease is { Lost.IsCancellationRequested: true })
             {
@@ -159,7 +163,48 @@ internal sealed class LeaseKeeper : IAsyncDisposable
     {
         lock (_gate)
             _owned.Remove(key);
-        await _store.DeleteAsync(key, ct).ConfigureAwait(false);
+        await DeleteCopiesAsync(_layout.Copies(key), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// After the write layout changed (<see cref="WriteLayout.Update"/>): every owned key is written where the layout
+    /// writes now, and its copies the layout no longer writes are deleted (a host's own legacy copies go once every live
+    /// host reads the by-host layout; they come back if a host that does not joins).
+    /// </summary>
+    public async Task ApplyLayoutAsync(CancellationToken ct)
+    {
+        ILease? lease;
+        List<KeyValuePair<string, ReadOnlyMemory<byte>>> owned;
+        lock (_gate)
+        {
+            lease = _lease;
+            owned = InWriteOrder(_owned);
+        }
+        foreach (var (key, value) in owned)
+        {
+            await PutCopiesAsync(key, value, lease, ct).ConfigureAwait(false);
+            await DeleteCopiesAsync(_layout.Retired(key), ct).ConfigureAwait(false);
+        }
+        bool gone;
+        foreach (var (key, _) in owned)
+        {
+            lock (_gate)
+                gone = !_owned.ContainsKey(key);
+            if (gone)
+                await DeleteCopiesAsync(_layout.Copies(key), ct).ConfigureAwait(false); // withdrawn while the layout pass re-wrote it
+        }
+    }
+
+    private async Task PutCopiesAsync(string key, ReadOnlyMemory<byte> value, ILease? lease, CancellationToken ct)
+    {
+        foreach (var target in _layout.Targets(key))
+            await _store.PutAsync(target, value, lease, ct).ConfigureAwait(false);
+    }
+
+    private async Task DeleteCopiesAsync(IEnumerable<string> keys, CancellationToken ct)
+    {
+        foreach (var key in keys)
+            await _store.DeleteAsync(key, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -212,12 +257,12 @@ internal sealed class LeaseKeeper : IAsyncDisposable
                     owned = InWriteOrder(_owned);
                 foreach (var (key, value) in owned)
                 {
-                    await _store.PutAsync(key, value, lease, stop).ConfigureAwait(false);
+                    await PutCopiesAsync(key, value, lease, stop).ConfigureAwait(false);
                     bool deleted;
                     lock (_gate)
                         deleted = !_owned.ContainsKey(key);
                     if (deleted)
-                        await _store.DeleteAsync(key, stop).ConfigureAwait(false); // withdrawn while being re-announced
+                        await DeleteCopiesAsync(_layout.Copies(key), stop).ConfigureAwait(false); // withdrawn while being re-announced
                 }
                 await RememberAsync(lease, stop).ConfigureAwait(false);
                 TaskCompletionSource renewed;
@@ -285,7 +330,7 @@ internal sealed class LeaseKeeper : IAsyncDisposable
             {
                 parked = await _store.GrantLeaseAsync(_stopGrace, timeout.Token).ConfigureAwait(false);
                 foreach (var (key, value) in owned)
-                    await _store.PutAsync(key, value, parked, timeout.Token).ConfigureAwait(false);
+                    await PutCopiesAsync(key, value, parked, timeout.Token).ConfigureAwait(false);
                 await RememberAsync(parked, timeout.Token).ConfigureAwait(false);
                 await parked.DetachAsync().ConfigureAwait(false);
                 await lease.DisposeAsync().ConfigureAwait(false); // revoke: every key moved away

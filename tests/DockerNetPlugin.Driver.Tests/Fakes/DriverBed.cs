@@ -141,8 +141,13 @@ internal sealed class DriverBed : IAsyncDisposable
     public Task PutRawAsync(string key, string value) =>
         Cluster.PutAsync(key, System.Text.Encoding.UTF8.GetBytes(value), null, CancellationToken.None);
 
-    public Task DeleteRemoteAsync(EndpointRecord record) =>
-        Cluster.DeleteAsync(ClusterKeys.Endpoint(record.NetworkId, record.EndpointId), CancellationToken.None);
+    /// <summary>Deletes an endpoint record in both key layouts (its host's by-host copy and the legacy one).</summary>
+    public async Task DeleteRemoteAsync(EndpointRecord record)
+    {
+        var key = ClusterKeys.Endpoint(record.NetworkId, record.EndpointId);
+        await Cluster.DeleteAsync(ClusterKeys.ByHost(key, record.HostId)!, CancellationToken.None);
+        await Cluster.DeleteAsync(key, CancellationToken.None);
+    }
 
     public static EndpointRecord Remote(string logical, int i, string host = "host-b", string prefix = "10.20.0.") =>
         new(logical, $"remote{i:D4}", host, $"{prefix}{100 + i}/24", null, $"02:42:0a:14:00:{100 + i:x2}", "192.0.2.2");
@@ -153,7 +158,10 @@ internal sealed class DriverBed : IAsyncDisposable
     public string SandboxPath(string logical) => Path.Combine(NetnsDirectory, DeviceNames.Sandbox(logical));
 
     public async Task<bool> RecordExistsAsync(string logical, string endpoint) =>
-        await Cluster.GetAsync(ClusterKeys.Endpoint(logical, endpoint), CancellationToken.None) is not null;
+        await LayoutMerge.GetAsync(Cluster, ClusterKeys.Endpoint(logical, endpoint), HostId, CancellationToken.None) is not null;
+
+    /// <summary>Where this bed's host keeps a record it owns (given by its logical, legacy-form key): its by-host copy.</summary>
+    public static string OwnKey(string logicalKey) => ClusterKeys.ByHost(logicalKey, HostId)!;
 
     public async ValueTask DisposeAsync()
     {

@@ -1,0 +1,94 @@
+using DockerNetPlugin.Driver.Cluster;
+using DockerNetPlugin.Store;
+
+namespace DockerNetPlugin.Driver;
+
+/// <summary>
+/// The key layout of what this host owns (<see cref="WriteLayout"/>, DNP_KEY_LAYOUT): its memberships (written here;
+/// the host record and endpoint records go through the <see cref="LeaseKeeper"/>), and moving its records when the
+/// layout changes (auto: once every live host reads the by-host layout, its legacy copies go).
+/// </summary>
+public sealed partial class OverlayDriver
+{
+    private volatile bool _layoutPending; // a move failed (store out): the next change of hosts or reconcile pass tries again
+
+    /// <summary>Where this host writes what it owns now (tests and diagnostics).</summary>
+    internal WriteLayout KeyLayout => _layout;
+
+    /// <summary>After the live hosts changed (the host watch's subscriber): moves this host's records if the write layout changed.</summary>
+    private async Task HostsChangedAsync(CancellationToken ct)
+    {
+        var layouts = _hosts.Directory.Layouts();
+        if (_layout.Update(layouts))
+        {
+            var old = layouts.Where(kv => !kv.Value).Select(kv => kv.Key).Order(StringComparer.Ordinal).ToList();
+            LayoutLog.Writing(_logger, _layout.Mode, Where(), old.Count > 0
+                ? $"host(s) {string.Join(", ", old)} read only the legacy layout"
+                : "every live host reads the by-host layout");
+            _layoutPending = true;
+        }
+        if (_layoutPending)
+            await MoveRecordsAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes every record this host owns where the layout writes now and deletes its copies elsewhere; a store failure leaves it pending.</summary>
+    private async Task MoveRecordsAsync(CancellationToken ct)
+    {
+        try
+        {
+            _layoutPending = false;
+            await _lease.ApplyLayoutAsync(ct).ConfigureAwait(false);
+            foreach (var network in _networks.Values.ToList())
+            {
+                var key = ClusterKeys.Membership(network.LogicalId, _options.HostId);
+                await PutOwnedAsync(key, new NetworkMembership(network.LogicalId, _options.HostId, network.DockerNetworkId), ct).ConfigureAwait(false);
+                foreach (var retired in _layout.Retired(key))
+                    await _cluster.DeleteAsync(retired, ct).ConfigureAwait(false);
+            }
+        }
+        catch (StoreException e)
+        {
+            _layoutPending = true;
+            LayoutLog.MoveFailed(_logger, Where(), e.Message);
+        }
+    }
+
+    /// <summary>A record this host owns that is not held by its lease (a membership), written where the layout says.</summary>
+    private async Task PutOwnedAsync(string logicalKey, NetworkMembership membership, CancellationToken ct)
+    {
+        foreach (var target in _layout.Targets(logicalKey))
+            await _cluster.PutAsync(target, membership, DriverJsonContext.Default.NetworkMembership, null, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes every copy of a record this host owns (see <see cref="WriteLayout.Copies"/>).</summary>
+    private async Task DeleteOwnedAsync(string logicalKey, CancellationToken ct)
+    {
+        foreach (var copy in _layout.Copies(logicalKey))
+            await _cluster.DeleteAsync(copy, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Deletes a record another host owns (<c>dnp forget-host</c>), in the layout it was found in. A per-host credential
+    /// may not delete under another host's segment: then the key stays, and the log says so (its lease-held records
+    /// went with the lease anyway; readers drop a forgotten host's entries by its forgotten-hosts mark).
+    /// </summary>
+    private async Task<bool> DeleteForeignAsync(string key, CancellationToken ct)
+    {
+        try
+        {
+            return await _cluster.DeleteAsync(key, ct).ConfigureAwait(false);
+        }
+        catch (StoreAuthException e)
+        {
+            LayoutLog.ForeignDeleteRefused(_logger, key, e.Message);
+            return false;
+        }
+    }
+
+    private string Where() => (_layout.WritesByHost, _layout.WritesLegacy) switch
+    {
+        (true, true) => $"under {ClusterKeys.ByHostPrefixOf(_options.HostId)} and in the legacy layout",
+        (true, false) => $"under {ClusterKeys.ByHostPrefixOf(_options.HostId)} only",
+        _ => "in the legacy layout only",
+    };
+}
