@@ -39,10 +39,13 @@ internal sealed class DriverBed : IAsyncDisposable
     /// <summary>DNP_NETNS_GRACE of the driver: zero unless a test is about the grace period (namespaces go at once).</summary>
     public TimeSpan Grace { get; set; }
 
+    /// <summary>DNP_KEY_LAYOUT of the bed's host.</summary>
+    public KeyLayoutMode KeyLayout { get; set; }
+
     public static async Task<DriverBed> StartAsync(bool replicate = true, DockerNetPlugin.Driver.Names.INetworkResolvers? resolvers = null, TimeSpan grace = default,
-        TimeSpan? storeCallTimeout = null)
+        TimeSpan? storeCallTimeout = null, KeyLayoutMode keyLayout = KeyLayoutMode.Auto)
     {
-        var bed = new DriverBed { Resolvers = resolvers, Grace = grace, StoreCallTimeout = storeCallTimeout ?? TimeSpan.FromSeconds(5) };
+        var bed = new DriverBed { Resolvers = resolvers, Grace = grace, StoreCallTimeout = storeCallTimeout ?? TimeSpan.FromSeconds(5), KeyLayout = keyLayout };
         await bed.StartDriverAsync(replicate);
         return bed;
     }
@@ -58,6 +61,7 @@ internal sealed class DriverBed : IAsyncDisposable
             HostId = HostId, NetnsDirectory = NetnsDirectory, Replicate = replicate, LeaseTtl = TimeSpan.FromSeconds(30), NetnsGrace = Grace,
             Liveness = new Liveness.LivenessOptions(TimeSpan.FromHours(1), 3), // rounds run when a test calls CheckLivenessAsync
             StoreCallTimeout = StoreCallTimeout,
+            KeyLayout = KeyLayout,
         };
         Driver = await OverlayDriver.StartAsync(options, ClusterGate, _localFile, Kernel, Prober, NullLoggerFactory.Instance, CancellationToken.None, Resolvers, guard: Guard);
         await Driver.PeersSyncedAsync.WaitAsync(TimeSpan.FromSeconds(30));
@@ -130,9 +134,22 @@ internal sealed class DriverBed : IAsyncDisposable
         await Cluster.PutAsync(ClusterKeys.Endpoint(record.NetworkId, record.EndpointId), RecordStore.Encode(record, DriverJsonContext.Default.EndpointRecord), lease, CancellationToken.None);
     }
 
-    /// <summary>Writes another host's <c>hosts/</c> record (its lease is current).</summary>
+    /// <summary>
+    /// Writes another host's <c>hosts/</c> record (its lease is current), as a host of the previous release does: in the
+    /// legacy layout, without announcing the by-host layout.
+    /// </summary>
     public Task PublishRemoteHostAsync(string hostId, string locator, ILease? lease = null) =>
         Cluster.PutAsync(ClusterKeys.Host(hostId), RecordStore.Encode(new HostRecord(hostId, locator, DateTimeOffset.UtcNow, "test"), DriverJsonContext.Default.HostRecord), lease, CancellationToken.None);
+
+    /// <summary>Writes another host's record as this release does: under <c>by-host/{host}/host</c>, announcing the by-host layout.</summary>
+    public Task PublishByHostHostAsync(string hostId, string locator, ILease? lease = null) =>
+        Cluster.PutAsync(ClusterKeys.ByHost(ClusterKeys.Host(hostId), hostId)!,
+            RecordStore.Encode(new HostRecord(hostId, locator, DateTimeOffset.UtcNow, "test", WriteLayout.ByHostAnnouncement), DriverJsonContext.Default.HostRecord), lease, CancellationToken.None);
+
+    /// <summary>Writes an endpoint record under <c>by-host/{owner}/endpoints/...</c> (the owner defaults to the record's host).</summary>
+    public Task PublishByHostAsync(EndpointRecord record, string? owner = null, ILease? lease = null) =>
+        Cluster.PutAsync(ClusterKeys.ByHost(ClusterKeys.Endpoint(record.NetworkId, record.EndpointId), owner ?? record.HostId)!,
+            RecordStore.Encode(record, DriverJsonContext.Default.EndpointRecord), lease, CancellationToken.None);
 
     /// <summary>Writes another host's <c>hosts/</c> record without a lease.</summary>
     public Task RegisterHostAsync(string hostId, string locator) => PublishRemoteHostAsync(hostId, locator);
