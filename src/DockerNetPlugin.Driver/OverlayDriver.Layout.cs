@@ -38,12 +38,19 @@ public sealed partial class OverlayDriver
         {
             _layoutPending = false;
             await _lease.ApplyLayoutAsync(ct).ConfigureAwait(false);
-            foreach (var network in _networks.Values.ToList())
+            foreach (var id in _networks.Keys.ToList())
             {
-                var key = ClusterKeys.Membership(network.LogicalId, _options.HostId);
-                await PutOwnedAsync(key, new NetworkMembership(network.LogicalId, _options.HostId, network.DockerNetworkId), ct).ConfigureAwait(false);
-                foreach (var retired in _layout.Retired(key))
-                    await _cluster.DeleteAsync(retired, ct).ConfigureAwait(false);
+                // Under the network's lock: a DeleteNetwork meanwhile must not find its membership written again.
+                if (await LockNetworkAsync(id, ct).ConfigureAwait(false) is not { } locked)
+                    continue;
+                using (locked.Release)
+                {
+                    var network = locked.Network;
+                    var key = ClusterKeys.Membership(network.LogicalId, _options.HostId);
+                    await PutOwnedAsync(key, new NetworkMembership(network.LogicalId, _options.HostId, network.DockerNetworkId), ct).ConfigureAwait(false);
+                    foreach (var retired in _layout.Retired(key))
+                        await _cluster.DeleteAsync(retired, ct).ConfigureAwait(false);
+                }
             }
         }
         catch (StoreException e)
