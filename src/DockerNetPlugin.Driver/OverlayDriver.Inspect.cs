@@ -22,14 +22,19 @@ public sealed partial class OverlayDriver
     /// <summary>The hosts that joined a logical network (one Docker network each), from the store (both key layouts).</summary>
     public async Task<IReadOnlyList<NetworkMembership>> ListMembersAsync(string logicalId, CancellationToken ct)
     {
-        var entries = await LayoutMerge.ListAsync(_cluster.Store, OwnedKind.Membership, ct).ConfigureAwait(false);
-        bool OfNetwork(string key) => OwnedKey.TryParse(key) is { Kind: OwnedKind.Membership } m
-            ? m.NetworkId == logicalId
-            : key.StartsWith(ClusterKeys.MembershipPrefix(logicalId), StringComparison.Ordinal);
-        var checks = entries.Where(e => OfNetwork(e.Key)).Select(Trust.RecordValidator.Membership).ToList();
-        InvalidRecords.ReplaceWhere(OfNetwork, checks.Select(c => c.Invalid).OfType<Store.InvalidRecord>().ToList());
+        var checks = (await MembershipEntriesAsync(logicalId, ct).ConfigureAwait(false)).Select(Trust.RecordValidator.Membership).ToList();
+        InvalidRecords.ReplaceWhere(k => IsMembershipOf(k, logicalId), checks.Select(c => c.Invalid).OfType<Store.InvalidRecord>().ToList());
         return checks.Select(c => c.Value).OfType<NetworkMembership>().OrderBy(r => r.HostId, StringComparer.Ordinal).ToList();
     }
+
+    /// <summary>The membership records of a logical network in both key layouts (one per host), not yet checked.</summary>
+    private async Task<IReadOnlyList<Store.KvEntry>> MembershipEntriesAsync(string logicalId, CancellationToken ct) =>
+        (await LayoutMerge.ListAsync(_cluster.Store, OwnedKind.Membership, ct).ConfigureAwait(false)).Where(e => IsMembershipOf(e.Key, logicalId)).ToList();
+
+    /// <summary>A membership key of <paramref name="logicalId"/> in either layout, or a malformed key under its legacy prefix.</summary>
+    private static bool IsMembershipOf(string key, string logicalId) => OwnedKey.TryParse(key) is { Kind: OwnedKind.Membership } m
+        ? m.NetworkId == logicalId
+        : key.StartsWith(ClusterKeys.MembershipPrefix(logicalId), StringComparison.Ordinal);
 
     /// <summary>The live hosts (their records vanish with their lease), from the store.</summary>
     public async Task<IReadOnlyList<HostRecord>> ListHostsAsync(CancellationToken ct)

@@ -98,8 +98,7 @@ public sealed partial class OverlayDriver
             Deleted.Remember(dockerNetworkId, logicalId);
         await AwaitStoreAsync(await network.RemoveAllAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false);
         await DeleteOwnedAsync(ClusterKeys.Membership(logicalId, _options.HostId), ct).ConfigureAwait(false);
-        var last = !(await LayoutMerge.ListAsync(_cluster.Store, OwnedKind.Membership, ct).ConfigureAwait(false))
-            .Any(e => OwnedKey.TryParse(e.Key) is { } k ? k.NetworkId == logicalId : e.Key.StartsWith(ClusterKeys.MembershipPrefix(logicalId), StringComparison.Ordinal));
+        var last = (await MembershipEntriesAsync(logicalId, ct).ConfigureAwait(false)).Count == 0;
         if (last)
         {
             var record = await ClusterNetworks.GetAsync(logicalId, ct).ConfigureAwait(false); // an invalid record stays (reported) for its writer or an operator

@@ -128,5 +128,24 @@ public sealed class LayoutMigrationTests
         await Eventually.TrueAsync(() => !ns.HasPeer(IPAddress.Parse("10.20.0.102"), Mac(byHost), IPAddress.Parse("192.0.2.3")), "its last copy's delete removes it");
     }
 
+    [Fact]
+    public async Task ForgetHost_ADeadHostOfThisRelease_ItsByHostRecordsGo()
+    {
+        await using var bed = await DriverBed.StartAsync();
+        await bed.CreateNetworkAsync("net1");
+        var record = DriverBed.Remote("net1", 1, host: "dead");
+        await bed.PublishByHostAsync(record);
+        var membership = ClusterKeys.ByHost(ClusterKeys.Membership("net1", "dead"), "dead")!;
+        await bed.Cluster.PutAsync(membership, RecordStore.Encode(new NetworkMembership("net1", "dead", "x"), DriverJsonContext.Default.NetworkMembership), null, Ct);
+        Assert.Equal(2, (await bed.Driver.ListMembersAsync("net1", Ct)).Count);
+
+        var forgotten = await bed.Driver.ForgetHostAsync("dead", Ct);
+
+        Assert.Equal(1, forgotten.EndpointRecords);
+        Assert.Equal(1, forgotten.Memberships);
+        Assert.Empty((await bed.Cluster.ListAsync(ClusterKeys.ByHostPrefixOf("dead"), Ct)).Entries);
+        Assert.Equal(DriverBed.HostId, Assert.Single(await bed.Driver.ListMembersAsync("net1", Ct)).HostId);
+    }
+
     private static PhysicalAddress Mac(EndpointRecord record) => PhysicalAddress.Parse(record.Mac.Replace(':', '-'));
 }
