@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using DockerNetPlugin.Driver.Cluster;
 using DockerNetPlugin.Store;
 
@@ -6,17 +7,21 @@ namespace DockerNetPlugin.Driver;
 /// <summary>
 /// The key layout of what this host owns (<see cref="WriteLayout"/>, DNP_KEY_LAYOUT): its memberships (written here;
 /// the host record and endpoint records go through the <see cref="LeaseKeeper"/>), and moving its records when the
-/// layout changes (auto: once every live host reads the by-host layout, its legacy copies go).
+/// layout changes (auto: once every live host reads the by-host layout, its legacy copies go). A move runs on a loop
+/// of its own ("key-layout"), so the host watch never waits for the store writes it takes.
 /// </summary>
 public sealed partial class OverlayDriver
 {
     private volatile bool _layoutPending; // a move failed (store out): the next change of hosts or reconcile pass tries again
 
+    // One pending "move the records" signal; more while one is pending are the same request.
+    private readonly Channel<bool> _layoutMoves = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+
     /// <summary>Where this host writes what it owns now (tests and diagnostics).</summary>
     internal WriteLayout KeyLayout => _layout;
 
-    /// <summary>After the live hosts changed (the host watch's subscriber): moves this host's records if the write layout changed.</summary>
-    private async Task HostsChangedAsync(CancellationToken ct)
+    /// <summary>After the live hosts changed (the host watch's subscriber): asks the move loop to move this host's records if the write layout changed.</summary>
+    private Task HostsChangedAsync(CancellationToken ct)
     {
         var layouts = _hosts.Directory.Layouts();
         if (_layout.Update(layouts))
@@ -27,7 +32,21 @@ public sealed partial class OverlayDriver
                 : "every live host reads the by-host layout");
             _layoutPending = true;
         }
+        RequestMoveIfPending();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A move is wanted (the layout changed, or an earlier move failed): the move loop runs it.</summary>
+    private void RequestMoveIfPending()
+    {
         if (_layoutPending)
+            _layoutMoves.Writer.TryWrite(true);
+    }
+
+    /// <summary>The "key-layout" loop: one move per request.</summary>
+    private async Task MoveLoopAsync(CancellationToken ct)
+    {
+        await foreach (var _ in _layoutMoves.Reader.ReadAllAsync(ct).ConfigureAwait(false))
             await MoveRecordsAsync(ct).ConfigureAwait(false);
     }
 

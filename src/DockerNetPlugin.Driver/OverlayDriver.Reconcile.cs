@@ -34,8 +34,8 @@ public sealed partial class OverlayDriver
     /// </summary>
     internal async Task ReconcileHostAsync(IReadOnlyList<EndpointRecord> storeRecords, bool repair, DriftLog drift, CancellationToken ct)
     {
-        if (repair && _layoutPending)
-            await MoveRecordsAsync(ct).ConfigureAwait(false); // a key layout move the store refused earlier
+        if (repair)
+            RequestMoveIfPending(); // a key layout move the store refused earlier
         var networks = _networks.Values.ToList();
         var logicalIds = networks.Select(n => n.LogicalId).ToHashSet(StringComparer.Ordinal);
         foreach (var record in storeRecords.Where(r => r.HostId == _options.HostId && !logicalIds.Contains(r.NetworkId)))

@@ -187,6 +187,7 @@ public sealed partial class OverlayDriver : IAsyncDisposable
         await driver._lease.ReleasePreviousAsync(ct).ConfigureAwait(false);
         await cluster.DeleteAsync(ClusterKeys.ForgottenHost(options.HostId), ct).ConfigureAwait(false); // forgotten once, back now
         driver.SyncGuard(); // restored networks: guarded before the watches run; none: a leftover guard goes
+        driver.Loops.Start("key-layout", driver.MoveLoopAsync);
         driver.Loops.Start("host-watch", driver._hosts.RunAsync);
         driver.Loops.Start("peer-watch", driver._peerSync.RunAsync);
         driver._liveness.Start();
