@@ -8,7 +8,7 @@ namespace DockerNetPlugin.Driver.Cluster;
 /// Readers' side of the two key layouts (<see cref="ClusterKeys"/>): what the store holds of one <see cref="OwnedKind"/>
 /// in the legacy prefix and in <c>by-host/</c>, merged to one entry per logical key. A record may be there twice (a
 /// host writes both layouts while some live host still reads only the legacy one) or once in either; readers see
-/// one. The copy used is a by-host one when there is any (the first by key, so every host picks the same), else the
+/// one. The copy used is a by-host one when there is any (the first created, see <see cref="Pick"/>), else the
 /// legacy one; its real key is kept, so the validator checks the by-host key's host segment against the record.
 /// A key under the legacy prefix that is no key of the kind (malformed) is passed on as it is, so the validator
 /// reports it; a malformed key under <c>by-host/</c> goes to the endpoint readers for the same reason.
@@ -162,17 +162,24 @@ internal sealed class LayoutMerge
     private List<KvEntry> Effective() =>
         _copies.Values.Select(Pick).OfType<KvEntry>().OrderBy(e => e.Key, StringComparer.Ordinal).ToList();
 
-    /// <summary>The copy readers use: the first by-host one by key, else the legacy one.</summary>
+    /// <summary>
+    /// The copy readers use: a by-host one, else the legacy one. Two by-host copies of one record are two hosts claiming
+    /// the same endpoint id: the one created first is used (create versions are store-wide revisions on every backend,
+    /// so every reader picks the same), so a host cannot shadow another host's record by writing a copy under its own
+    /// segment later; the key decides a tie.
+    /// </summary>
     private static KvEntry? Pick(SortedDictionary<string, KvEntry> copies)
     {
         KvEntry? legacy = null;
+        KvEntry? byHost = null;
         foreach (var (key, entry) in copies)
         {
-            if (SourceOf(key) == ByHost)
-                return entry;
-            legacy ??= entry;
+            if (SourceOf(key) != ByHost)
+                legacy ??= entry;
+            else if (byHost is null || entry.CreateVersion < byHost.CreateVersion)
+                byHost = entry;
         }
-        return legacy;
+        return byHost ?? legacy;
     }
 
     private static int SourceOf(string key) => key.StartsWith(ClusterKeys.ByHostPrefix, StringComparison.Ordinal) ? ByHost : Legacy;

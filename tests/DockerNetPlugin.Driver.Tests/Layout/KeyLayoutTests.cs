@@ -125,6 +125,29 @@ public sealed class KeyLayoutTests
         Assert.Equal(logical, fallback.Entry.Key);
     }
 
+    /// <summary>Per-host ACLs keep h2 out of h1's segment; the merge keeps h2 from shadowing h1's record with a later copy under its own.</summary>
+    [Fact]
+    public void Merge_ALaterCopyUnderAnotherHostsSegment_DoesNotDisplaceTheFirst()
+    {
+        var logical = ClusterKeys.Endpoint("my.net", "ep_1");
+        var victim = ClusterKeys.ByHost(logical, "z-victim")!;
+        var shadow = ClusterKeys.ByHost(logical, "a-shadow")!; // sorts first
+        var merge = new LayoutMerge(OwnedKind.Endpoint);
+        merge.Apply(0, new KvResync(new KvSnapshot([], 1)));
+        var first = Assert.IsType<KvResync>(Assert.Single(merge.Apply(1, new KvResync(new KvSnapshot([Entry(victim, Endpoint, 5)], 5)))));
+        Assert.Equal(victim, Assert.Single(first.Snapshot.Entries).Key);
+
+        Assert.Empty(merge.Apply(1, new KvPut(Entry(shadow, Endpoint.Replace("192.0.2.1", "192.0.2.66", StringComparison.Ordinal), 9), 9)));
+        Assert.Equal(victim, LayoutMergeList([Entry(shadow, Endpoint, 9), Entry(victim, Endpoint, 5)]));
+    }
+
+    private static string LayoutMergeList(KvEntry[] byHost)
+    {
+        var merge = new LayoutMerge(OwnedKind.Endpoint);
+        merge.Apply(0, new KvResync(new KvSnapshot([], 1)));
+        return Assert.Single(Assert.IsType<KvResync>(Assert.Single(merge.Apply(1, new KvResync(new KvSnapshot(byHost, 10))))).Snapshot.Entries).Key;
+    }
+
     [Fact]
     public void WriteLayout_Auto_WritesBoth_UntilEveryLiveHostReadsByHost_ThenByHostOnly()
     {
