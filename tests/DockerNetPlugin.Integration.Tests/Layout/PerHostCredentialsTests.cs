@@ -34,6 +34,8 @@ public sealed class PerHostCredentialsTests(TwoBareHostsFixture fixture) : IClas
             [host2] = ("dnp-acl-2", Secret(), "acl-host-2"),
         };
         string[] asRoot = ["--user", root];
+        // etcd checks a password with bcrypt on every authenticating call: on a loaded machine that outlasts etcdctl's 5 s default.
+        Task<CommandResult> Etcdctl(params string[] args) => etcd.EtcdctlAsync(["--command-timeout=30s", .. args]);
         try
         {
             // The README's setup: the host ids chosen up front, a role and a user per host, then auth on.
@@ -41,20 +43,20 @@ public sealed class PerHostCredentialsTests(TwoBareHostsFixture fixture) : IClas
             {
                 Directory.CreateDirectory(host.StateDir);
                 await File.WriteAllTextAsync(Path.Combine(host.StateDir, "host-id"), id + "\n");
-                (await etcd.EtcdctlAsync("role", "add", user)).EnsureSuccess();
-                (await etcd.EtcdctlAsync("role", "grant-permission", user, "read", "--prefix=true", "dnp/v1/")).EnsureSuccess();
-                (await etcd.EtcdctlAsync("role", "grant-permission", user, "readwrite", "--prefix=true", $"dnp/v1/by-host/{id}/")).EnsureSuccess();
+                (await Etcdctl("role", "add", user)).EnsureSuccess();
+                (await Etcdctl("role", "grant-permission", user, "read", "--prefix=true", "dnp/v1/")).EnsureSuccess();
+                (await Etcdctl("role", "grant-permission", user, "readwrite", "--prefix=true", $"dnp/v1/by-host/{id}/")).EnsureSuccess();
                 foreach (var shared in s_shared)
-                    (await etcd.EtcdctlAsync("role", "grant-permission", user, "readwrite", "--prefix=true", "dnp/v1/" + shared)).EnsureSuccess();
-                (await etcd.EtcdctlAsync("user", "add", $"{user}:{password}")).EnsureSuccess();
-                (await etcd.EtcdctlAsync("user", "grant-role", user, user)).EnsureSuccess();
+                    (await Etcdctl("role", "grant-permission", user, "readwrite", "--prefix=true", "dnp/v1/" + shared)).EnsureSuccess();
+                (await Etcdctl("user", "add", $"{user}:{password}")).EnsureSuccess();
+                (await Etcdctl("user", "grant-role", user, user)).EnsureSuccess();
                 var passwordFile = Path.Combine(secrets, user);
                 await File.WriteAllTextAsync(passwordFile, password + "\n");
                 File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             }
-            (await etcd.EtcdctlAsync("user", "add", root)).EnsureSuccess();
-            (await etcd.EtcdctlAsync("auth", "enable")).EnsureSuccess();
-            Assert.False((await etcd.EtcdctlAsync("put", "dnp/v1/networks/x", "anonymous")).Succeeded, "auth is on");
+            (await Etcdctl("user", "add", root)).EnsureSuccess();
+            (await Etcdctl("auth", "enable")).EnsureSuccess();
+            Assert.False((await Etcdctl("put", "dnp/v1/networks/x", "anonymous")).Succeeded, "auth is on");
 
             foreach (var (host, (user, _, _)) in users)
             {
@@ -98,7 +100,7 @@ public sealed class PerHostCredentialsTests(TwoBareHostsFixture fixture) : IClas
                 ["put", $"dnp/v1/hosts/{id1}", "{}"],
             })
             {
-                var refused = await etcd.EtcdctlAsync([.. asHost2, .. attempt]);
+                var refused = await Etcdctl([.. asHost2, .. attempt]);
                 Assert.False(refused.Succeeded, $"host 2's credential must not: etcdctl {string.Join(' ', attempt.Take(2))}");
                 Assert.Contains("permission denied", refused.StdErr + refused.StdOut, StringComparison.Ordinal);
             }
@@ -106,11 +108,11 @@ public sealed class PerHostCredentialsTests(TwoBareHostsFixture fixture) : IClas
 
             // What host 2 may write, under its own segment, cannot speak for host 1: host 1's reader refuses it.
             var ownForgedKey = $"dnp/v1/by-host/{id2}/endpoints/{Network}/forged";
-            (await etcd.EtcdctlAsync([.. asHost2, "put", ownForgedKey, forged])).EnsureSuccess();
+            (await Etcdctl([.. asHost2, "put", ownForgedKey, forged])).EnsureSuccess();
             Assert.True(await Eventually.HoldsAsync(async () => InvalidRecords(await h1.StatusJsonAsync()).Any(r => r.Key == ownForgedKey && r.Reason.Contains("host segment", StringComparison.Ordinal)), TimeSpan.FromSeconds(30)),
                 "host 1 reports the record under host 2's segment that claims host 1: " + await h1.StatusJsonAsync());
             Assert.DoesNotContain("10.42.0.200", (await h1.InOverlayAsync(Network, "ip", "neigh", "show")).StdOut, StringComparison.Ordinal);
-            (await etcd.EtcdctlAsync([.. asHost2, "del", ownForgedKey])).EnsureSuccess();
+            (await Etcdctl([.. asHost2, "del", ownForgedKey])).EnsureSuccess();
 
             // The overlay still works, also for a container started now.
             Assert.True((await h1.PingAsync("acl-1", ip2)).Succeeded, "host 1 → host 2 afterwards");
@@ -133,7 +135,7 @@ public sealed class PerHostCredentialsTests(TwoBareHostsFixture fixture) : IClas
             await h2.RemoveAsync(["acl-2", "acl-3"], Network);
             await host1.StopPluginAsync();
             await host2.StopPluginAsync();
-            await etcd.EtcdctlAsync([.. asRoot, "auth", "disable"]);
+            await Etcdctl([.. asRoot, "auth", "disable"]);
             foreach (var (host, (_, _, _)) in users)
                 File.Delete(Path.Combine(host.StateDir, "host-id"));
         }
