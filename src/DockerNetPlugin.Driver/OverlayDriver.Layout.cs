@@ -13,6 +13,7 @@ namespace DockerNetPlugin.Driver;
 public sealed partial class OverlayDriver
 {
     private volatile bool _layoutPending; // a move failed (store out): the next change of hosts or reconcile pass tries again
+    private string _unservedWarned = ""; // host mode: the legacy-only hosts last warned about (the host watch's loop only)
 
     // One pending "move the records" signal; more while one is pending are the same request.
     private readonly Channel<bool> _layoutMoves = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
@@ -31,6 +32,13 @@ public sealed partial class OverlayDriver
                 ? $"host(s) {string.Join(", ", old)} read only the legacy layout"
                 : "every live host reads the by-host layout");
             _layoutPending = true;
+        }
+        if (_layout.Mode == KeyLayoutMode.Host)
+        {
+            var unserved = string.Join(", ", layouts.Where(kv => !kv.Value && kv.Key != _options.HostId).Select(kv => kv.Key).Order(StringComparer.Ordinal));
+            if (unserved.Length > 0 && unserved != _unservedWarned)
+                LayoutLog.LegacyReadersUnserved(_logger, unserved);
+            _unservedWarned = unserved;
         }
         RequestMoveIfPending();
         return Task.CompletedTask;

@@ -11,6 +11,9 @@ internal static partial class LayoutLog
     [LoggerMessage(2921, LogLevel.Warning, "key layout: moving this host's records to {Where} failed, tried again at the next change of hosts or reconcile pass: {Error}")]
     public static partial void MoveFailed(ILogger logger, string where, string error);
 
+    [LoggerMessage(2923, LogLevel.Warning, "key layout host: host(s) {Hosts} read only the legacy layout (an earlier release) and cannot see this host's records; upgrade them, or run this host with DNP_KEY_LAYOUT=auto until they are")]
+    public static partial void LegacyReadersUnserved(ILogger logger, string hosts);
+
     [LoggerMessage(2922, LogLevel.Warning, "forget-host: {Key} cannot be deleted with this host's store credential ({Error}); delete it with an administrator's credential")]
     public static partial void ForeignDeleteRefused(ILogger logger, string key, string error);
 }
