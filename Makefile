@@ -16,10 +16,14 @@ TEST_PACKAGES := docker.io docker-registry etcd-server etcd-client iptables nfta
 ENGINE_CACHE ?= /var/cache/dnp-test/engines
 TEST_ENGINE_NEWEST := 28
 TEST_ENGINES_SMOKE := 20.10 26
+# The previous release (the rolling-upgrade end-to-end test runs it beside this one): built from this clone's history
+# into RELEASE_CACHE by `make prev-release` (deps-test runs it; nothing to do when it is there).
+PREV_RELEASE := 3eb4a2b
+RELEASE_CACHE ?= /var/cache/dnp-test/releases
 # What the plugin itself needs at run time on a host (it speaks netlink itself; Docker is the user's).
 RUN_PACKAGES := iproute2
 
-.PHONY: build test coverage run deps-test deps-run bench demo clean test-summary publish-native publish-r2r plugin plugin-push plugin-install install install-files
+.PHONY: build test coverage run deps-test deps-run prev-release bench demo clean test-summary publish-native publish-r2r plugin plugin-push plugin-install install install-files
 
 build:
 	$(DOTNET) publish src/DockerNetPlugin.Cli $(DOTNET_FLAGS) -o bin
@@ -34,6 +38,20 @@ deps-test:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 	@tests/engines/fetch-engines.sh $(ENGINE_CACHE)
+	@$(MAKE) --no-print-directory prev-release
+
+# RELEASE_CACHE/PREV_RELEASE/bin/dnp: `git archive` of the commit, published like `make build`. A clone without the
+# commit (a shallow one) cannot build it: say so.
+prev-release:
+	@dir=$(RELEASE_CACHE)/$(PREV_RELEASE); \
+	if [ -x $$dir/bin/dnp ]; then exit 0; fi; \
+	if ! git cat-file -e '$(PREV_RELEASE)^{commit}' 2>/dev/null; then \
+	  echo "prev-release: commit $(PREV_RELEASE) (the previous release) is not in this clone's history; fetch it (git fetch --unshallow) to run the rolling-upgrade test" >&2; exit 1; \
+	fi; \
+	echo "building the previous release $(PREV_RELEASE) into $$dir"; \
+	rm -rf $$dir.tmp && mkdir -p $$dir.tmp/src && git archive $(PREV_RELEASE) | tar -x -C $$dir.tmp/src && \
+	$(DOTNET) publish $$dir.tmp/src/src/DockerNetPlugin.Cli $(DOTNET_FLAGS) -o $$dir.tmp/bin >$$dir.tmp/build.log 2>&1 || { tail -20 $$dir.tmp/build.log >&2; exit 1; }; \
+	rm -rf $$dir.tmp/src $$dir && mv $$dir.tmp $$dir && echo "built $$dir/bin/dnp"
 
 deps-run:
 	@missing=$$(for p in $(RUN_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \

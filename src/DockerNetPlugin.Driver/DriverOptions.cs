@@ -58,6 +58,12 @@ public sealed record DriverOptions
     /// </summary>
     public TimeSpan NetnsGrace { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Which key layout this host writes what it owns in (DNP_KEY_LAYOUT, default auto; see <see cref="Cluster.WriteLayout"/>).
+    /// Every host reads both layouts.
+    /// </summary>
+    public Cluster.KeyLayoutMode KeyLayout { get; init; } = Cluster.KeyLayoutMode.Auto;
+
     /// <summary>Resolved at start: the underlay address peers use as this host's VTEP.</summary>
     public IPAddress? Locator { get; init; }
 }

@@ -23,13 +23,14 @@ public sealed partial class OverlayDriver
 
         // Decoded only, not checked against the live hosts: a dead host's records fail that check by definition.
         var endpoints = 0;
-        var snapshot = await _cluster.Store.ListAsync(ClusterKeys.EndpointsPrefix, ct).ConfigureAwait(false);
-        foreach (var entry in snapshot.Entries)
+        var legacy = await _cluster.Store.ListAsync(ClusterKeys.EndpointsPrefix, ct).ConfigureAwait(false);
+        var own = await _cluster.Store.ListAsync(ClusterKeys.ByHostPrefixOf(hostId), ct).ConfigureAwait(false);
+        foreach (var entry in legacy.Entries.Concat(own.Entries))
         {
             if (Trust.RecordValidator.Endpoint(entry).Value is not { } record || record.HostId != hostId)
                 continue;
-            await _cluster.DeleteAsync(entry.Key, ct).ConfigureAwait(false);
-            endpoints++;
+            if (await DeleteForeignAsync(entry.Key, ct).ConfigureAwait(false))
+                endpoints++;
         }
         var memberships = 0;
         var removed = new List<string>();
@@ -38,7 +39,9 @@ public sealed partial class OverlayDriver
             var members = await ListMembersAsync(network.Id, ct).ConfigureAwait(false);
             if (!members.Any(m => m.HostId == hostId))
                 continue;
-            await _cluster.DeleteAsync(ClusterKeys.Membership(network.Id, hostId), ct).ConfigureAwait(false);
+            var key = ClusterKeys.Membership(network.Id, hostId);
+            await DeleteForeignAsync(key, ct).ConfigureAwait(false);
+            await DeleteForeignAsync(ClusterKeys.ByHost(key, hostId)!, ct).ConfigureAwait(false);
             memberships++;
             if (members.Count == 1)
             {

@@ -19,22 +19,29 @@ public sealed partial class OverlayDriver
         return records.Select(r => r.Value).ToList();
     }
 
-    /// <summary>The hosts that joined a logical network (one Docker network each), from the store.</summary>
+    /// <summary>The hosts that joined a logical network (one Docker network each), from the store (both key layouts).</summary>
     public async Task<IReadOnlyList<NetworkMembership>> ListMembersAsync(string logicalId, CancellationToken ct)
     {
-        var prefix = ClusterKeys.MembershipPrefix(logicalId);
-        var snapshot = await _cluster.Store.ListAsync(prefix, ct).ConfigureAwait(false);
-        var checks = snapshot.Entries.Select(Trust.RecordValidator.Membership).ToList();
-        InvalidRecords.ReplaceUnder(prefix, checks.Select(c => c.Invalid).OfType<Store.InvalidRecord>().ToList());
+        var checks = (await MembershipEntriesAsync(logicalId, ct).ConfigureAwait(false)).Select(Trust.RecordValidator.Membership).ToList();
+        InvalidRecords.ReplaceWhere(k => IsMembershipOf(k, logicalId), checks.Select(c => c.Invalid).OfType<Store.InvalidRecord>().ToList());
         return checks.Select(c => c.Value).OfType<NetworkMembership>().OrderBy(r => r.HostId, StringComparer.Ordinal).ToList();
     }
+
+    /// <summary>The membership records of a logical network in both key layouts (one per host), not yet checked.</summary>
+    private async Task<IReadOnlyList<Store.KvEntry>> MembershipEntriesAsync(string logicalId, CancellationToken ct) =>
+        (await LayoutMerge.ListAsync(_cluster.Store, OwnedKind.Membership, ct).ConfigureAwait(false)).Where(e => IsMembershipOf(e.Key, logicalId)).ToList();
+
+    /// <summary>A membership key of <paramref name="logicalId"/> in either layout, or a malformed key under its legacy prefix.</summary>
+    private static bool IsMembershipOf(string key, string logicalId) => OwnedKey.TryParse(key) is { Kind: OwnedKind.Membership } m
+        ? m.NetworkId == logicalId
+        : key.StartsWith(ClusterKeys.MembershipPrefix(logicalId), StringComparison.Ordinal);
 
     /// <summary>The live hosts (their records vanish with their lease), from the store.</summary>
     public async Task<IReadOnlyList<HostRecord>> ListHostsAsync(CancellationToken ct)
     {
         // Invalid host records are reported by the hosts/ watch; here they are only left out.
-        var snapshot = await _cluster.Store.ListAsync(ClusterKeys.HostsPrefix, ct).ConfigureAwait(false);
-        return snapshot.Entries.Select(e => Trust.RecordValidator.Host(e).Value).OfType<HostRecord>().OrderBy(r => r.HostId, StringComparer.Ordinal).ToList();
+        var entries = await LayoutMerge.ListAsync(_cluster.Store, OwnedKind.Host, ct).ConfigureAwait(false);
+        return entries.Select(e => Trust.RecordValidator.Host(e).Value).OfType<HostRecord>().OrderBy(r => r.HostId, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>This host's Docker networks and the logical network each maps to.</summary>

@@ -61,9 +61,11 @@ public sealed partial class OverlayDriver
         return set.Changed;
     }
 
-    /// <summary>The endpoint record the cluster store holds now (not the watch cache), or null.</summary>
+    /// <summary>The record of this host's endpoint the cluster store holds now (not the watch cache; either key layout), or null.</summary>
     public async Task<EndpointRecord?> ReadEndpointRecordAsync(string logicalId, string endpointId, CancellationToken ct) =>
-        (await _cluster.GetAsync(ClusterKeys.Endpoint(logicalId, endpointId), DriverJsonContext.Default.EndpointRecord, ct).ConfigureAwait(false))?.Value;
+        await LayoutMerge.GetAsync(_cluster.Store, ClusterKeys.Endpoint(logicalId, endpointId), _options.HostId, ct).ConfigureAwait(false) is { } entry
+            ? RecordStore.Decode(entry, DriverJsonContext.Default.EndpointRecord)
+            : null;
 
     /// <summary>Whether another joined endpoint in the container namespace <paramref name="sandboxKey"/> already routes the resolver.</summary>
     private bool ResolverRoutedElsewhere(string? sandboxKey, string endpointId) =>

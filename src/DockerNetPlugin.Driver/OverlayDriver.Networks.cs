@@ -50,7 +50,7 @@ public sealed partial class OverlayDriver
             try
             {
                 var (membershipKey, membership) = MembershipRecord(logicalId, request.DockerNetworkId);
-                await _cluster.Store.PutAsync(membershipKey, membership, null, ct).ConfigureAwait(false);
+                await PutOwnedAsync(membershipKey, new NetworkMembership(logicalId, _options.HostId, request.DockerNetworkId), ct).ConfigureAwait(false);
                 _restorer.Hold(membershipKey, membership); // put back at once should another writer delete or change it
                 var local = new LocalNetwork(request.DockerNetworkId, logicalId, record.Vni, record.Subnets, record.Internal, record.EnableIPv6,
                     record.Mtu ?? mtu, DeviceNames.Sandbox(logicalId), MulticastOf(record));
@@ -62,7 +62,7 @@ public sealed partial class OverlayDriver
             catch
             {
                 _restorer.Release(ClusterKeys.Membership(logicalId, _options.HostId));
-                await _cluster.DeleteAsync(ClusterKeys.Membership(logicalId, _options.HostId), CancellationToken.None).ConfigureAwait(false);
+                await DeleteOwnedAsync(ClusterKeys.Membership(logicalId, _options.HostId), CancellationToken.None).ConfigureAwait(false);
                 if (createdHere)
                     await RemoveLogicalNetworkAsync(record, CancellationToken.None).ConfigureAwait(false);
                 throw;
@@ -100,9 +100,8 @@ public sealed partial class OverlayDriver
             Deleted.Remember(dockerNetworkId, logicalId);
         await AwaitStoreAsync(await network.RemoveAllAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false);
         _restorer.Release(ClusterKeys.Membership(logicalId, _options.HostId));
-        await _cluster.DeleteAsync(ClusterKeys.Membership(logicalId, _options.HostId), ct).ConfigureAwait(false);
-        var remaining = await _cluster.Store.ListAsync(ClusterKeys.MembershipPrefix(logicalId), ct).ConfigureAwait(false);
-        var last = remaining.Entries.Count == 0;
+        await DeleteOwnedAsync(ClusterKeys.Membership(logicalId, _options.HostId), ct).ConfigureAwait(false);
+        var last = (await MembershipEntriesAsync(logicalId, ct).ConfigureAwait(false)).Count == 0;
         if (last)
         {
             var record = await ClusterNetworks.GetAsync(logicalId, ct).ConfigureAwait(false); // an invalid record stays (reported) for its writer or an operator

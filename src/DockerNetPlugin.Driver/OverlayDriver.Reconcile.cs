@@ -37,35 +37,45 @@ public sealed partial class OverlayDriver
     /// </summary>
     private async Task ReconcileMembershipAsync(OverlayNetwork network, bool repair, DriftLog drift, CancellationToken ct)
     {
+        if (LayoutSettling)
+            return; // the layout's move writes every copy where it writes now
         var (key, wanted) = MembershipRecord(network.LogicalId, network.DockerNetworkId);
-        var stored = await _cluster.Store.GetAsync(key, ct).ConfigureAwait(false);
-        if (stored is not null && stored.Value.Span.SequenceEqual(wanted.Span))
-            return;
-        var item = stored is null
-            ? new DriftItem(Short(network.DockerNetworkId), DriftKinds.RecordMissing, key, "this host's membership of the network is not in the store; repair writes it")
-            : new DriftItem(Short(network.DockerNetworkId), DriftKinds.RecordAltered, key, "this host's membership of the network holds what another writer put there; repair writes it again");
-        if (drift.Add(item, repair))
-            await _cluster.Store.PutAsync(key, wanted, null, ct).ConfigureAwait(false);
+        foreach (var copy in _layout.Targets(key)) // every copy the key layout writes now
+        {
+            var stored = await _cluster.Store.GetAsync(copy, ct).ConfigureAwait(false);
+            if (stored is not null && stored.Value.Span.SequenceEqual(wanted.Span))
+                continue;
+            var item = stored is null
+                ? new DriftItem(Short(network.DockerNetworkId), DriftKinds.RecordMissing, copy, "this host's membership of the network is not in the store; repair writes it")
+                : new DriftItem(Short(network.DockerNetworkId), DriftKinds.RecordAltered, copy, "this host's membership of the network holds what another writer put there; repair writes it again");
+            if (drift.Add(item, repair))
+                await _cluster.Store.PutAsync(copy, wanted, null, ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
-    /// The records this host holds under its lease (its host record, its endpoint records) against the store: one that
-    /// another writer deleted or overwrote is put back. The watches do that at once (<see cref="RecordRestorer"/>); this
-    /// catches what they missed. Keys a network's check already reported are left to it.
+    /// The records this host holds under its lease (its host record, its endpoint records) against the store, in every
+    /// copy the key layout writes now: one that another writer deleted or overwrote is put back. The watches do that at
+    /// once (<see cref="RecordRestorer"/>); this catches what they missed. Keys a network's check already reported are left to it.
     /// </summary>
     private async Task ReconcileOwnRecordsAsync(bool repair, DriftLog drift, CancellationToken ct)
     {
+        if (LayoutSettling)
+            return; // the layout's move writes every copy where it writes now
         var reported = drift.Found.Select(i => i.Object).ToHashSet(StringComparer.Ordinal);
         foreach (var key in _lease.OwnedKeys().Where(k => !reported.Contains(k)).Order(StringComparer.Ordinal))
         {
-            var stored = await _cluster.Store.GetAsync(key, ct).ConfigureAwait(false);
-            if (!_lease.Differs(key, stored?.Value))
-                continue;
-            var item = stored is null
-                ? new DriftItem("-", DriftKinds.RecordMissing, key, "a record of this host's is not in the store; repair writes it")
-                : new DriftItem("-", DriftKinds.RecordAltered, key, "a record of this host's holds what another writer put there; repair writes it again");
-            if (drift.Add(item, repair))
-                await _lease.RestoreAsync(key, ct).ConfigureAwait(false);
+            foreach (var copy in _layout.Targets(key).Where(c => !reported.Contains(c)))
+            {
+                var stored = await _cluster.Store.GetAsync(copy, ct).ConfigureAwait(false);
+                if (!_lease.Differs(key, stored?.Value))
+                    continue;
+                var item = stored is null
+                    ? new DriftItem("-", DriftKinds.RecordMissing, copy, "a record of this host's is not in the store; repair writes it")
+                    : new DriftItem("-", DriftKinds.RecordAltered, copy, "a record of this host's holds what another writer put there; repair writes it again");
+                if (drift.Add(item, repair))
+                    await _lease.RestoreAsync(key, copy, ct).ConfigureAwait(false);
+            }
         }
     }
 
@@ -83,6 +93,8 @@ public sealed partial class OverlayDriver
     /// </summary>
     internal async Task ReconcileHostAsync(IReadOnlyList<EndpointRecord> storeRecords, bool repair, DriftLog drift, CancellationToken ct)
     {
+        if (repair)
+            RequestMoveIfPending(); // a key layout move the store refused earlier
         var networks = _networks.Values.ToList();
         var logicalIds = networks.Select(n => n.LogicalId).ToHashSet(StringComparer.Ordinal);
         foreach (var record in storeRecords.Where(r => r.HostId == _options.HostId && !logicalIds.Contains(r.NetworkId)))
@@ -121,13 +133,12 @@ public sealed partial class OverlayDriver
 
     /// <summary>
     /// Every valid endpoint record in the store, read fresh for a reconciliation. Invalid ones are reported (the
-    /// full read replaces what the log knows under <c>endpoints/</c>) and left out, so nothing is programmed from them
+    /// full read, both key layouts, replaces what the log knows of endpoint keys) and left out, so nothing is programmed from them
     /// and entries they once produced count as stale.
     /// </summary>
     internal async Task<IReadOnlyList<EndpointRecord>> ReadEndpointRecordsAsync(CancellationToken ct)
     {
-        var snapshot = await _cluster.Store.ListAsync(ClusterKeys.EndpointsPrefix, ct).ConfigureAwait(false);
-        return _admission.AdmitAll(snapshot.Entries, ClusterKeys.EndpointsPrefix);
+        return _admission.AdmitAll(await LayoutMerge.ListAsync(_cluster.Store, OwnedKind.Endpoint, ct).ConfigureAwait(false));
     }
 
     /// <summary>The IPv4 and IPv6 addresses of every endpoint this host's driver holds (created, joined or not).</summary>

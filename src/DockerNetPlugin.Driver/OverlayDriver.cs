@@ -27,6 +27,7 @@ public sealed partial class OverlayDriver : IAsyncDisposable
     private readonly IDataPlane _dataPlane;
     private readonly Underlay _underlay;
     private readonly LeaseKeeper _lease;
+    private readonly WriteLayout _layout;
     private readonly EndpointPublisher _publisher;
     private readonly RecordRestorer _restorer;
     private readonly PeerTable _peers = new();
@@ -59,7 +60,8 @@ public sealed partial class OverlayDriver : IAsyncDisposable
         InvalidRecords = new InvalidRecordLog(logger);
         Loops = loops;
         _vnis = new VniAllocator(cluster, InvalidRecords);
-        _lease = new LeaseKeeper(cluster, _local, options.LeaseTtl, options.StopGrace, logger, loops);
+        _layout = new WriteLayout(options.KeyLayout, options.HostId);
+        _lease = new LeaseKeeper(cluster, _local, options.LeaseTtl, options.StopGrace, logger, loops, _layout);
         _publisher = new EndpointPublisher(_lease, _local, options.StoreCallTimeout, logger);
         _restorer = new RecordRestorer(_lease, logger);
         _liveness = new HostLiveness(cluster, _peers, prober, options.Liveness, TimeProvider.System, ApplyPeerChange, logger);
@@ -67,6 +69,7 @@ public sealed partial class OverlayDriver : IAsyncDisposable
         _admission = new PeerAdmission(InvalidRecords, _hosts.Directory, NetworkFactsOf);
         _peerSync = new PeerSync(cluster, _peers, _liveness, options.HostId, _admission, ApplyPeerChange, _restorer, logger);
         _hosts.Subscribe(_peerSync.RecheckHostsAsync);
+        _hosts.Subscribe(HostsChangedAsync);
         if (guardKernel is not null)
         {
             _guard = new VxlanGuard(guardKernel, _hosts.Directory, options.VxlanPort, logger, KeptVteps);
@@ -175,15 +178,20 @@ public sealed partial class OverlayDriver : IAsyncDisposable
         driver.StartHostResolver();
         await driver._lease.StartAsync(ct).ConfigureAwait(false);
         await driver._lease.PutAsync(ClusterKeys.Host(options.HostId),
-            RecordStore.Encode(new HostRecord(options.HostId, underlay.Locator.ToString(), DateTimeOffset.UtcNow, typeof(OverlayDriver).Assembly.GetName().Version?.ToString() ?? "0"), DriverJsonContext.Default.HostRecord), ct).ConfigureAwait(false);
+            RecordStore.Encode(new HostRecord(options.HostId, underlay.Locator.ToString(), DateTimeOffset.UtcNow, typeof(OverlayDriver).Assembly.GetName().Version?.ToString() ?? "0",
+                WriteLayout.ByHostAnnouncement), DriverJsonContext.Default.HostRecord), ct).ConfigureAwait(false);
         await driver._hosts.LoadAsync(ct).ConfigureAwait(false); // endpoint records meet a known set of hosts from the start
+        driver._layout.Update(driver._hosts.Directory.Layouts());
+        LayoutLog.Writing(logger, options.KeyLayout, driver.Where(), "at start");
         var (networks, endpoints) = await driver.RestoreAsync(ct).ConfigureAwait(false);
+        await driver.MoveRecordsAsync(ct).ConfigureAwait(false); // memberships (and records a previous release wrote) where the layout says
         await driver._publisher.StartAsync(driver.IsJoined, ct).ConfigureAwait(false);
         await driver._lease.ReleasePreviousAsync(ct).ConfigureAwait(false);
         await cluster.DeleteAsync(ClusterKeys.ForgottenHost(options.HostId), ct).ConfigureAwait(false); // forgotten once, back now
         driver.SyncGuard(); // restored networks: guarded before the watches run; none: a leftover guard goes
         driver.Loops.Start("record-restorer", driver._restorer.RunAsync);
         driver.Loops.Start("membership-watch", ct => driver._restorer.WatchAsync(ClusterKeys.MembershipsPrefix, ct));
+        driver.Loops.Start("key-layout", driver.MoveLoopAsync);
         driver.Loops.Start("host-watch", driver._hosts.RunAsync);
         driver.Loops.Start("peer-watch", driver._peerSync.RunAsync);
         driver._liveness.Start();

@@ -16,6 +16,9 @@ public sealed record HostSettings
 
     /// <summary>Drop VXLAN from anything but the cluster's live hosts' VTEPs (DNP_VXLAN_GUARD=on|off).</summary>
     public bool VxlanGuard { get; init; } = true;
+
+    /// <summary>Which key layout this host writes what it owns in (DNP_KEY_LAYOUT=auto|legacy|host); every host reads both.</summary>
+    public Driver.Cluster.KeyLayoutMode KeyLayout { get; init; } = Driver.Cluster.KeyLayoutMode.Auto;
     public string LogLevel { get; init; } = "info";
     public string LogFormat { get; init; } = "text";
     public TimeSpan LeaseTtl { get; init; } = TimeSpan.FromSeconds(10);
@@ -70,6 +73,7 @@ public sealed record HostSettings
             StopGrace = Get("DNP_STOP_GRACE") is { } grace ? TimeSpan.FromSeconds(ParseSeconds("DNP_STOP_GRACE", grace, 10, 86400)) : d.StopGrace,
             Replicate = Get("DNP_REPLICATE") is { } r ? ParseBool("DNP_REPLICATE", r) : d.Replicate,
             VxlanGuard = Get("DNP_VXLAN_GUARD") is { } g ? ParseBool("DNP_VXLAN_GUARD", g) : d.VxlanGuard,
+            KeyLayout = Get("DNP_KEY_LAYOUT") is { } kl ? ParseKeyLayout(kl) : d.KeyLayout,
             LogLevel = Get("DNP_LOG_LEVEL") ?? d.LogLevel,
             LogFormat = Get("DNP_LOG_FORMAT") is { } f ? ParseFormat(f) : d.LogFormat,
             LeaseTtl = Get("DNP_LEASE_TTL") is { } ttl ? TimeSpan.FromSeconds(ParseSeconds("DNP_LEASE_TTL", ttl, 2, 3600)) : d.LeaseTtl,
@@ -115,6 +119,14 @@ public sealed record HostSettings
         "1" or "true" or "yes" or "on" => true,
         "0" or "false" or "no" or "off" => false,
         _ => throw new SettingsException($"{name}='{text}' must be true or false"),
+    };
+
+    private static Driver.Cluster.KeyLayoutMode ParseKeyLayout(string text) => text.ToLowerInvariant() switch
+    {
+        "auto" => Driver.Cluster.KeyLayoutMode.Auto,
+        "legacy" => Driver.Cluster.KeyLayoutMode.Legacy,
+        "host" => Driver.Cluster.KeyLayoutMode.Host,
+        _ => throw new SettingsException($"DNP_KEY_LAYOUT='{text}' must be auto, legacy or host"),
     };
 
     private static string ParseFormat(string text) => text.ToLowerInvariant() is "text" or "json"

@@ -106,6 +106,7 @@ internal sealed class PluginRuntime : IAsyncDisposable
                     VxlanPort = _settings.VxlanPort,
                     Replicate = _settings.Replicate,
                     VxlanGuard = _settings.VxlanGuard,
+                    KeyLayout = _settings.KeyLayout,
                     LeaseTtl = _settings.LeaseTtl,
                     StopGrace = _settings.StopGrace,
                     ProbePort = _settings.ProbePort,

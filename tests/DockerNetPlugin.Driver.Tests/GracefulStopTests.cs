@@ -16,20 +16,20 @@ public sealed class GracefulStopTests
         await using var bed = await DriverBed.StartAsync();
         await bed.CreateNetworkAsync("net1");
         await bed.JoinNewAsync("net1", "ep1", "10.20.0.2/24");
-        var before = await bed.Cluster.GetAsync(ClusterKeys.Endpoint("net1", "ep1"), Ct);
-        var hostBefore = await bed.Cluster.GetAsync(ClusterKeys.Host(DriverBed.HostId), Ct);
+        var before = await bed.Cluster.GetAsync(DriverBed.OwnKey(ClusterKeys.Endpoint("net1", "ep1")), Ct);
+        var hostBefore = await bed.Cluster.GetAsync(DriverBed.OwnKey(ClusterKeys.Host(DriverBed.HostId)), Ct);
         Assert.NotNull(before);
         Assert.NotNull(hostBefore);
         var seen = new List<WatchEvent>();
-        var watch = WatchAsync(bed.Cluster, (await bed.Cluster.ListAsync(KeyLayout.Prefix("endpoints"), Ct)).Revision, seen);
+        var watch = WatchAsync(bed.Cluster, (await bed.Cluster.ListAsync(ClusterKeys.ByHostPrefix, Ct)).Revision, seen);
 
         await bed.RestartAsync();
         await watch; // ends when the stopping plugin closes the store
 
         Assert.DoesNotContain(seen, e => e is KvDeleted or KvResync);
         Assert.NotEmpty(seen.OfType<KvPut>()); // handed to the parking lease
-        var after = await bed.Cluster.GetAsync(ClusterKeys.Endpoint("net1", "ep1"), Ct);
-        var hostAfter = await bed.Cluster.GetAsync(ClusterKeys.Host(DriverBed.HostId), Ct);
+        var after = await bed.Cluster.GetAsync(DriverBed.OwnKey(ClusterKeys.Endpoint("net1", "ep1")), Ct);
+        var hostAfter = await bed.Cluster.GetAsync(DriverBed.OwnKey(ClusterKeys.Host(DriverBed.HostId)), Ct);
         Assert.NotNull(after);
         Assert.NotNull(hostAfter);
         Assert.Equal(before.CreateVersion, after.CreateVersion); // never deleted and created again
@@ -49,7 +49,7 @@ public sealed class GracefulStopTests
         await bed.CreateNetworkAsync("net1");
         await bed.JoinNewAsync("net1", "ep1", "10.20.0.2/24");
         await bed.JoinNewAsync("net1", "ep2", "10.20.0.3/24");
-        var kept = await bed.Cluster.GetAsync(ClusterKeys.Endpoint("net1", "ep1"), Ct);
+        var kept = await bed.Cluster.GetAsync(DriverBed.OwnKey(ClusterKeys.Endpoint("net1", "ep1")), Ct);
 
         await bed.RestartAsync(async localDir =>
         {
@@ -59,7 +59,7 @@ public sealed class GracefulStopTests
         });
 
         Assert.False(await bed.RecordExistsAsync("net1", "ep2"));
-        Assert.Equal(kept!.CreateVersion, (await bed.Cluster.GetAsync(ClusterKeys.Endpoint("net1", "ep1"), Ct))!.CreateVersion);
+        Assert.Equal(kept!.CreateVersion, (await bed.Cluster.GetAsync(DriverBed.OwnKey(ClusterKeys.Endpoint("net1", "ep1")), Ct))!.CreateVersion);
     }
 
     [Fact]
@@ -68,12 +68,12 @@ public sealed class GracefulStopTests
         await using var bed = await DriverBed.StartAsync();
         await bed.CreateNetworkAsync("net1");
         await bed.JoinNewAsync("net1", "ep1", "10.20.0.2/24");
-        var before = await bed.Cluster.GetAsync(ClusterKeys.Endpoint("net1", "ep1"), Ct);
+        var before = await bed.Cluster.GetAsync(DriverBed.OwnKey(ClusterKeys.Endpoint("net1", "ep1")), Ct);
 
         await bed.RestartAsync();
         await bed.RestartAsync();
 
-        var after = await bed.Cluster.GetAsync(ClusterKeys.Endpoint("net1", "ep1"), Ct);
+        var after = await bed.Cluster.GetAsync(DriverBed.OwnKey(ClusterKeys.Endpoint("net1", "ep1")), Ct);
         Assert.Equal(before!.CreateVersion, after!.CreateVersion);
         Assert.Equal(bed.Driver.LeaseIds.Current, after.LeaseId);
     }
@@ -82,7 +82,7 @@ public sealed class GracefulStopTests
     {
         try
         {
-            await foreach (var e in store.WatchPrefixAsync(KeyLayout.Prefix("endpoints"), from, Ct))
+            await foreach (var e in store.WatchPrefixAsync(ClusterKeys.ByHostPrefix, from, Ct))
             {
                 lock (seen)
                     seen.Add(e);

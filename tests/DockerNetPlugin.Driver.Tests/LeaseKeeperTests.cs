@@ -19,7 +19,7 @@ public sealed class LeaseKeeperTests
             var slowKey = KeyLayout.Key("test", "slow");
             var fastKey = KeyLayout.Key("test", "fast");
             var store = new BlockingKvStore(file) { Hold = key => key == slowKey };
-            await using var lease = new LeaseKeeper(store, new RecordStore(localFile), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(10), NullLogger.Instance, new DockerNetPlugin.Driver.Trust.LoopSupervisor(NullLogger.Instance));
+            await using var lease = new LeaseKeeper(store, new RecordStore(localFile), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(10), NullLogger.Instance, new DockerNetPlugin.Driver.Trust.LoopSupervisor(NullLogger.Instance), new WriteLayout(KeyLayoutMode.Auto, "h1"));
             await lease.StartAsync(CancellationToken.None);
 
             var slow = lease.PutAsync(slowKey, new byte[] { 1 }, CancellationToken.None);
@@ -54,7 +54,7 @@ public sealed class LeaseRenewalTests
             var store = new BlockingKvStore(file);
             var kept = KeyLayout.Key("test", "kept");
             var withdrawn = KeyLayout.Key("test", "withdrawn");
-            await using var lease = new LeaseKeeper(store, new RecordStore(localFile), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(10), NullLogger.Instance, new DockerNetPlugin.Driver.Trust.LoopSupervisor(NullLogger.Instance));
+            await using var lease = new LeaseKeeper(store, new RecordStore(localFile), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(10), NullLogger.Instance, new DockerNetPlugin.Driver.Trust.LoopSupervisor(NullLogger.Instance), new WriteLayout(KeyLayoutMode.Auto, "h1"));
             await lease.StartAsync(CancellationToken.None);
             await lease.PutAsync(kept, new byte[] { 1 }, CancellationToken.None);
             await lease.PutAsync(withdrawn, new byte[] { 2 }, CancellationToken.None);

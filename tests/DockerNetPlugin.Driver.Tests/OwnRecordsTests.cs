@@ -14,9 +14,12 @@ namespace DockerNetPlugin.Driver.Tests;
 /// </summary>
 public sealed class OwnRecordsTests
 {
-    private static string EndpointKey => ClusterKeys.Endpoint("net1", "ep1");
-    private static string HostKey => ClusterKeys.Host(DriverBed.HostId);
-    private static string MembershipKey => ClusterKeys.Membership("net1", DriverBed.HostId);
+    // The bed's host is the only one, so the key layout writes by-host copies only (DNP_KEY_LAYOUT=auto): those are the records.
+    private static string EndpointKey => Own(ClusterKeys.Endpoint("net1", "ep1"));
+    private static string HostKey => Own(ClusterKeys.Host(DriverBed.HostId));
+    private static string MembershipKey => Own(ClusterKeys.Membership("net1", DriverBed.HostId));
+
+    private static string Own(string logical) => ClusterKeys.ByHost(logical, DriverBed.HostId)!;
 
     [Fact]
     public async Task EndpointRecordDeleted_PutBackByTheOwner_WithoutAReconciliation()
@@ -43,6 +46,27 @@ public sealed class OwnRecordsTests
         await Eventually.TrueAsync(async () => await ValueAsync(bed, EndpointKey) == original, "the overwritten endpoint record is back as it was");
     }
 
+    /// <summary>Both key layouts: a legacy copy is put back while a host of the previous release needs it, never once a layout switch retired it.</summary>
+    [Fact]
+    public async Task BesideAPreviousReleasesHost_TheLegacyCopyIsPutBack_OnceRetiredItIsNot()
+    {
+        await using var bed = await JoinedAsync();
+        var original = await ValueAsync(bed, EndpointKey);
+        var legacy = ClusterKeys.Endpoint("net1", "ep1");
+        await bed.RegisterHostAsync("host-b", "192.0.2.2"); // announces no by-host layout: this host writes legacy copies again
+        await Eventually.TrueAsync(async () => await ValueAsync(bed, legacy) == original, "the legacy copy written for host-b");
+
+        await bed.Cluster.DeleteAsync(legacy, CancellationToken.None);
+        await Eventually.TrueAsync(async () => await ValueAsync(bed, legacy) == original, "the deleted legacy copy is put back");
+
+        await bed.Cluster.DeleteAsync(ClusterKeys.Host("host-b"), CancellationToken.None); // by-host only again: legacy copies retired
+        await Eventually.TrueAsync(async () => await ValueAsync(bed, legacy) is null, "the legacy copy retired");
+        await bed.PutRawAsync(legacy, "junk");
+        await bed.PutRawAsync(EndpointKey, "junk"); // overwritten after it: once this one is back, the restorer has seen both
+        await Eventually.TrueAsync(async () => await ValueAsync(bed, EndpointKey) == original, "the by-host copy is back");
+        Assert.Equal("junk", await ValueAsync(bed, legacy));
+    }
+
     [Fact]
     public async Task HostRecordDeletedThenOverwritten_PutBackEachTime()
     {
@@ -65,7 +89,7 @@ public sealed class OwnRecordsTests
 
         await bed.PutRawAsync(EndpointKey, "junk");
         // A record the host still holds, overwritten after it: once that one is back, the restorer has seen both.
-        var ep2Key = ClusterKeys.Endpoint("net1", "ep2");
+        var ep2Key = Own(ClusterKeys.Endpoint("net1", "ep2"));
         var ep2 = await ValueAsync(bed, ep2Key);
         await bed.PutRawAsync(ep2Key, "junk");
         await Eventually.TrueAsync(async () => await ValueAsync(bed, ep2Key) == ep2, "ep2's record is back");
@@ -157,7 +181,7 @@ public sealed class RecordRestorerTests
         {
             await using var file = await DockerNetPlugin.Store.Local.FileKvStore.OpenAsync(dir, CancellationToken.None);
             await using var localFile = await DockerNetPlugin.Store.Local.FileKvStore.OpenAsync(Path.Combine(dir, "local"), CancellationToken.None);
-            await using var lease = new LeaseKeeper(file, new RecordStore(localFile), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(10), NullLogger.Instance, new DockerNetPlugin.Driver.Trust.LoopSupervisor(NullLogger.Instance));
+            await using var lease = new LeaseKeeper(file, new RecordStore(localFile), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(10), NullLogger.Instance, new DockerNetPlugin.Driver.Trust.LoopSupervisor(NullLogger.Instance), new WriteLayout(KeyLayoutMode.Auto, "host-a"));
             await lease.StartAsync(CancellationToken.None);
             var key = ClusterKeys.Host("host-a");
             await lease.PutAsync(key, "mine"u8.ToArray(), CancellationToken.None);

@@ -23,7 +23,7 @@ public sealed class StoreOutageTests
         await bed.CreateNetworkAsync("net1");
         await bed.JoinNewAsync("net1", "before", "10.20.0.2/24");
         await bed.CreateEndpointAsync("net1", "fresh", "10.20.0.3/24");
-        bed.ClusterGate.Hold = key => key.StartsWith(ClusterKeys.EndpointsPrefix, StringComparison.Ordinal);
+        bed.ClusterGate.Hold = key => OwnedKey.TryParse(key) is { Kind: OwnedKind.Endpoint };
 
         var joined = await bed.Driver.JoinAsync("net1", "fresh", Ct).WaitAsync(s_hangGuard);
         await bed.Driver.LeaveAsync("net1", "before", Ct).WaitAsync(s_hangGuard);
@@ -57,8 +57,8 @@ public sealed class StoreOutageTests
         await bed.CreateNetworkAsync("net1");
         await bed.JoinNewAsync("net1", "ep1", "10.20.0.2/24");
         await bed.JoinNewAsync("net1", "ep2", "10.20.0.3/24");
-        var record = await bed.Cluster.GetAsync(ClusterKeys.Endpoint("net1", "ep1"), Ct);
-        bed.ClusterGate.Hold = key => key == ClusterKeys.Endpoint("net1", "ep1");
+        var record = await bed.Cluster.GetAsync(DriverBed.OwnKey(ClusterKeys.Endpoint("net1", "ep1")), Ct);
+        bed.ClusterGate.Hold = key => key == DriverBed.OwnKey(ClusterKeys.Endpoint("net1", "ep1"));
 
         await bed.Driver.LeaveAsync("net1", "ep1", Ct).WaitAsync(s_hangGuard);
         Assert.True(bed.ClusterGate.Held.Task.IsCompleted);
@@ -71,7 +71,7 @@ public sealed class StoreOutageTests
             await using var local = await FileKvStore.OpenAsync(localDir, Ct);
             Assert.NotNull(await local.GetAsync(ClusterKeys.LocalWithdraw("net1", "ep1"), Ct));
             await using var cluster = await FileKvStore.OpenAsync(bed.ClusterDirectory, Ct);
-            await cluster.PutAsync(ClusterKeys.Endpoint("net1", "ep1"), record!.Value, null, Ct);
+            await cluster.PutAsync(DriverBed.OwnKey(ClusterKeys.Endpoint("net1", "ep1")), record!.Value, null, Ct);
         });
 
         await Eventually.TrueAsync(async () => !await bed.RecordExistsAsync("net1", "ep1"), "the withdraw left by the previous run is done");
@@ -86,7 +86,7 @@ public sealed class StoreOutageTests
         await using var bed = await DriverBed.StartAsync(storeCallTimeout: s_storeTimeout);
         await bed.CreateNetworkAsync("net1");
         await bed.JoinNewAsync("net1", "ep1", "10.20.0.2/24");
-        bed.ClusterGate.Hold = key => key == ClusterKeys.Endpoint("net1", "ep1");
+        bed.ClusterGate.Hold = key => key == DriverBed.OwnKey(ClusterKeys.Endpoint("net1", "ep1"));
 
         await bed.Driver.LeaveAsync("net1", "ep1", Ct).WaitAsync(s_hangGuard);
         await bed.Driver.JoinAsync("net1", "ep1", Ct).WaitAsync(s_hangGuard);

@@ -2,9 +2,33 @@ using DockerNetPlugin.Store;
 
 namespace DockerNetPlugin.Driver.Cluster;
 
-/// <summary>Every key the driver uses, built only through <see cref="KeyLayout"/>.</summary>
+/// <summary>
+/// Every key the driver uses, built only through <see cref="KeyLayout"/>.
+/// <para>
+/// Two layouts of what a host owns (its host record, its endpoint records, its network memberships):
+/// the legacy one, by kind (<c>hosts/{host}</c>, <c>endpoints/{net}/{ep}</c>, <c>network-hosts/{net}/{host}</c>), and the
+/// by-host one, everything of a host under its own segment (<c>by-host/{host}/host</c>,
+/// <c>by-host/{host}/endpoints/{net}/{ep}</c>, <c>by-host/{host}/network-hosts/{net}</c>), so a store ACL can give
+/// each host write access to its own prefix only. The legacy key of a record is its <em>logical</em> key: the identity
+/// writers and readers use; <see cref="WriteLayout"/> maps it to the physical keys written, <see cref="LayoutMerge"/>
+/// merges what readers find in both layouts back to one record per logical key. Shared keys (<c>networks/</c>,
+/// <c>vnis/</c>, <c>ipam/</c>, <c>forgotten-hosts/</c>) have one layout: their uniqueness needs one key per value.
+/// </para>
+/// </summary>
 internal static class ClusterKeys
 {
+    /// <summary>The kind segment of the by-host layout.</summary>
+    public const string ByHostKind = "by-host";
+
+    /// <summary>Every host's own records (by-host layout); one watch covers all of them.</summary>
+    public static string ByHostPrefix => KeyLayout.Prefix(ByHostKind);
+
+    /// <summary>Everything <paramref name="hostId"/> owns in the by-host layout: the range a per-host ACL grants it.</summary>
+    public static string ByHostPrefixOf(string hostId) => KeyLayout.Prefix(ByHostKind, hostId);
+
+    /// <summary>The by-host copy of a host-owned logical key when <paramref name="owner"/> owns it; null when <paramref name="logicalKey"/> is not one.</summary>
+    public static string? ByHost(string logicalKey, string owner) => OwnedKey.TryParse(logicalKey) is { Owner: null } k ? k.ByHostKey(owner) : null;
+
     public static string Network(string networkId) => KeyLayout.Key("networks", networkId);
     public static string NetworksPrefix => KeyLayout.Prefix("networks");
 

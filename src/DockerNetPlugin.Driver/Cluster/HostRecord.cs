@@ -1,7 +1,11 @@
 namespace DockerNetPlugin.Driver.Cluster;
 
-/// <summary>A live host (<c>hosts/&lt;id&gt;</c>), held by its lease.</summary>
-public sealed record HostRecord(string HostId, string Locator, DateTimeOffset Started, string Version);
+/// <summary>
+/// A live host (<c>hosts/&lt;id&gt;</c> or <c>by-host/&lt;id&gt;/host</c>), held by its lease. <paramref name="KeyLayout"/>:
+/// <c>by-host</c> when the host reads the by-host key layout (<see cref="WriteLayout"/>); absent from hosts of a release
+/// before it, which ignore the field (System.Text.Json skips unknown members).
+/// </summary>
+public sealed record HostRecord(string HostId, string Locator, DateTimeOffset Started, string Version, string? KeyLayout = null);
 
 /// <summary>A host's membership in a logical network (<c>network-hosts/&lt;network&gt;/&lt;host&gt;</c>).</summary>
 public sealed record NetworkMembership(string NetworkId, string HostId, string DockerNetworkId);

@@ -5,8 +5,9 @@ using Microsoft.Extensions.Logging;
 namespace DockerNetPlugin.Driver.Cluster;
 
 /// <summary>
-/// The one <c>hosts/</c> watch of this host: keeps the <see cref="HostDirectory"/> (the live hosts' validated locators)
-/// equal to the store and tells every subscriber when a locator appeared, changed or went. Endpoint admission (a
+/// The one watch of host records (both key layouts, merged by <see cref="LayoutMerge"/>) of this host: keeps the
+/// <see cref="HostDirectory"/> (the live hosts' validated locators and key layouts) equal to the store and tells every
+/// subscriber when a locator or a layout appeared, changed or went. Endpoint admission (a
 /// record's locator must be its host's) subscribes; so can anything else that needs the live hosts (the VXLAN guard's
 /// VTEP set, liveness checks) — subscribe here instead of opening a second watch. <see cref="RunAsync"/> is a loop body
 /// for the <see cref="LoopSupervisor"/>.
@@ -44,8 +45,7 @@ internal sealed class HostWatch
     /// <summary>One full read before the watch starts (at start-up, so endpoint records meet a known set of hosts).</summary>
     public async Task LoadAsync(CancellationToken ct)
     {
-        var snapshot = await _store.ListAsync(ClusterKeys.HostsPrefix, ct).ConfigureAwait(false);
-        _directory.ReplaceAll(snapshot.Entries);
+        _directory.ReplaceAll(await LayoutMerge.ListAsync(_store, OwnedKind.Host, ct).ConfigureAwait(false));
     }
 
     /// <summary>The watch, until <paramref name="ct"/> is cancelled. Store outages are waited out here; anything else goes to the supervisor.</summary>
@@ -55,9 +55,8 @@ internal sealed class HostWatch
         {
             try
             {
-                await foreach (var ev in _store.WatchPrefixAsync(ClusterKeys.HostsPrefix, 0, ct).ConfigureAwait(false))
+                await foreach (var ev in LayoutMerge.WatchAsync(_store, OwnedKind.Host, ct, _restorer.Seen).ConfigureAwait(false))
                 {
-                    _restorer.Seen(ev, ClusterKeys.HostsPrefix);
                     var changed = ev switch
                     {
                         KvResync resync => _directory.ReplaceAll(resync.Snapshot.Entries),

@@ -5,7 +5,8 @@ namespace DockerNetPlugin.Driver.Cluster;
 
 /// <summary>
 /// Holds this host's lease. Every key written through it (the host record, published endpoints) vanishes from
-/// the cluster when the host dies. When the lease is lost (store outage longer than its TTL), a new one is
+/// the cluster when the host dies. Keys are given in their logical (legacy) form and written in the key layouts
+/// <see cref="WriteLayout"/> says (<see cref="ApplyLayoutAsync"/> after it changed). When the lease is lost (store outage longer than its TTL), a new one is
 /// granted and the owned keys are written again.
 /// A stop is not a death: <see cref="DisposeAsync"/> hands the keys to a parking lease with a long TTL
 /// (<c>DNP_STOP_GRACE</c>) and leaves it to expire, and the next start resumes whichever lease the state dir names,
@@ -29,6 +30,7 @@ internal sealed class LeaseKeeper : IAsyncDisposable
     private readonly object _gate = new(); // bottom level: guards _owned, _lease and _generation; never held across an await
     private readonly Dictionary<string, ReadOnlyMemory<byte>> _owned = new();
     private readonly Trust.LoopSupervisor _loops;
+    private readonly WriteLayout _layout;
     private ILease? _lease;
     private ILease? _previous; // the lease the previous process left (resumed), until the restore took its keys over
     private long _generation; // bumped each time a new lease replaces the old one
@@ -36,8 +38,10 @@ internal sealed class LeaseKeeper : IAsyncDisposable
     private TaskCompletionSource _renewed = new(TaskCreationOptions.RunContinuationsAsynchronously); // completed and replaced at each renewal
 
     /// <param name="local">The local state dir's store: where the id of the lease to resume at the next start is kept.</param>
-    public LeaseKeeper(IKvStore store, RecordStore local, TimeSpan ttl, TimeSpan stopGrace, ILogger logger, Trust.LoopSupervisor loops)
+    /// <param name="layout">Where the keys go: the owned keys are logical (legacy-form) keys, written to the copies the layout says.</param>
+    public LeaseKeeper(IKvStore store, RecordStore local, TimeSpan ttl, TimeSpan stopGrace, ILogger logger, Trust.LoopSupervisor loops, WriteLayout layout)
     {
+        _layout = layout;
         _store = store;
         _local = local;
         _ttl = ttl;
@@ -133,7 +137,7 @@ internal sealed class LeaseKeeper : IAsyncDisposable
         {
             try
             {
-                await _store.PutAsync(key, value, lease, ct).ConfigureAwait(false);
+                await PutCopiesAsync(key, value, lease, ct).ConfigureAwait(false);
             }
             catch (StoreException) when (lease is { Lost.IsCancellationRequested: true })
             {
@@ -162,7 +166,48 @@ internal sealed class LeaseKeeper : IAsyncDisposable
     {
         lock (_gate)
             _owned.Remove(key);
-        await _store.DeleteAsync(key, ct).ConfigureAwait(false);
+        await DeleteCopiesAsync(_layout.Copies(key), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// After the write layout changed (<see cref="WriteLayout.Update"/>): every owned key is written where the layout
+    /// writes now, and its copies the layout no longer writes are deleted (a host's own legacy copies go once every live
+    /// host reads the by-host layout; they come back if a host that does not joins).
+    /// </summary>
+    public async Task ApplyLayoutAsync(CancellationToken ct)
+    {
+        ILease? lease;
+        List<KeyValuePair<string, ReadOnlyMemory<byte>>> owned;
+        lock (_gate)
+        {
+            lease = _lease;
+            owned = InWriteOrder(_owned);
+        }
+        foreach (var (key, value) in owned)
+        {
+            await PutCopiesAsync(key, value, lease, ct).ConfigureAwait(false);
+            await DeleteCopiesAsync(_layout.Retired(key), ct).ConfigureAwait(false);
+        }
+        bool gone;
+        foreach (var (key, _) in owned)
+        {
+            lock (_gate)
+                gone = !_owned.ContainsKey(key);
+            if (gone)
+                await DeleteCopiesAsync(_layout.Copies(key), ct).ConfigureAwait(false); // withdrawn while the layout pass re-wrote it
+        }
+    }
+
+    private async Task PutCopiesAsync(string key, ReadOnlyMemory<byte> value, ILease? lease, CancellationToken ct)
+    {
+        foreach (var target in _layout.Targets(key))
+            await _store.PutAsync(target, value, lease, ct).ConfigureAwait(false);
+    }
+
+    private async Task DeleteCopiesAsync(IEnumerable<string> keys, CancellationToken ct)
+    {
+        foreach (var key in keys)
+            await _store.DeleteAsync(key, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -175,20 +220,27 @@ internal sealed class LeaseKeeper : IAsyncDisposable
             return _owned.TryGetValue(key, out var value) && OwnedValues.Differs(value, stored);
     }
 
-    /// <summary>The keys this host holds under <paramref name="prefix"/> that <paramref name="entries"/> (a full read of it) lacks or holds otherwise.</summary>
+    /// <summary>
+    /// The physical keys (where the key layout writes this host's held keys now) under <paramref name="prefix"/> that
+    /// <paramref name="entries"/> (a full read of it) lacks or holds otherwise.
+    /// </summary>
     public IReadOnlyList<string> DifferingUnder(string prefix, IReadOnlyList<KvEntry> entries)
     {
         lock (_gate)
-            return OwnedValues.DifferingUnder(_owned, prefix, entries);
+            return OwnedValues.DifferingUnder(_owned, prefix, entries, _layout.Targets);
     }
+
+    /// <summary>Where the key layout writes <paramref name="key"/> (a logical key) now.</summary>
+    public IReadOnlyList<string> Targets(string key) => _layout.Targets(key);
 
     /// <summary>
     /// Puts back a key this host holds when the store lost it or holds something else there (another writer deleted or
     /// overwrote it): read first, written only when it differs, under the current lease. As in a renewal, a withdraw or
     /// a newer write of the key meanwhile wins: a withdrawn key is deleted again, a newer value written. With the lease
-    /// lost, nothing is written here (its renewal writes every key again). True when it wrote.
+    /// lost, nothing is written here (its renewal writes every key again). <paramref name="key"/> is the logical key,
+    /// <paramref name="physical"/> the copy to put back (one of its <see cref="Targets"/>). True when it wrote.
     /// </summary>
-    public async Task<bool> RestoreAsync(string key, CancellationToken ct)
+    public async Task<bool> RestoreAsync(string key, string physical, CancellationToken ct)
     {
         var wrote = false;
         while (true)
@@ -202,12 +254,12 @@ internal sealed class LeaseKeeper : IAsyncDisposable
                     return wrote;
                 (lease, generation) = (_lease, _generation);
             }
-            if (lease is null || lease.Lost.IsCancellationRequested)
-                return wrote;
-            var current = await _store.GetAsync(key, ct).ConfigureAwait(false);
+            if (lease is null || lease.Lost.IsCancellationRequested || !_layout.Targets(key).Contains(physical, StringComparer.Ordinal))
+                return wrote; // a copy the key layout no longer writes (retired by a switch) is never put back
+            var current = await _store.GetAsync(physical, ct).ConfigureAwait(false);
             if (current is not null && current.Value.Span.SequenceEqual(value.Span))
                 return wrote;
-            await _store.PutAsync(key, value, lease, ct).ConfigureAwait(false);
+            await _store.PutAsync(physical, value, lease, ct).ConfigureAwait(false);
             wrote = true;
             bool owned, settled;
             lock (_gate)
@@ -217,7 +269,7 @@ internal sealed class LeaseKeeper : IAsyncDisposable
             }
             if (!owned)
             {
-                await _store.DeleteAsync(key, ct).ConfigureAwait(false); // withdrawn while being put back
+                await _store.DeleteAsync(physical, ct).ConfigureAwait(false); // withdrawn while being put back
                 return wrote;
             }
             if (settled)
@@ -276,12 +328,12 @@ internal sealed class LeaseKeeper : IAsyncDisposable
                     owned = InWriteOrder(_owned);
                 foreach (var (key, value) in owned)
                 {
-                    await _store.PutAsync(key, value, lease, stop).ConfigureAwait(false);
+                    await PutCopiesAsync(key, value, lease, stop).ConfigureAwait(false);
                     bool deleted;
                     lock (_gate)
                         deleted = !_owned.ContainsKey(key);
                     if (deleted)
-                        await _store.DeleteAsync(key, stop).ConfigureAwait(false); // withdrawn while being re-announced
+                        await DeleteCopiesAsync(_layout.Copies(key), stop).ConfigureAwait(false); // withdrawn while being re-announced
                 }
                 await RememberAsync(lease, stop).ConfigureAwait(false);
                 TaskCompletionSource renewed;
@@ -349,7 +401,7 @@ internal sealed class LeaseKeeper : IAsyncDisposable
             {
                 parked = await _store.GrantLeaseAsync(_stopGrace, timeout.Token).ConfigureAwait(false);
                 foreach (var (key, value) in owned)
-                    await _store.PutAsync(key, value, parked, timeout.Token).ConfigureAwait(false);
+                    await PutCopiesAsync(key, value, parked, timeout.Token).ConfigureAwait(false);
                 await RememberAsync(parked, timeout.Token).ConfigureAwait(false);
                 await parked.DetachAsync().ConfigureAwait(false);
                 await lease.DisposeAsync().ConfigureAwait(false); // revoke: every key moved away

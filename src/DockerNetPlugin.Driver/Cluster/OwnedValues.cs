@@ -9,11 +9,17 @@ internal static class OwnedValues
     public static bool Differs(ReadOnlyMemory<byte> owned, ReadOnlyMemory<byte>? stored) =>
         stored is not { } bytes || !bytes.Span.SequenceEqual(owned.Span);
 
-    /// <summary>The keys of <paramref name="owned"/> under <paramref name="prefix"/> that <paramref name="entries"/> (a full read of it) lacks or holds otherwise.</summary>
-    public static List<string> DifferingUnder(IReadOnlyDictionary<string, ReadOnlyMemory<byte>> owned, string prefix, IReadOnlyList<KvEntry> entries)
+    /// <summary>
+    /// The physical keys (each owned logical key's <paramref name="targets"/>: where the key layout writes it now) under
+    /// <paramref name="prefix"/> that <paramref name="entries"/> (a full read of it) lacks or holds otherwise.
+    /// </summary>
+    public static List<string> DifferingUnder(IReadOnlyDictionary<string, ReadOnlyMemory<byte>> owned, string prefix, IReadOnlyList<KvEntry> entries,
+        Func<string, IReadOnlyList<string>> targets)
     {
-        var stored = entries.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
-        return owned.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)
-            && Differs(kv.Value, stored.TryGetValue(kv.Key, out var bytes) ? bytes : null)).Select(kv => kv.Key).ToList();
+        var stored = new Dictionary<string, ReadOnlyMemory<byte>>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+            stored[entry.Key] = entry.Value;
+        return owned.SelectMany(kv => targets(kv.Key).Where(t => t.StartsWith(prefix, StringComparison.Ordinal)
+            && Differs(kv.Value, stored.TryGetValue(t, out var bytes) ? bytes : null))).ToList();
     }
 }

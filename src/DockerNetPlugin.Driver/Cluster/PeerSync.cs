@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace DockerNetPlugin.Driver.Cluster;
 
 /// <summary>
-/// The <c>endpoints/</c> watch of this host: keeps the <see cref="PeerTable"/> equal to the store's valid records and
+/// The watch of endpoint records (both key layouts, merged by <see cref="LayoutMerge"/>) of this host: keeps the <see cref="PeerTable"/> equal to the store's valid records and
 /// tells the driver which networks changed, so it can program their namespaces. Every record goes through
 /// <see cref="PeerAdmission"/> first: an invalid one is reported and never reaches the table (or a kernel), and the
 /// records around it are applied as usual. Survives outages: the store's watch resumes by itself and reports a resync
@@ -54,7 +54,7 @@ internal sealed class PeerSync
         {
             try
             {
-                await foreach (var ev in _store.WatchPrefixAsync(ClusterKeys.EndpointsPrefix, 0, ct).ConfigureAwait(false))
+                await foreach (var ev in LayoutMerge.WatchAsync(_store, OwnedKind.Endpoint, ct, _restorer.Seen).ConfigureAwait(false))
                     await OrderedAsync(() => HandleAsync(ev, ct), ct).ConfigureAwait(false);
             }
             catch (StoreException e)
@@ -102,11 +102,10 @@ internal sealed class PeerSync
 
     private async Task HandleAsync(WatchEvent ev, CancellationToken ct)
     {
-        _restorer.Seen(ev, ClusterKeys.EndpointsPrefix);
         switch (ev)
         {
             case KvResync resync:
-                var records = _admission.AdmitAll(resync.Snapshot.Entries, ClusterKeys.EndpointsPrefix);
+                var records = _admission.AdmitAll(resync.Snapshot.Entries);
                 var gone = _table.ReplaceAll(records);
                 var lapsed = await _liveness.LapsedOwnersAsync(gone.Where(r => r.HostId != _hostId), ct).ConfigureAwait(false);
                 foreach (var kept in gone.Where(r => lapsed.Contains(r.HostId)))

@@ -11,6 +11,9 @@ namespace DockerNetPlugin.Driver.Cluster;
 /// report what they see (<see cref="Seen"/>) and never wait on a write; the loop
 /// <c>record-restorer</c> (<see cref="RunAsync"/>) reads each reported key and writes it back only when it still
 /// differs. The reconciler checks the same keys every <c>DNP_RECONCILE_INTERVAL</c> in case a watch missed a change.
+/// Keys come in two forms (<see cref="ClusterKeys"/>): what this host holds is kept by logical key; the watches report
+/// physical keys, and only a copy the key layout writes now (<see cref="WriteLayout.Targets"/>) of a logical key held
+/// here is put back: another host's by-host copy, or a legacy copy retired by a layout switch, never is.
 /// Each key has a budget of <see cref="Burst"/> write-backs per <see cref="Window"/> (a token bucket: a burst of that
 /// many at once, refilled evenly): another writer that keeps overwriting a key (a second instance with this host's
 /// id, a hostile one) never gets a write storm out of this host; a key over budget waits for its next token.
@@ -30,7 +33,7 @@ internal sealed class RecordRestorer
     private readonly Dictionary<string, DateTimeOffset> _deferred = new(StringComparer.Ordinal); // the loop's own: key → when it is due
     private readonly object _gate = new(); // bottom level: guards _due and _wake; never held across an await
     private readonly HashSet<string> _due = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ReadOnlyMemory<byte>> _held = new(StringComparer.Ordinal); // keys written without a lease
+    private readonly Dictionary<string, ReadOnlyMemory<byte>> _held = new(StringComparer.Ordinal); // logical keys written without a lease
     private TaskCompletionSource _wake = NewSignal();
     private long _restored;
 
@@ -49,7 +52,7 @@ internal sealed class RecordRestorer
 
     private int _deferredCount;
 
-    /// <summary>A record this host writes without a lease (a membership): kept as <paramref name="value"/> from now on.</summary>
+    /// <summary>A record this host writes without a lease (a membership, by logical key): kept as <paramref name="value"/> from now on.</summary>
     public void Hold(string key, ReadOnlyMemory<byte> value)
     {
         lock (_gate)
@@ -77,8 +80,10 @@ internal sealed class RecordRestorer
             Due(differing);
     }
 
-    private bool Differs(string key, ReadOnlyMemory<byte>? stored)
+    private bool Differs(string physical, ReadOnlyMemory<byte>? stored)
     {
+        if (LogicalOf(physical) is not { } key)
+            return false;
         lock (_gate)
         {
             if (_held.TryGetValue(key, out var value))
@@ -87,32 +92,43 @@ internal sealed class RecordRestorer
         return _lease.Differs(key, stored);
     }
 
+    /// <summary>The logical key of <paramref name="physical"/> when it is a copy the key layout writes now; else null.</summary>
+    private string? LogicalOf(string physical)
+    {
+        if (OwnedKey.TryParse(physical) is not { } owned)
+            return null;
+        var logical = owned.Logical;
+        return _lease.Targets(logical).Contains(physical, StringComparer.Ordinal) ? logical : null;
+    }
+
     private List<string> HeldDifferingUnder(string prefix, IReadOnlyList<KvEntry> entries)
     {
         lock (_gate)
-            return OwnedValues.DifferingUnder(_held, prefix, entries);
+            return OwnedValues.DifferingUnder(_held, prefix, entries, _lease.Targets);
     }
 
     /// <summary>
     /// Writes a held record back when the store lost it or holds something else; a release meanwhile wins (the key is
     /// deleted again), a newer value is written. Otherwise the lease's key. True when it wrote.
     /// </summary>
-    private async Task<bool> WriteBackAsync(string key, CancellationToken ct)
+    private async Task<bool> WriteBackAsync(string physical, CancellationToken ct)
     {
+        if (LogicalOf(physical) is not { } key)
+            return false; // retired by a layout switch meanwhile
         ReadOnlyMemory<byte> value;
         bool isHeld;
         lock (_gate)
             isHeld = _held.TryGetValue(key, out value);
         if (!isHeld)
-            return await _lease.RestoreAsync(key, ct).ConfigureAwait(false);
+            return await _lease.RestoreAsync(key, physical, ct).ConfigureAwait(false);
         var store = _lease.Store;
         var wrote = false;
         while (true)
         {
-            var current = await store.GetAsync(key, ct).ConfigureAwait(false);
+            var current = await store.GetAsync(physical, ct).ConfigureAwait(false);
             if (current is not null && current.Value.Span.SequenceEqual(value.Span))
                 return wrote;
-            await store.PutAsync(key, value, null, ct).ConfigureAwait(false);
+            await store.PutAsync(physical, value, null, ct).ConfigureAwait(false);
             wrote = true;
             bool held;
             lock (_gate)
@@ -125,7 +141,7 @@ internal sealed class RecordRestorer
                 }
             }
             if (!held)
-                await store.DeleteAsync(key, ct).ConfigureAwait(false); // released while being put back
+                await store.DeleteAsync(physical, ct).ConfigureAwait(false); // released while being put back
             return wrote;
         }
     }
@@ -139,7 +155,11 @@ internal sealed class RecordRestorer
         }
     }
 
-    /// <summary>A watch of <paramref name="prefix"/> that only reports here (memberships: no other watch reads them). A loop body for the supervisor.</summary>
+    /// <summary>
+    /// A watch of <paramref name="prefix"/> that only reports here (the legacy memberships, which no other watch reads;
+    /// the host and endpoint watches hand over every event of both layouts before they merge them, by-host memberships
+    /// included). A loop body for the supervisor.
+    /// </summary>
     public async Task WatchAsync(string prefix, CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)

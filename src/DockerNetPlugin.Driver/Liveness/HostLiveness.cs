@@ -68,7 +68,7 @@ internal sealed class HostLiveness : IAsyncDisposable
         bool lapsed;
         try
         {
-            lapsed = await _store.GetAsync(ClusterKeys.Host(record.HostId), ct).ConfigureAwait(false) is null;
+            lapsed = await LayoutMerge.GetAsync(_store, ClusterKeys.Host(record.HostId), null, ct).ConfigureAwait(false) is null;
         }
         catch (StoreException e)
         {
@@ -89,8 +89,8 @@ internal sealed class HostLiveness : IAsyncDisposable
         HashSet<string> live;
         try
         {
-            var hosts = await _store.ListAsync(ClusterKeys.HostsPrefix, ct).ConfigureAwait(false);
-            live = hosts.Entries.Select(e => KeyLayout.Unescape(e.Key[ClusterKeys.HostsPrefix.Length..])).ToHashSet(StringComparer.Ordinal);
+            var hosts = await LayoutMerge.ListAsync(_store, OwnedKind.Host, ct).ConfigureAwait(false);
+            live = hosts.Select(e => OwnedKey.TryParse(e.Key)?.HostId).OfType<string>().ToHashSet(StringComparer.Ordinal);
         }
         catch (StoreException e)
         {
@@ -136,7 +136,7 @@ internal sealed class HostLiveness : IAsyncDisposable
         {
             try
             {
-                if (await _store.GetAsync(ClusterKeys.Host(hostId), ct).ConfigureAwait(false) is not null)
+                if (await LayoutMerge.GetAsync(_store, ClusterKeys.Host(hostId), null, ct).ConfigureAwait(false) is not null)
                 {
                     await ReturnedAsync(hostId, ct).ConfigureAwait(false);
                     continue;
@@ -185,8 +185,8 @@ internal sealed class HostLiveness : IAsyncDisposable
     /// <summary>Its host record is back: it published again what it has; what it did not is gone.</summary>
     private async Task ReturnedAsync(string hostId, CancellationToken ct)
     {
-        var current = await _store.ListAsync(ClusterKeys.EndpointsPrefix, ct).ConfigureAwait(false);
-        var published = current.Entries.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
+        var current = await LayoutMerge.ListAsync(_store, OwnedKind.Endpoint, ct).ConfigureAwait(false);
+        var published = current.Select(e => OwnedKey.TryParse(e.Key)?.Logical).OfType<string>().ToHashSet(StringComparer.Ordinal);
         lock (_gate)
             _lapsed.Remove(hostId);
         var gone = _peers.All().Where(r => r.HostId == hostId && !published.Contains(ClusterKeys.Endpoint(r.NetworkId, r.EndpointId))).ToList();

@@ -113,11 +113,21 @@ public sealed class InvalidRecordLog : IInvalidRecordSink
     public void ReplaceUnder(string prefix, IReadOnlyCollection<InvalidRecord> invalidNow)
     {
         ArgumentNullException.ThrowIfNull(prefix);
+        ReplaceWhere(k => k.StartsWith(prefix, StringComparison.Ordinal), invalidNow);
+    }
+
+    /// <summary>
+    /// <see cref="ReplaceUnder"/> for a full read that spans several prefixes (a record kind in both key layouts):
+    /// <paramref name="inScope"/> says which keys the read covered.
+    /// </summary>
+    public void ReplaceWhere(Func<string, bool> inScope, IReadOnlyCollection<InvalidRecord> invalidNow)
+    {
+        ArgumentNullException.ThrowIfNull(inScope);
         ArgumentNullException.ThrowIfNull(invalidNow);
         var keep = invalidNow.Select(i => i.Key).ToHashSet(StringComparer.Ordinal);
         List<string> stale;
         lock (_gate)
-            stale = _entries.Keys.Concat(_untracked).Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && !keep.Contains(k)).ToList();
+            stale = _entries.Keys.Concat(_untracked).Where(k => inScope(k) && !keep.Contains(k)).ToList();
         foreach (var key in stale)
             Clear(key);
         foreach (var invalid in invalidNow)
@@ -155,13 +165,15 @@ public sealed class InvalidRecordLog : IInvalidRecordSink
         return drift;
     }
 
-    /// <summary>The logical network a key belongs to (endpoints/, networks/, network-hosts/), else "-".</summary>
+    /// <summary>The logical network a key belongs to (endpoints/, networks/, network-hosts/, in either key layout), else "-".</summary>
     private static string NetworkOf(string key)
     {
         var root = KeyLayout.Root + "/";
         if (!key.StartsWith(root, StringComparison.Ordinal))
             return "-";
         var parts = key[root.Length..].Split('/');
+        if (parts.Length >= 4 && parts[0] == Cluster.ClusterKeys.ByHostKind)
+            parts = parts[2..]; // by-host/<host>/endpoints/<net>/..., by-host/<host>/network-hosts/<net>
         return parts.Length >= 2 && parts[0] is "endpoints" or "networks" or "network-hosts" && RecordRules.TryUnescape(parts[1]) is { } id ? id : "-";
     }
 

@@ -4,7 +4,7 @@ using DockerNetPlugin.Store;
 namespace DockerNetPlugin.Driver.Trust;
 
 /// <summary>
-/// The gate between the <c>endpoints/</c> watch and the peer table: only endpoint records that pass both stages of
+/// The gate between the endpoint records' watch (both key layouts) and the peer table: only endpoint records that pass both stages of
 /// <see cref="RecordValidator"/> get through; the rest are reported (once) to the <see cref="InvalidRecordLog"/> and
 /// never reach a kernel. A record refused only for its context (its host not registered yet, a locator that does
 /// not match, a network this host learns later) is held, and <see cref="Recheck"/> lets it in once the context agrees.
@@ -31,10 +31,11 @@ internal sealed class PeerAdmission
     public EndpointRecord? Admit(KvEntry entry) => Admit(entry, _hosts.Snapshot());
 
     /// <summary>
-    /// A full read (resync, reconcile pass) of <paramref name="prefix"/>: the usable records. Invalid ones under the
-    /// prefix are exactly those reported now; keys that went or became valid leave the log.
+    /// A full read (resync, reconcile pass) of the endpoint records of both key layouts (<see cref="LayoutMerge"/>): the
+    /// usable records. Invalid ones among endpoint keys are exactly those reported now; keys that went or became valid
+    /// leave the log.
     /// </summary>
-    public IReadOnlyList<EndpointRecord> AdmitAll(IEnumerable<KvEntry> entries, string prefix)
+    public IReadOnlyList<EndpointRecord> AdmitAll(IEnumerable<KvEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
         var hosts = _hosts.Snapshot();
@@ -42,7 +43,7 @@ internal sealed class PeerAdmission
         var invalid = new List<InvalidRecord>();
         lock (_gate)
         {
-            foreach (var key in _held.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList())
+            foreach (var key in _held.Keys.Where(RecordValidator.IsEndpointScope).ToList())
                 _held.Remove(key);
         }
         foreach (var entry in entries)
@@ -53,7 +54,7 @@ internal sealed class PeerAdmission
             else
                 invalid.Add(why!);
         }
-        _log.ReplaceUnder(prefix, invalid);
+        _log.ReplaceWhere(RecordValidator.IsEndpointScope, invalid);
         return valid;
     }
 

@@ -38,19 +38,18 @@ internal static class RecordValidator
     public const int MaxOptions = 256;
 
     private static readonly string s_vnisPrefix = KeyLayout.Prefix("vnis");
-    private static readonly string s_membershipPrefix = KeyLayout.Prefix("network-hosts");
 
     /// <summary>An <c>endpoints/&lt;network&gt;/&lt;endpoint&gt;</c> record on its own (see <see cref="EndpointInContext"/> for the rest).</summary>
     public static RecordCheck<EndpointRecord> Endpoint(KvEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        if (EndpointKey(entry.Key) is not { } ids)
-            return RecordCheck<EndpointRecord>.Fail(entry.Key, "the key is not endpoints/<network>/<endpoint> in the store's escaped form");
+        if (OwnedKey.TryParse(entry.Key) is not { Kind: OwnedKind.Endpoint } ids)
+            return RecordCheck<EndpointRecord>.Fail(entry.Key, "the key is not endpoints/<network>/<endpoint> or by-host/<host>/endpoints/<network>/<endpoint> in the store's escaped form");
         if (Decode(entry, MaxSmallRecordBytes, DriverJsonContext.Default.EndpointRecord, out var r) is { } bad)
             return RecordCheck<EndpointRecord>.Fail(entry.Key, bad);
-        var why = RecordRules.IdMatchingKey(r.NetworkId, "networkId", ids.NetworkId)
-            ?? RecordRules.IdMatchingKey(r.EndpointId, "endpointId", ids.EndpointId)
-            ?? RecordRules.Id(r.HostId, "hostId")
+        var why = RecordRules.IdMatchingKey(r.NetworkId, "networkId", ids.NetworkId!)
+            ?? RecordRules.IdMatchingKey(r.EndpointId, "endpointId", ids.EndpointId!)
+            ?? (ids.Owner is null ? RecordRules.Id(r.HostId, "hostId") : OwnerMatchingKey(r.HostId, ids.Owner))
             ?? RecordRules.Mac(r.Mac, "mac", out _)
             ?? RecordRules.Locator(r.Locator, "locator", out _)
             ?? RecordRules.InterfaceAddress(r.IPv4, "iPv4", AddressFamily.InterNetwork, out _)
@@ -139,17 +138,18 @@ internal static class RecordValidator
             : new InvalidRecord(key, $"VNI {record.Vni} belongs to network {claim.NetworkId} (vnis/{record.Vni}), not to {record.Id}");
     }
 
-    /// <summary>A <c>hosts/&lt;id&gt;</c> record: id equal to the key's, a unicast locator.</summary>
+    /// <summary>A <c>hosts/&lt;id&gt;</c> or <c>by-host/&lt;id&gt;/host</c> record: id equal to the key's, a unicast locator.</summary>
     public static RecordCheck<HostRecord> Host(KvEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        if (RecordRules.KeySegments(entry.Key, ClusterKeys.HostsPrefix, 1) is not [var id])
-            return RecordCheck<HostRecord>.Fail(entry.Key, "the key is not hosts/<id> in the store's escaped form");
+        if (OwnedKey.TryParse(entry.Key) is not { Kind: OwnedKind.Host, HostId: { } id } key)
+            return RecordCheck<HostRecord>.Fail(entry.Key, "the key is not hosts/<id> or by-host/<id>/host in the store's escaped form");
         if (Decode(entry, MaxSmallRecordBytes, DriverJsonContext.Default.HostRecord, out var r) is { } bad)
             return RecordCheck<HostRecord>.Fail(entry.Key, bad);
-        var why = RecordRules.IdMatchingKey(r.HostId, "hostId", id)
+        var why = (key.Owner is null ? RecordRules.IdMatchingKey(r.HostId, "hostId", id) : OwnerMatchingKey(r.HostId, key.Owner))
             ?? RecordRules.Locator(r.Locator, "locator", out _)
-            ?? RecordRules.Text(r.Version, "version", 64);
+            ?? RecordRules.Text(r.Version, "version", 64)
+            ?? RecordRules.Text(r.KeyLayout, "keyLayout", 64);
         return why is null
             ? RecordCheck<HostRecord>.Valid(r with { Version = r.Version ?? "unknown" })
             : RecordCheck<HostRecord>.Fail(entry.Key, why);
@@ -159,12 +159,12 @@ internal static class RecordValidator
     public static RecordCheck<NetworkMembership> Membership(KvEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        if (RecordRules.KeySegments(entry.Key, s_membershipPrefix, 2) is not [var network, var host])
-            return RecordCheck<NetworkMembership>.Fail(entry.Key, "the key is not network-hosts/<network>/<host> in the store's escaped form");
+        if (OwnedKey.TryParse(entry.Key) is not { Kind: OwnedKind.Membership, NetworkId: { } network, HostId: { } host } key)
+            return RecordCheck<NetworkMembership>.Fail(entry.Key, "the key is not network-hosts/<network>/<host> or by-host/<host>/network-hosts/<network> in the store's escaped form");
         if (Decode(entry, MaxSmallRecordBytes, DriverJsonContext.Default.NetworkMembership, out var r) is { } bad)
             return RecordCheck<NetworkMembership>.Fail(entry.Key, bad);
         var why = RecordRules.IdMatchingKey(r.NetworkId, "networkId", network)
-            ?? RecordRules.IdMatchingKey(r.HostId, "hostId", host)
+            ?? (key.Owner is null ? RecordRules.IdMatchingKey(r.HostId, "hostId", host) : OwnerMatchingKey(r.HostId, key.Owner))
             ?? RecordRules.Id(r.DockerNetworkId, "dockerNetworkId");
         return why is null ? RecordCheck<NetworkMembership>.Valid(r) : RecordCheck<NetworkMembership>.Fail(entry.Key, why);
     }
@@ -195,12 +195,27 @@ internal static class RecordValidator
             : RecordCheck<VniClaim>.Valid(new VniClaim(vni, owner));
     }
 
-    /// <summary>The network and endpoint ids an <c>endpoints/</c> key names (for delete events, which carry no value); null when the key is malformed.</summary>
+    /// <summary>The network and endpoint ids an endpoint key of either layout names (for delete events, which carry no value); null when the key is malformed.</summary>
     public static (string NetworkId, string EndpointId)? EndpointKey(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return RecordRules.KeySegments(key, ClusterKeys.EndpointsPrefix, 2) is [var network, var endpoint] ? (network, endpoint) : null;
+        return OwnedKey.TryParse(key) is { Kind: OwnedKind.Endpoint, NetworkId: { } network, EndpointId: { } endpoint } ? (network, endpoint) : null;
     }
+
+    /// <summary>An endpoint key of either layout, or a key under the legacy endpoints/ prefix (a malformed one): what the endpoint readers cover.</summary>
+    public static bool IsEndpointScope(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return key.StartsWith(ClusterKeys.EndpointsPrefix, StringComparison.Ordinal)
+            || (key.StartsWith(ClusterKeys.ByHostPrefix, StringComparison.Ordinal) && OwnedKey.TryParse(key) is null or { Kind: OwnedKind.Endpoint });
+    }
+
+    /// <summary>
+    /// The host segment of a by-host key must name the record's host: a per-host ACL lets a host write only under its
+    /// own segment, so this check is what keeps one host's credential from speaking for another.
+    /// </summary>
+    private static string? OwnerMatchingKey(string? hostId, string owner) =>
+        RecordRules.Id(hostId, "hostId") ?? (hostId == owner ? null : $"field 'hostId' ('{RecordRules.Clip(hostId!)}') differs from the key's host segment '{RecordRules.Clip(owner)}' (a host writes only under by-host/<itself>/)");
 
     private static string? Decode<T>(KvEntry entry, int maxBytes, JsonTypeInfo<T> type, out T value) where T : class
     {

@@ -15,8 +15,11 @@ internal static class InjectedEndpoints
     public const string Subnet = "10.40.0.0/16";
     public const int FakeHosts = 100;
 
-    /// <summary>The key the driver keeps a record under (<c>ClusterKeys.Endpoint</c>, which is internal to the driver).</summary>
-    public static string Key(EndpointRecord record) => KeyLayout.Key("endpoints", record.NetworkId, record.EndpointId);
+    /// <summary>
+    /// The key a host of this release keeps its record under: its own segment of the by-host layout
+    /// (<c>ClusterKeys.ByHost(ClusterKeys.Endpoint(...))</c>, which are internal to the driver).
+    /// </summary>
+    public static string Key(EndpointRecord record) => KeyLayout.Key("by-host", record.HostId, "endpoints", record.NetworkId, record.EndpointId);
 
     /// <summary>The key of a fake host's registration (<c>ClusterKeys.Host</c>), which endpoint records are validated against.</summary>
     public static string HostKey(string hostId) => KeyLayout.Key("hosts", hostId);

@@ -39,10 +39,13 @@ internal sealed class DriverBed : IAsyncDisposable
     /// <summary>DNP_NETNS_GRACE of the driver: zero unless a test is about the grace period (namespaces go at once).</summary>
     public TimeSpan Grace { get; set; }
 
+    /// <summary>DNP_KEY_LAYOUT of the bed's host.</summary>
+    public KeyLayoutMode KeyLayout { get; set; }
+
     public static async Task<DriverBed> StartAsync(bool replicate = true, DockerNetPlugin.Driver.Names.INetworkResolvers? resolvers = null, TimeSpan grace = default,
-        TimeSpan? storeCallTimeout = null)
+        TimeSpan? storeCallTimeout = null, KeyLayoutMode keyLayout = KeyLayoutMode.Auto)
     {
-        var bed = new DriverBed { Resolvers = resolvers, Grace = grace, StoreCallTimeout = storeCallTimeout ?? TimeSpan.FromSeconds(5) };
+        var bed = new DriverBed { Resolvers = resolvers, Grace = grace, StoreCallTimeout = storeCallTimeout ?? TimeSpan.FromSeconds(5), KeyLayout = keyLayout };
         await bed.StartDriverAsync(replicate);
         return bed;
     }
@@ -58,6 +61,7 @@ internal sealed class DriverBed : IAsyncDisposable
             HostId = HostId, NetnsDirectory = NetnsDirectory, Replicate = replicate, LeaseTtl = TimeSpan.FromSeconds(30), NetnsGrace = Grace,
             Liveness = new Liveness.LivenessOptions(TimeSpan.FromHours(1), 3), // rounds run when a test calls CheckLivenessAsync
             StoreCallTimeout = StoreCallTimeout,
+            KeyLayout = KeyLayout,
         };
         Driver = await OverlayDriver.StartAsync(options, ClusterGate, _localFile, Kernel, Prober, NullLoggerFactory.Instance, CancellationToken.None, Resolvers, guard: Guard);
         await Driver.PeersSyncedAsync.WaitAsync(TimeSpan.FromSeconds(30));
@@ -130,9 +134,22 @@ internal sealed class DriverBed : IAsyncDisposable
         await Cluster.PutAsync(ClusterKeys.Endpoint(record.NetworkId, record.EndpointId), RecordStore.Encode(record, DriverJsonContext.Default.EndpointRecord), lease, CancellationToken.None);
     }
 
-    /// <summary>Writes another host's <c>hosts/</c> record (its lease is current).</summary>
+    /// <summary>
+    /// Writes another host's <c>hosts/</c> record (its lease is current), as a host of the previous release does: in the
+    /// legacy layout, without announcing the by-host layout.
+    /// </summary>
     public Task PublishRemoteHostAsync(string hostId, string locator, ILease? lease = null) =>
         Cluster.PutAsync(ClusterKeys.Host(hostId), RecordStore.Encode(new HostRecord(hostId, locator, DateTimeOffset.UtcNow, "test"), DriverJsonContext.Default.HostRecord), lease, CancellationToken.None);
+
+    /// <summary>Writes another host's record as this release does: under <c>by-host/{host}/host</c>, announcing the by-host layout.</summary>
+    public Task PublishByHostHostAsync(string hostId, string locator, ILease? lease = null) =>
+        Cluster.PutAsync(ClusterKeys.ByHost(ClusterKeys.Host(hostId), hostId)!,
+            RecordStore.Encode(new HostRecord(hostId, locator, DateTimeOffset.UtcNow, "test", WriteLayout.ByHostAnnouncement), DriverJsonContext.Default.HostRecord), lease, CancellationToken.None);
+
+    /// <summary>Writes an endpoint record under <c>by-host/{owner}/endpoints/...</c> (the owner defaults to the record's host).</summary>
+    public Task PublishByHostAsync(EndpointRecord record, string? owner = null, ILease? lease = null) =>
+        Cluster.PutAsync(ClusterKeys.ByHost(ClusterKeys.Endpoint(record.NetworkId, record.EndpointId), owner ?? record.HostId)!,
+            RecordStore.Encode(record, DriverJsonContext.Default.EndpointRecord), lease, CancellationToken.None);
 
     /// <summary>Writes another host's <c>hosts/</c> record without a lease.</summary>
     public Task RegisterHostAsync(string hostId, string locator) => PublishRemoteHostAsync(hostId, locator);
@@ -141,8 +158,13 @@ internal sealed class DriverBed : IAsyncDisposable
     public Task PutRawAsync(string key, string value) =>
         Cluster.PutAsync(key, System.Text.Encoding.UTF8.GetBytes(value), null, CancellationToken.None);
 
-    public Task DeleteRemoteAsync(EndpointRecord record) =>
-        Cluster.DeleteAsync(ClusterKeys.Endpoint(record.NetworkId, record.EndpointId), CancellationToken.None);
+    /// <summary>Deletes an endpoint record in both key layouts (its host's by-host copy and the legacy one).</summary>
+    public async Task DeleteRemoteAsync(EndpointRecord record)
+    {
+        var key = ClusterKeys.Endpoint(record.NetworkId, record.EndpointId);
+        await Cluster.DeleteAsync(ClusterKeys.ByHost(key, record.HostId)!, CancellationToken.None);
+        await Cluster.DeleteAsync(key, CancellationToken.None);
+    }
 
     public static EndpointRecord Remote(string logical, int i, string host = "host-b", string prefix = "10.20.0.") =>
         new(logical, $"remote{i:D4}", host, $"{prefix}{100 + i}/24", null, $"02:42:0a:14:00:{100 + i:x2}", "192.0.2.2");
@@ -153,7 +175,10 @@ internal sealed class DriverBed : IAsyncDisposable
     public string SandboxPath(string logical) => Path.Combine(NetnsDirectory, DeviceNames.Sandbox(logical));
 
     public async Task<bool> RecordExistsAsync(string logical, string endpoint) =>
-        await Cluster.GetAsync(ClusterKeys.Endpoint(logical, endpoint), CancellationToken.None) is not null;
+        await LayoutMerge.GetAsync(Cluster, ClusterKeys.Endpoint(logical, endpoint), HostId, CancellationToken.None) is not null;
+
+    /// <summary>Where this bed's host keeps a record it owns (given by its logical, legacy-form key): its by-host copy.</summary>
+    public static string OwnKey(string logicalKey) => ClusterKeys.ByHost(logicalKey, HostId)!;
 
     public async ValueTask DisposeAsync()
     {

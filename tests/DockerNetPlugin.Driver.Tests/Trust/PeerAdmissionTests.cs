@@ -46,7 +46,7 @@ public sealed class PeerAdmissionTests
 
         for (var pass = 0; pass < 3; pass++)
         {
-            var valid = _admission.AdmitAll(entries, ClusterKeys.EndpointsPrefix);
+            var valid = _admission.AdmitAll(entries);
             Assert.Equal(["good1", "good2"], valid.Select(r => r.EndpointId));
         }
 

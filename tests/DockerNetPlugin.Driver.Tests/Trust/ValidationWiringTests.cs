@@ -164,7 +164,7 @@ public sealed class ValidationWiringTests
 
         var loops = bed.Driver.GetStatus().Loops.ToDictionary(l => l.Name);
 
-        foreach (var name in new[] { "host-watch", "peer-watch", "lease-keeper", "reconciler" })
+        foreach (var name in new[] { "host-watch", "peer-watch", "lease-keeper", "reconciler", "key-layout" })
             Assert.Equal(LoopState.Running, loops[name].State);
     }
 }

@@ -68,10 +68,10 @@ public sealed class NamesDoctorTests(NamesBedFixture fixture)
     /// <summary>The endpoint record of address <paramref name="ip"/> in etcd (key and JSON).</summary>
     private async Task<(string Key, JsonObject Record)> RecordOfAsync(string ip)
     {
-        var lines = (await fixture.Bed.Etcd!.EtcdctlAsync("get", "--prefix", "dnp/v1/endpoints/")).EnsureSuccess().StdOut.Split('\n');
+        var lines = (await fixture.Bed.Etcd!.EtcdctlAsync("get", "--prefix", StoreKeys.Root)).EnsureSuccess().StdOut.Split('\n');
         for (var i = 0; i + 1 < lines.Length; i++)
         {
-            if (lines[i].Contains("/endpoints/", StringComparison.Ordinal) && lines[i + 1].Contains($"\"{ip}/", StringComparison.Ordinal))
+            if (StoreKeys.IsEndpoint(lines[i]) && lines[i + 1].Contains($"\"{ip}/", StringComparison.Ordinal))
                 return (lines[i].Trim(), JsonNode.Parse(lines[i + 1])!.AsObject());
         }
         throw new InvalidOperationException($"no endpoint record for {ip} in etcd");

@@ -173,8 +173,7 @@ public sealed partial class RegistryInstallUpgradeTests(ITestOutputHelper output
 
     /// <summary>The endpoint record keys in etcd now.</summary>
     private static async Task<HashSet<string>> EndpointKeysAsync(Testbed.Testbed bed) =>
-        (await bed.Etcd!.EtcdctlAsync("get", "--prefix", "--keys-only", "dnp/v1/endpoints/")).EnsureSuccess().StdOut
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        StoreKeys.Endpoints((await bed.Etcd!.EtcdctlAsync("get", "--prefix", "--keys-only", StoreKeys.Root)).EnsureSuccess().StdOut);
 
     private static string[] Settings(SimHost host, Testbed.Testbed bed) =>
         ["DNP_STORE=" + bed.Etcd!.StoreUri, "DNP_ADVERTISE_ADDR=" + host.UnderlayIp, .. MountSettings(host, bed)];

@@ -256,8 +256,7 @@ public sealed class EtcdClusterOutageTests(EtcdClusterFixture fixture, ITestOutp
             HashSet<string> records = [];
             var caughtUp = await Eventually.HoldsAsync(async () =>
             {
-                var keys = (await Cluster.EtcdctlAsync("get", "--prefix", "--keys-only", $"dnp/v1/endpoints/{net}/")).StdOut
-                    .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                var keys = StoreKeys.Endpoints((await Cluster.EtcdctlAsync("get", "--prefix", "--keys-only", StoreKeys.Root)).StdOut, net);
                 records = keys.Select(k => k[(k.LastIndexOf('/') + 1)..]).ToHashSet(StringComparer.Ordinal);
                 return records.SetEquals(want);
             }, TimeSpan.FromSeconds(60));

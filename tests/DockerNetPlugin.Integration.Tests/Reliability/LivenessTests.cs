@@ -109,13 +109,14 @@ public sealed class LivenessTests(TwoHostOutageFixture fixture, ITestOutputHelpe
     /// <summary>Endpoint records of a logical network in etcd: key → create revision.</summary>
     private async Task<Dictionary<string, long>> EndpointRecordsAsync(string logical)
     {
-        var json = (await fixture.Bed.Etcd!.EtcdctlAsync("get", "--prefix", $"dnp/v1/endpoints/{logical}/", "-w", "json")).EnsureSuccess().StdOut;
+        var json = (await fixture.Bed.Etcd!.EtcdctlAsync("get", "--prefix", StoreKeys.Root, "-w", "json")).EnsureSuccess().StdOut;
         using var doc = JsonDocument.Parse(json);
         if (!doc.RootElement.TryGetProperty("kvs", out var kvs))
             return [];
-        return kvs.EnumerateArray().ToDictionary(
-            kv => System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(kv.GetProperty("key").GetString()!)),
-            kv => kv.GetProperty("create_revision").GetInt64(), StringComparer.Ordinal);
+        return kvs.EnumerateArray()
+            .Select(kv => (Key: System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(kv.GetProperty("key").GetString()!)), Created: kv.GetProperty("create_revision").GetInt64()))
+            .Where(kv => StoreKeys.IsEndpoint(kv.Key, logical))
+            .ToDictionary(kv => kv.Key, kv => kv.Created, StringComparer.Ordinal);
     }
 
     /// <summary>Polls the records every 250 ms for <paramref name="duration"/>; returns how many polls missed one.</summary>

@@ -60,7 +60,7 @@ public sealed class LoadTests(ThreeHostReplicationFixture fixture, ITestOutputHe
             Assert.Empty(Directory.GetFiles(h.Host.NetnsDir, "dnp-*"));
         }
         var etcd = fixture.Bed.Etcd!;
-        Assert.Equal("", (await etcd.EtcdctlAsync("get", "--prefix", "--keys-only", "dnp/v1/endpoints/")).EnsureSuccess().StdOut.Trim());
+        Assert.Empty(StoreKeys.Endpoints((await etcd.EtcdctlAsync("get", "--prefix", "--keys-only", StoreKeys.Root)).EnsureSuccess().StdOut));
         var addresses = (await etcd.EtcdctlAsync("get", "--prefix", "--keys-only", "dnp/v1/ipam/")).EnsureSuccess().StdOut
             .Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(k => k.Contains("/addr/", StringComparison.Ordinal)).ToList();
         Assert.True(addresses.Count <= 1, "only the gateway may stay allocated: " + string.Join(", ", addresses));
