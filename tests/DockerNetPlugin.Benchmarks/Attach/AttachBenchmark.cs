@@ -38,9 +38,12 @@ internal sealed class AttachBenchmark : IBenchmark
         var host = bed.Hosts[0];
         // The product default (the testbed runs plugins with DNP_NETNS_GRACE=0 for its tests), and a second instance without
         // grace. Two instances share the host namespace, and each one's periodic reconciliation would take the other's
-        // container-side veths (dnpc…) for leftovers: both reconcile at start only.
+        // container-side veths (dnpc…) for leftovers: both reconcile at start only. The second one needs a liveness echo
+        // port of its own (the first holds DNP_PROBE_PORT's default on the host's address, and a plugin that cannot bind it
+        // does not start).
         var plugin = await BenchBed.StartPluginAsync(host, BenchBed.DefaultDriver, new Dictionary<string, string> { ["DNP_NETNS_GRACE"] = "30", ["DNP_RECONCILE_INTERVAL"] = "0" }, cancellationToken);
-        var noGrace = await BenchBed.StartPluginAsync(host, NoGraceDriver, new Dictionary<string, string> { ["DNP_NETNS_GRACE"] = "0", ["DNP_RECONCILE_INTERVAL"] = "0" }, cancellationToken);
+        var noGrace = await BenchBed.StartPluginAsync(host, NoGraceDriver,
+            new Dictionary<string, string> { ["DNP_NETNS_GRACE"] = "0", ["DNP_RECONCILE_INTERVAL"] = "0", ["DNP_PROBE_PORT"] = "4791" }, cancellationToken);
         await SwarmMode.InitAsync(host, [], cancellationToken);
         await host.CreateDnpNetworkAsync(plugin.Driver, "att-dnp", "10.41.0.0/24", 7001, cancellationToken);
         await host.CreateDnpNetworkAsync(plugin.Driver, "att-warm", "10.42.0.0/24", 7002, cancellationToken);
