@@ -33,6 +33,7 @@ public sealed class StoreOutageTests
         // background writer's first write is held there; on a loaded machine it may get there after the calls returned).
         await bed.ClusterGate.Held.Task.WaitAsync(s_hangGuard);
         var ns = bed.Sandbox("net1");
+        await bed.VethDeletionsDoneAsync(); // the kernel never waits on the store either
         Assert.Contains(DeviceNames.SandboxSide("fresh"), ns.Veths);
         Assert.True(bed.Kernel.HasHostDevice(joined.SourceInterfaceName));
         Assert.DoesNotContain(DeviceNames.SandboxSide("before"), ns.Veths);

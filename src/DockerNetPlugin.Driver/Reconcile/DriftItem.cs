@@ -21,6 +21,7 @@ public static class DriftKinds
     public const string FloodMissing = "flood-missing";
     public const string FloodStale = "flood-stale";
     public const string VethMissing = "veth-missing";
+    public const string VethStale = "veth-stale";
     public const string RecordMissing = "record-missing";
     public const string RecordStale = "record-stale";
     public const string EndpointStale = "endpoint-stale";

@@ -74,6 +74,18 @@ internal sealed class NetlinkDataPlane : IDataPlane
         _markers?.Forget(OwnershipMarkers.Link, name);
     }
 
+    public void DeleteVeth(string sandboxPath, string containerSide, string sandboxSide)
+    {
+        if (NetNs.Exists(sandboxPath))
+        {
+            using var ns = NetNs.Open(sandboxPath);
+            using var handle = RtnlHandle.OpenIn(ns);
+            OverlaySandbox.DeleteIfPresent(handle, sandboxSide); // takes the container end with it, wherever it is
+        }
+        OverlaySandbox.DeleteIfPresent(_host, containerSide);
+        _markers?.Forget(OwnershipMarkers.Link, containerSide);
+    }
+
     public Names.ResolverSockets OpenHostResolver(System.Net.IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
