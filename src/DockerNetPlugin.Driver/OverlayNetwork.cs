@@ -147,20 +147,35 @@ internal sealed partial class OverlayNetwork : IAsyncDisposable
         _resolver = null;
     }
 
+    /// <summary>
+    /// Remove the namespace now. If the kernel refuses, it stays open and counts as a grace that ended (from now if it was
+    /// not in grace), so the reconciler removes it once no endpoint holds it.
+    /// </summary>
     private void DestroySandbox()
     {
-        CancelGrace();
+        Interlocked.Exchange(ref _graceTimer, null)?.Cancel();
         lock (_kernelGate)
         {
             if (_sandbox is null)
             {
+                Volatile.Write(ref _graceUntilTicks, 0);
                 _services.DataPlane.DeleteSandbox(_services.SandboxPath(Network));
                 return;
             }
             StopResolver();
-            _sandbox.Destroy();
+            try
+            {
+                _sandbox.Destroy();
+            }
+            catch
+            {
+                if (GraceUntil is null)
+                    Volatile.Write(ref _graceUntilTicks, DateTimeOffset.UtcNow.UtcTicks);
+                throw;
+            }
             _sandbox = null;
         }
+        Volatile.Write(ref _graceUntilTicks, 0);
         DriverLog.SandboxRemoved(_services.Logger, Network.SandboxName);
     }
 
