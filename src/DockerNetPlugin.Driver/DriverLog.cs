@@ -116,8 +116,8 @@ internal static partial class DriverLog
     [LoggerMessage(2064, LogLevel.Information, "veth {Veth} of a departed endpoint deleted in {Sandbox} after the reply, in {ElapsedMs:0.0} ms")]
     public static partial void VethDeleted(ILogger logger, string veth, string sandbox, double elapsedMs);
 
-    [LoggerMessage(2065, LogLevel.Error, "Join of endpoint {EndpointId} on network {NetworkId} failed, and its local state could not be put back to not joined: {Error}")]
-    public static partial void JoinRollbackFailed(ILogger logger, string endpointId, string networkId, string error);
+    [LoggerMessage(2065, LogLevel.Error, "Join of endpoint {EndpointId} on network {NetworkId} failed, and undoing it failed too ({Step}; the reconciler finishes it): {Error}")]
+    public static partial void JoinRollbackFailed(ILogger logger, string endpointId, string networkId, string step, string error);
 
     [LoggerMessage(2052, LogLevel.Warning, "{What} of endpoint record {Key} did not reach the store within {Seconds} s; it is retried in the background: {Error}")]
     public static partial void RecordWriteDeferred(ILogger logger, string what, string key, double seconds, string error);

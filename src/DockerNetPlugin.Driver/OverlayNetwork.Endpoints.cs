@@ -101,8 +101,15 @@ internal sealed partial class OverlayNetwork
     /// </summary>
     private async Task RollBackJoinAsync(LocalEndpoint endpoint, bool joinedWritten, bool createdSandbox, bool wasInGrace)
     {
-        lock (_kernelGate)
-            _sandbox?.DetachEndpoint(endpoint.ContainerSideName, endpoint.SandboxSideName);
+        try
+        {
+            lock (_kernelGate)
+                _sandbox?.DetachEndpoint(endpoint.ContainerSideName, endpoint.SandboxSideName);
+        }
+        catch (Exception e) when (e is DriverException or Netlink.NetlinkException)
+        {
+            DriverLog.JoinRollbackFailed(_services.Logger, endpoint.EndpointId, DockerNetworkId, "deleting its veth (veth-stale)", e.Message);
+        }
         if (joinedWritten)
         {
             SetEndpoint(endpoint);
@@ -113,15 +120,22 @@ internal sealed partial class OverlayNetwork
             }
             catch (Exception e) when (e is Store.StoreException or IOException)
             {
-                DriverLog.JoinRollbackFailed(_services.Logger, endpoint.EndpointId, DockerNetworkId, e.Message);
+                DriverLog.JoinRollbackFailed(_services.Logger, endpoint.EndpointId, DockerNetworkId, "putting its local state back to not joined", e.Message);
             }
         }
         if (_endpoints.Values.Any(e => e.Joined))
             return;
-        if (createdSandbox)
-            DestroySandbox();
-        else if (wasInGrace && _endpoints.Count == 0)
-            ReleaseSandbox();
+        try
+        {
+            if (createdSandbox)
+                DestroySandbox();
+            else if (wasInGrace && _endpoints.Count == 0)
+                ReleaseSandbox();
+        }
+        catch (Exception e) when (e is DriverException or Netlink.NetlinkException)
+        {
+            DriverLog.JoinRollbackFailed(_services.Logger, endpoint.EndpointId, DockerNetworkId, "removing the namespace it built (namespace-stale)", e.Message);
+        }
     }
 
     /// <summary>

@@ -116,9 +116,9 @@ internal sealed class VethReaper : IAsyncDisposable
     {
         while (true)
         {
-            await _wake.WaitAsync(ct).ConfigureAwait(false);
-            while (Next() is { } entry)
+            while (Next() is { } entry) // first: a restarted loop finds what its predecessor left queued
                 Delete(entry);
+            await _wake.WaitAsync(ct).ConfigureAwait(false);
         }
     }
 
