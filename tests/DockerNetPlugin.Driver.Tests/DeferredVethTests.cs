@@ -104,6 +104,28 @@ public sealed class DeferredVethTests
     }
 
     [Fact]
+    public async Task DeleteNetwork_FinishesTheNetworksPendingDeletions_BeforeItReturns()
+    {
+        await using var bed = await JoinedAsync("ep1", "ep2");
+        var (veth1, veth2) = (DeviceNames.SandboxSide("ep1"), DeviceNames.SandboxSide("ep2"));
+        bed.Kernel.HoldVethDelete(veth1); // running, held; ep2's waits in the queue behind it
+        await bed.Driver.LeaveAsync("net1", "ep1", Ct);
+        await bed.Kernel.VethDeleteStarted(veth1).WaitAsync(s_hangGuard);
+        await bed.Driver.LeaveAsync("net1", "ep2", Ct);
+
+        var delete = bed.Driver.DeleteNetworkAsync("net1", Ct);
+        bed.Kernel.ReleaseVethDelete(veth1);
+        await delete.WaitAsync(s_hangGuard);
+
+        Assert.Equal(0, bed.Driver.PendingVethDeletions);
+        Assert.False(bed.Kernel.HasHostDevice(DeviceNames.ContainerSide("ep1")));
+        Assert.False(bed.Kernel.HasHostDevice(DeviceNames.ContainerSide("ep2")));
+        Assert.Contains("-" + veth1, bed.Kernel.VethLog);
+        Assert.Contains("-" + veth2, bed.Kernel.VethLog);
+        Assert.Null(bed.Kernel.Namespace(bed.SandboxPath("net1")));
+    }
+
+    [Fact]
     public async Task DeferredDeletionFails_TheReconcilerFindsThePairAndDeletesIt()
     {
         await using var bed = await JoinedAsync("ep1", "ep2");
