@@ -9,6 +9,8 @@ public static class DeviceNames
     public const int MaxDeviceName = 15;
     public const string Bridge = "br0";
     public const string Vxlan = "vxlan0";
+    private const string ContainerSidePrefix = "dnpc";
+    private const string SandboxSidePrefix = "veth";
 
     /// <summary>
     /// The overlay namespace of a logical network: <c>dnp-&lt;12 chars of its id&gt;</c> for a Docker ID or a short plain
@@ -40,9 +42,6 @@ public static class DeviceNames
             ? ContainerSidePrefix + sandboxSide[SandboxSidePrefix.Length..]
             : null;
     }
-
-    private const string ContainerSidePrefix = "dnpc";
-    private const string SandboxSidePrefix = "veth";
 
     private static string Fragment(string id, int length)
     {
