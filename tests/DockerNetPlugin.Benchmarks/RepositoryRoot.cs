@@ -19,10 +19,13 @@ internal static class RepositoryRoot
         throw new InvalidOperationException("run from inside the repository (no DockerNetPlugin.sln above the current directory), or pass --output PATH");
     }
 
-    /// <summary><c>bin/dnp</c>; throws when <c>make build</c> has not produced it.</summary>
+    /// <summary>
+    /// <c>DNP_TEST_BINARY</c> if set (as the test bed honours it: measure another build, e.g. the one before a change),
+    /// else <c>bin/dnp</c>; throws when it does not exist (<c>make build</c> has not produced it).
+    /// </summary>
     internal static string PluginBinary()
     {
-        var path = Path.Combine(Find(), "bin", "dnp");
+        var path = Environment.GetEnvironmentVariable("DNP_TEST_BINARY") is { Length: > 0 } fromEnv ? fromEnv : Path.Combine(Find(), "bin", "dnp");
         return File.Exists(path) ? path : throw new InvalidOperationException($"{path} is missing: run `make build` (make bench does it)");
     }
 }
