@@ -139,9 +139,9 @@ internal sealed partial class OverlayNetwork
     }
 
     /// <summary>
-    /// Leave: delete the endpoint's veth and write the local state, then withdraw its record. Unknown or repeated calls
-    /// succeed. Returns when the local work is done; the task it gives completes once the store took the withdraw or
-    /// refused a first attempt (see <see cref="DetachAsync"/>).
+    /// Leave: write the local state, hand the endpoint's veth to the reaper (deleted right after the reply), then withdraw
+    /// its record. Unknown or repeated calls succeed. Returns when the local work is done; the task it gives completes once
+    /// the store took the withdraw or refused a first attempt (see <see cref="DetachAsync"/>).
     /// </summary>
     public async Task<Task> LeaveAsync(string endpointId, CancellationToken ct)
     {
