@@ -198,6 +198,11 @@ internal sealed class AttachBenchmark : IBenchmark
             var built = log.Count(e => e.Message.StartsWith("overlay namespace", StringComparison.Ordinal) && e.Message.Contains(" ready for VNI ", StringComparison.Ordinal));
             var removed = log.Count(e => e.Message.StartsWith("overlay namespace", StringComparison.Ordinal) && e.Message.EndsWith("removed", StringComparison.Ordinal));
             text.Append(Inv, $"\n{c.Label}: {failed} failed calls; the overlay namespace was built {built} and removed {removed} times in {c.Runs} runs.");
+            if (LeaveToDelete(log) is { Count: > 0 } gaps)
+            {
+                text.Append(Inv, $" Between Leave's reply and DeleteEndpoint's request (dockerd moving the interface out of the container, if it is still there, and its own bookkeeping): {Stats.Median(gaps):F1} / {Stats.Percentile(gaps, 95):F1} ms (median / p95).");
+            }
+
             var reaped = log.Where(e => e.EventId == PluginLogEvent.VethDeleted && e.ElapsedMs is not null).Select(e => e.ElapsedMs!.Value).ToList();
             if (reaped.Count > 0)
             {
@@ -206,6 +211,27 @@ internal sealed class AttachBenchmark : IBenchmark
         }
 
         return text.Append('\n').ToString();
+    }
+
+    /// <summary>Per run, DeleteEndpoint's start (its log line's time less its duration) minus Leave's log line (its reply).</summary>
+    private static List<double> LeaveToDelete(IReadOnlyList<PluginLogEvent> log)
+    {
+        var gaps = new List<double>();
+        PluginLogEvent? leave = null;
+        foreach (var e in log.Where(e => e.EventId == PluginLogEvent.CallSucceeded).OrderBy(e => e.Timestamp))
+        {
+            if (e.Method == "NetworkDriver.Leave")
+            {
+                leave = e;
+            }
+            else if (e.Method == "NetworkDriver.DeleteEndpoint" && leave is not null && e.ElapsedMs is { } elapsed)
+            {
+                gaps.Add((e.Timestamp - leave.Timestamp).TotalMilliseconds - elapsed);
+                leave = null;
+            }
+        }
+
+        return gaps;
     }
 
     private static string Breakdown(
