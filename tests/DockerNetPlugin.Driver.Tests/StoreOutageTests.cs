@@ -23,6 +23,8 @@ public sealed class StoreOutageTests
         await bed.CreateNetworkAsync("net1");
         await bed.JoinNewAsync("net1", "before", "10.20.0.2/24");
         await bed.CreateEndpointAsync("net1", "fresh", "10.20.0.3/24");
+        // Join waits for its record only s_storeTimeout: on a loaded machine it may still be on its way.
+        await Eventually.TrueAsync(() => bed.RecordExistsAsync("net1", "before"), "the first record in the store before it hangs");
         bed.ClusterGate.Hold = key => key.StartsWith(ClusterKeys.EndpointsPrefix, StringComparison.Ordinal);
 
         var joined = await bed.Driver.JoinAsync("net1", "fresh", Ct).WaitAsync(s_hangGuard);
