@@ -9,6 +9,8 @@ public static class DeviceNames
     public const int MaxDeviceName = 15;
     public const string Bridge = "br0";
     public const string Vxlan = "vxlan0";
+    private const string ContainerSidePrefix = "dnpc";
+    private const string SandboxSidePrefix = "veth";
 
     /// <summary>
     /// The overlay namespace of a logical network: <c>dnp-&lt;12 chars of its id&gt;</c> for a Docker ID or a short plain
@@ -27,10 +29,19 @@ public static class DeviceNames
     public static string HostVxlan(uint vni, string logicalNetworkId) => $"vx-{vni:x6}-{Fragment(logicalNetworkId, 5)}";
 
     /// <summary>The container end of an endpoint's veth, in the host namespace until Docker moves it.</summary>
-    public static string ContainerSide(string endpointId) => "dnpc" + Fragment(endpointId, 11);
+    public static string ContainerSide(string endpointId) => ContainerSidePrefix + Fragment(endpointId, 11);
 
     /// <summary>The overlay end of an endpoint's veth, enslaved to br0 inside the overlay namespace.</summary>
-    public static string SandboxSide(string endpointId) => "veth" + Fragment(endpointId, 11);
+    public static string SandboxSide(string endpointId) => SandboxSidePrefix + Fragment(endpointId, 11);
+
+    /// <summary>The container end paired with overlay end <paramref name="sandboxSide"/>; null for a name this driver did not derive.</summary>
+    public static string? ContainerSideOf(string sandboxSide)
+    {
+        ArgumentNullException.ThrowIfNull(sandboxSide);
+        return sandboxSide.StartsWith(SandboxSidePrefix, StringComparison.Ordinal) && sandboxSide.Length > SandboxSidePrefix.Length
+            ? ContainerSidePrefix + sandboxSide[SandboxSidePrefix.Length..]
+            : null;
+    }
 
     private static string Fragment(string id, int length)
     {

@@ -107,6 +107,18 @@ internal static partial class DriverLog
     [LoggerMessage(2061, LogLevel.Warning, "overlay namespace {Sandbox}: removing it after its grace period failed (the reconciler retries): {Error}")]
     public static partial void SandboxGraceFailed(ILogger logger, string sandbox, string error);
 
+    [LoggerMessage(2062, LogLevel.Warning, "veth {Veth} of a departed endpoint in {Sandbox}: deleting it after the reply failed (the reconciler deletes it): {Error}")]
+    public static partial void VethDeleteFailed(ILogger logger, string veth, string sandbox, string error);
+
+    [LoggerMessage(2063, LogLevel.Warning, "stopping: {Count} veth deletion(s) not finished within {Seconds} s; the reconciler of the next start deletes them")]
+    public static partial void VethDeletesLeft(ILogger logger, int count, double seconds);
+
+    [LoggerMessage(2064, LogLevel.Information, "veth {Veth} of a departed endpoint deleted in {Sandbox} after the reply, in {ElapsedMs:0.0} ms")]
+    public static partial void VethDeleted(ILogger logger, string veth, string sandbox, double elapsedMs);
+
+    [LoggerMessage(2065, LogLevel.Error, "Join of endpoint {EndpointId} on network {NetworkId} failed, and undoing it failed too ({Step}; the reconciler finishes it): {Error}")]
+    public static partial void JoinRollbackFailed(ILogger logger, string endpointId, string networkId, string step, string error);
+
     [LoggerMessage(2052, LogLevel.Warning, "{What} of endpoint record {Key} did not reach the store within {Seconds} s; it is retried in the background: {Error}")]
     public static partial void RecordWriteDeferred(ILogger logger, string what, string key, double seconds, string error);
 

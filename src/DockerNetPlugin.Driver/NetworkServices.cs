@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace DockerNetPlugin.Driver;
 
-/// <summary>What every <see cref="OverlayNetwork"/> of this host shares: settings, stores, the lease, the peer table, the kernel.</summary>
+/// <summary>What every <see cref="OverlayNetwork"/> of this host shares: settings, stores, the lease, the peer table, the kernel and its veth reaper.</summary>
 internal sealed record NetworkServices(
     DriverOptions Options,
     RecordStore Local,
@@ -12,6 +12,7 @@ internal sealed record NetworkServices(
     EndpointPublisher Publisher,
     PeerTable Peers,
     IDataPlane DataPlane,
+    VethReaper Reaper,
     Underlay Underlay,
     ILogger Logger,
     Names.INetworkResolvers? Resolvers = null)

@@ -55,7 +55,8 @@ public sealed partial class OverlayDriver
     }
 
     /// <summary>
-    /// Leave: delete the veth, withdraw the endpoint record. Unknown or repeated calls succeed. Never fails on the store:
+    /// Leave: the veth goes (deleted by the reaper right after the reply), the endpoint record is withdrawn. Unknown or
+    /// repeated calls succeed. Never fails on the store:
     /// the withdraw is marked in the local state dir and retried in the background until the store takes it.
     /// </summary>
     public async Task LeaveAsync(string dockerNetworkId, string endpointId, CancellationToken ct)

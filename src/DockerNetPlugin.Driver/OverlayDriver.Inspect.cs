@@ -51,6 +51,9 @@ public sealed partial class OverlayDriver
     /// <summary>True while the overlay namespace of this Docker network is open (some endpoint is joined).</summary>
     public bool IsSandboxOpen(string dockerNetworkId) => _networks.TryGetValue(dockerNetworkId, out var network) && network.SandboxOpen;
 
+    /// <summary>Veth pairs of departed endpoints not deleted yet (the reaper works after the calls replied).</summary>
+    public int PendingVethDeletions => _reaper.Count;
+
     /// <summary>When the namespace kept after this network's last endpoint goes (DNP_NETNS_GRACE); null when not in grace.</summary>
     public DateTimeOffset? SandboxGraceUntil(string dockerNetworkId) => _networks.TryGetValue(dockerNetworkId, out var network) ? network.GraceUntil : null;
 

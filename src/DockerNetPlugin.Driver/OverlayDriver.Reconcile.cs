@@ -120,6 +120,7 @@ public sealed partial class OverlayDriver
             SyncGuard(rebuild: true);
 
         var containerSides = networks.SelectMany(n => n.Endpoints.Select(e => e.ContainerSideName)).ToHashSet(StringComparer.Ordinal);
+        containerSides.UnionWith(_reaper.PendingNames()); // after the endpoints, before the kernel: being deleted is no leak
         var vnis = networks.Select(n => n.Network.Vni).ToHashSet();
         foreach (var device in _dataPlane.ListHostDevices())
         {

@@ -25,6 +25,7 @@ public sealed partial class OverlayDriver : IAsyncDisposable
     private readonly RecordStore _local;
     private readonly VniAllocator _vnis;
     private readonly IDataPlane _dataPlane;
+    private readonly VethReaper _reaper;
     private readonly Underlay _underlay;
     private readonly LeaseKeeper _lease;
     private readonly WriteLayout _layout;
@@ -76,7 +77,8 @@ public sealed partial class OverlayDriver : IAsyncDisposable
             _hosts.Subscribe(_guard.HostsChangedAsync);
         }
         _resolvers = resolvers;
-        _services = new NetworkServices(options, _local, _lease, _publisher, _peers, dataPlane, underlay, logger, resolvers);
+        _reaper = new VethReaper(dataPlane, loops, logger);
+        _services = new NetworkServices(options, _local, _lease, _publisher, _peers, dataPlane, _reaper, underlay, logger, resolvers);
         ClusterNetworks = new NetworkRecords(_cluster, InvalidRecords);
     }
 
@@ -176,6 +178,7 @@ public sealed partial class OverlayDriver : IAsyncDisposable
         var underlay = dataPlane.ResolveUnderlay(options.Advertise);
         var driver = new OverlayDriver(options with { Locator = underlay.Locator }, cluster, local, dataPlane, underlay, prober, resolvers, logger, loops ?? new LoopSupervisor(logger), guard);
         driver.StartHostResolver();
+        driver._reaper.Start();
         await driver._lease.StartAsync(ct).ConfigureAwait(false);
         await driver._lease.PutAsync(ClusterKeys.Host(options.HostId),
             RecordStore.Encode(new HostRecord(options.HostId, underlay.Locator.ToString(), DateTimeOffset.UtcNow, typeof(OverlayDriver).Assembly.GetName().Version?.ToString() ?? "0",
@@ -310,6 +313,7 @@ public sealed partial class OverlayDriver : IAsyncDisposable
             await _echo.DisposeAsync().ConfigureAwait(false);
         await _liveness.DisposeAsync().ConfigureAwait(false);
         _hostResolver?.Dispose();
+        await _reaper.DisposeAsync().ConfigureAwait(false); // finishes the veth deletions Leave and DeleteEndpoint handed it (bounded)
         await Loops.DisposeAsync().ConfigureAwait(false);
         await _publisher.DisposeAsync().ConfigureAwait(false);
         await _lease.DisposeAsync().ConfigureAwait(false);

@@ -66,31 +66,82 @@ internal sealed partial class OverlayNetwork
         if (!_endpoints.TryGetValue(endpointId, out var endpoint))
             throw new NotFoundException($"endpoint {endpointId} is not known on network {DockerNetworkId}; Docker must call CreateEndpoint first");
 
+        // A pair whose deletion after an earlier Leave is still pending goes first if it would collide: its names (this
+        // endpoint joins again) or its MAC on this bridge (the address, and so the MAC, was handed on).
+        var path = _services.SandboxPath(Network);
+        await _services.Reaper.SettleAsync(d => d.SandboxSide == endpoint.SandboxSideName || d.ContainerSide == endpoint.ContainerSideName
+            || (d.SandboxPath == path && string.Equals(d.Mac, endpoint.Mac, StringComparison.OrdinalIgnoreCase)), ct).ConfigureAwait(false);
+
+        var wasInGrace = GraceUntil is not null;
         var createdSandbox = EnsureSandbox();
+        var joinedWritten = false;
         try
         {
             lock (_kernelGate)
                 _sandbox!.AttachEndpoint(endpoint.ContainerSideName, endpoint.SandboxSideName, PhysicalAddress.Parse(endpoint.Mac));
             var joined = endpoint with { Joined = true, SandboxKey = sandboxKey, ResolverRoute = resolverRoute };
             await _services.Local.PutAsync(ClusterKeys.LocalEndpoint(DockerNetworkId, endpointId), joined, DriverJsonContext.Default.LocalEndpoint, null, ct).ConfigureAwait(false);
+            joinedWritten = true;
             SetEndpoint(joined);
             var published = await _services.Publisher.PublishAsync(LogicalId, endpointId, Record(joined), ct).ConfigureAwait(false);
             return (new JoinResult(endpoint.ContainerSideName, "eth", resolverRoute ? _services.Resolvers?.Address : null), published);
         }
         catch
         {
-            lock (_kernelGate)
-                _sandbox?.DetachEndpoint(endpoint.ContainerSideName, endpoint.SandboxSideName);
-            if (createdSandbox && !_endpoints.Values.Any(e => e.Joined))
-                DestroySandbox();
+            await RollBackJoinAsync(endpoint, joinedWritten, createdSandbox, wasInGrace).ConfigureAwait(false);
             throw;
         }
     }
 
     /// <summary>
-    /// Leave: delete the endpoint's veth and write the local state, then withdraw its record. Unknown or repeated calls
-    /// succeed. Returns when the local work is done; the task it gives completes once the store took the withdraw or
-    /// refused a first attempt (see <see cref="DetachAsync"/>).
+    /// A Join that failed half-way leaves nothing behind: the veth goes now (not deferred: the caller is told of the
+    /// failure only once it is gone), the endpoint's state is put back to not joined (nothing was published: publishing
+    /// is the last step), and a namespace this Join built goes with its peer entries, or one it took out of grace gets
+    /// a new grace. Runs on whatever token: a cancelled call must not leave half a Join.
+    /// </summary>
+    private async Task RollBackJoinAsync(LocalEndpoint endpoint, bool joinedWritten, bool createdSandbox, bool wasInGrace)
+    {
+        try
+        {
+            lock (_kernelGate)
+                _sandbox?.DetachEndpoint(endpoint.ContainerSideName, endpoint.SandboxSideName);
+        }
+        catch (Exception e) when (e is DriverException or Netlink.NetlinkException)
+        {
+            DriverLog.JoinRollbackFailed(_services.Logger, endpoint.EndpointId, DockerNetworkId, "deleting its veth (veth-stale)", e.Message);
+        }
+        if (joinedWritten)
+        {
+            SetEndpoint(endpoint);
+            try
+            {
+                await _services.Local.PutAsync(ClusterKeys.LocalEndpoint(DockerNetworkId, endpoint.EndpointId), endpoint, DriverJsonContext.Default.LocalEndpoint, null,
+                    CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is Store.StoreException or IOException)
+            {
+                DriverLog.JoinRollbackFailed(_services.Logger, endpoint.EndpointId, DockerNetworkId, "putting its local state back to not joined", e.Message);
+            }
+        }
+        if (_endpoints.Values.Any(e => e.Joined))
+            return;
+        try
+        {
+            if (createdSandbox)
+                DestroySandbox();
+            else if (wasInGrace && _endpoints.Count == 0)
+                ReleaseSandbox();
+        }
+        catch (Exception e) when (e is DriverException or Netlink.NetlinkException)
+        {
+            DriverLog.JoinRollbackFailed(_services.Logger, endpoint.EndpointId, DockerNetworkId, "removing the namespace it built (namespace-stale)", e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Leave: write the local state, hand the endpoint's veth to the reaper (deleted right after the reply), then withdraw
+    /// its record. Unknown or repeated calls succeed. Returns when the local work is done; the task it gives completes once
+    /// the store took the withdraw or refused a first attempt (see <see cref="DetachAsync"/>).
     /// </summary>
     public async Task<Task> LeaveAsync(string endpointId, CancellationToken ct)
     {
@@ -132,13 +183,14 @@ internal sealed partial class OverlayNetwork
     }
 
     /// <summary>
-    /// The veth goes first (kernel only), then the record's withdraw is marked in the local state dir and handed to the
-    /// background writer: a store outage never holds a Leave or DeleteEndpoint, and the withdraw survives a restart.
+    /// The veth pair is handed to the reaper, which deletes it after the reply (deleting a veth waits for an RCU grace
+    /// period in the kernel); then the record's withdraw is marked in the local state dir and handed to the background
+    /// writer: a store outage never holds a Leave or DeleteEndpoint, and the withdraw survives a restart. Called before the
+    /// endpoint is forgotten, so host-wide readers always find its devices either claimed or pending.
     /// </summary>
     private Task<Task> DetachAsync(LocalEndpoint endpoint, CancellationToken ct)
     {
-        lock (_kernelGate)
-            _sandbox?.DetachEndpoint(endpoint.ContainerSideName, endpoint.SandboxSideName);
+        _services.Reaper.Schedule(new Sandbox.DoomedVeth(_services.SandboxPath(Network), endpoint.ContainerSideName, endpoint.SandboxSideName, endpoint.Mac));
         return _services.Publisher.WithdrawAsync(LogicalId, endpoint.EndpointId, ct);
     }
 

@@ -50,6 +50,29 @@ internal sealed partial class OverlayNetwork
         }
         if (joined.Count > 0)
             ReconcileKernel(name, joined, storeRecords, repair, drift);
+        ReconcileVeths(name, joined, repair, drift);
+    }
+
+    /// <summary>
+    /// Veths in the open namespace that no joined endpoint owns and the reaper is not deleting: a deletion after Leave that
+    /// failed, one the plugin stopped before, or a Join whose rollback failed. Repair deletes them (kernel only).
+    /// </summary>
+    private void ReconcileVeths(string name, IReadOnlyList<LocalEndpoint> joined, bool repair, DriftLog drift)
+    {
+        var pending = _services.Reaper.PendingNames(); // before the kernel is read (see VethReaper.PendingNames)
+        var owned = joined.Select(e => e.SandboxSideName).ToHashSet(StringComparer.Ordinal);
+        lock (_kernelGate)
+        {
+            if (_sandbox is not { } sandbox)
+                return;
+            foreach (var device in sandbox.EndpointDevices().Where(d => !owned.Contains(d) && !pending.Contains(d)))
+            {
+                if (DeviceNames.ContainerSideOf(device) is not { } containerSide)
+                    continue; // not a name this driver gives: never touched
+                if (drift.Add(new DriftItem(name, DriftKinds.VethStale, device, "veth of no joined endpoint (its deletion after Leave failed, or the plugin stopped first); repair deletes it"), repair))
+                    sandbox.DetachEndpoint(containerSide, device);
+            }
+        }
     }
 
     /// <summary>A repair's withdraw: handed to the background writer, waited for (bounded) so the re-check sees it done.</summary>

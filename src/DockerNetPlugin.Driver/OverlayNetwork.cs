@@ -88,7 +88,8 @@ internal sealed partial class OverlayNetwork : IAsyncDisposable
 
     /// <summary>
     /// DeleteNetwork's local part: every endpoint out (veth, records), then the namespace. The caller holds the lock.
-    /// The task it gives completes once the store took every withdraw or refused a first attempt.
+    /// The task it gives completes once the store took every withdraw or refused a first attempt. Veth deletions still
+    /// pending for the network are finished first: once DeleteNetwork returns, nothing of the network is left in the kernel.
     /// </summary>
     public async Task<Task> RemoveAllAsync(CancellationToken ct)
     {
@@ -96,6 +97,8 @@ internal sealed partial class OverlayNetwork : IAsyncDisposable
         var withdrawn = new List<Task>();
         foreach (var endpoint in _endpoints.Values.ToList())
             withdrawn.Add(await RemoveEndpointAsync(endpoint, ct).ConfigureAwait(false));
+        var path = _services.SandboxPath(Network);
+        await _services.Reaper.SettleAsync(d => d.SandboxPath == path, ct).ConfigureAwait(false);
         DestroySandbox();
         return Task.WhenAll(withdrawn);
     }
@@ -147,20 +150,35 @@ internal sealed partial class OverlayNetwork : IAsyncDisposable
         _resolver = null;
     }
 
+    /// <summary>
+    /// Remove the namespace now. If the kernel refuses, it stays open and counts as a grace that ended (from now if it was
+    /// not in grace), so the reconciler removes it once no endpoint holds it.
+    /// </summary>
     private void DestroySandbox()
     {
-        CancelGrace();
+        Interlocked.Exchange(ref _graceTimer, null)?.Cancel();
         lock (_kernelGate)
         {
             if (_sandbox is null)
             {
+                Volatile.Write(ref _graceUntilTicks, 0);
                 _services.DataPlane.DeleteSandbox(_services.SandboxPath(Network));
                 return;
             }
             StopResolver();
-            _sandbox.Destroy();
+            try
+            {
+                _sandbox.Destroy();
+            }
+            catch
+            {
+                if (GraceUntil is null)
+                    Volatile.Write(ref _graceUntilTicks, DateTimeOffset.UtcNow.UtcTicks);
+                throw;
+            }
             _sandbox = null;
         }
+        Volatile.Write(ref _graceUntilTicks, 0);
         DriverLog.SandboxRemoved(_services.Logger, Network.SandboxName);
     }
 

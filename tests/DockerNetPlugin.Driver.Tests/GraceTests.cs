@@ -21,6 +21,7 @@ public sealed class GraceTests
 
         Assert.True(bed.Driver.IsSandboxOpen("net1"));
         Assert.NotNull(bed.Kernel.Namespace(bed.SandboxPath("net1")));
+        await bed.VethDeletionsDoneAsync();
         Assert.Empty(bed.Sandbox("net1").Veths);
         var peer = DriverBed.Remote("net1", 1);
         await bed.PublishRemoteAsync(peer); // the watch keeps a namespace in grace current
@@ -49,6 +50,49 @@ public sealed class GraceTests
         await LeaveAndDeleteAsync(bed, "ep1");
 
         await Eventually.TrueAsync(() => bed.Kernel.Namespace(bed.SandboxPath("net1")) is null, "namespace removed after its grace");
+        Assert.False(bed.Driver.IsSandboxOpen("net1"));
+    }
+
+    [Fact]
+    public async Task WithinGrace_RepairingReconcilerKeepsTheNamespace_AndReportsItHealthy()
+    {
+        await using var bed = await DriverBed.StartAsync(grace: s_long);
+        await bed.CreateNetworkAsync("net1");
+        await bed.JoinNewAsync("net1", "ep1", "10.20.0.2/24");
+        await LeaveAndDeleteAsync(bed, "ep1");
+        await bed.VethDeletionsDoneAsync();
+        await using var reconciler = new Reconciler(bed.Driver, null, NullLogger.Instance);
+
+        var report = await reconciler.RunAsync(repair: true, CancellationToken.None);
+
+        Assert.True(report.Clean, string.Join("; ", report.Remaining));
+        Assert.Empty(report.Found);
+        Assert.True(bed.Driver.IsSandboxOpen("net1"));
+        Assert.NotNull(bed.Kernel.Namespace(bed.SandboxPath("net1")));
+    }
+
+    [Fact]
+    public async Task GraceEnded_ButTheKernelRefusedTheRemoval_ReconcilerReportsAndRemovesIt()
+    {
+        await using var bed = await DriverBed.StartAsync(grace: s_short);
+        await bed.CreateNetworkAsync("net1");
+        await bed.JoinNewAsync("net1", "ep1", "10.20.0.2/24");
+        bed.Kernel.FailNextDestroy = true;
+
+        await LeaveAndDeleteAsync(bed, "ep1");
+        await Eventually.TrueAsync(() => !bed.Kernel.FailNextDestroy, "the grace timer tried to remove the namespace");
+
+        Assert.True(bed.Driver.IsSandboxOpen("net1")); // still there: the removal failed
+        await using var reconciler = new Reconciler(bed.Driver, null, NullLogger.Instance);
+        var check = await reconciler.RunAsync(repair: false, CancellationToken.None);
+        var stale = Assert.Single(check.Remaining);
+        Assert.Equal(DriftKinds.NamespaceStale, stale.Kind);
+        Assert.Equal(DeviceNames.Sandbox("net1"), stale.Object);
+
+        var repair = await reconciler.RunAsync(repair: true, CancellationToken.None);
+
+        Assert.True(repair.Clean, string.Join("; ", repair.Remaining));
+        Assert.Null(bed.Kernel.Namespace(bed.SandboxPath("net1")));
         Assert.False(bed.Driver.IsSandboxOpen("net1"));
     }
 

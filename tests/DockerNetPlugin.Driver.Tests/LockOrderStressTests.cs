@@ -76,6 +76,7 @@ public sealed class LockOrderStressTests
         await Task.WhenAll(background).WaitAsync(TimeSpan.FromMinutes(1));
 
         Assert.DoesNotContain(bed.Kernel.Namespaces(), ns => ns.ConcurrentUse);
+        await bed.VethDeletionsDoneAsync();
         var final = await reconciler.RunAsync(repair: true, CancellationToken.None);
         Assert.True(final.Clean, string.Join("; ", final.Remaining));
         var status = bed.Driver.GetStatus();

@@ -35,6 +35,7 @@ public sealed class OverlayDriverTests
 
         await bed.Driver.LeaveAsync("net1", "ep1", CancellationToken.None);
         Assert.False(await bed.RecordExistsAsync("net1", "ep1"));
+        await bed.VethDeletionsDoneAsync(); // deleted after the reply
         Assert.DoesNotContain(DeviceNames.SandboxSide("ep1"), bed.Sandbox("net1").Veths);
 
         await bed.Driver.DeleteEndpointAsync("net1", "ep1", CancellationToken.None);

@@ -60,7 +60,7 @@ public sealed class ReconcilerTests
         await bed.JoinNewAsync("net1", "ep2", "10.20.0.3/24");
         var ns = bed.Sandbox("net1");
         ns.Broken = "br0 is missing";
-        ns.Use(() => ns.Veths.Remove(DeviceNames.SandboxSide("ep2")));
+        ns.RemoveVeth(DeviceNames.SandboxSide("ep2"));
         await bed.DeleteRemoteAsync(new Cluster.EndpointRecord("net1", "ep1", DriverBed.HostId, null, null, "", ""));
         await bed.PublishRemoteAsync(new Cluster.EndpointRecord("net1", "ghost", DriverBed.HostId, "10.20.0.9/24", null, "02:42:0a:14:00:09", "192.0.2.1"));
         await bed.PublishRemoteAsync(new Cluster.EndpointRecord("gone-net", "old", DriverBed.HostId, "10.99.0.9/24", null, "02:42:0a:63:00:09", "192.0.2.1"));

@@ -23,6 +23,8 @@ public sealed class StoreOutageTests
         await bed.CreateNetworkAsync("net1");
         await bed.JoinNewAsync("net1", "before", "10.20.0.2/24");
         await bed.CreateEndpointAsync("net1", "fresh", "10.20.0.3/24");
+        // Join waits for its record only s_storeTimeout: on a loaded machine it may still be on its way.
+        await Eventually.TrueAsync(() => bed.RecordExistsAsync("net1", "before"), "the first record in the store before it hangs");
         bed.ClusterGate.Hold = key => OwnedKey.TryParse(key) is { Kind: OwnedKind.Endpoint };
 
         var joined = await bed.Driver.JoinAsync("net1", "fresh", Ct).WaitAsync(s_hangGuard);
@@ -33,6 +35,7 @@ public sealed class StoreOutageTests
         // background writer's first write is held there; on a loaded machine it may get there after the calls returned).
         await bed.ClusterGate.Held.Task.WaitAsync(s_hangGuard);
         var ns = bed.Sandbox("net1");
+        await bed.VethDeletionsDoneAsync(); // the kernel never waits on the store either
         Assert.Contains(DeviceNames.SandboxSide("fresh"), ns.Veths);
         Assert.True(bed.Kernel.HasHostDevice(joined.SourceInterfaceName));
         Assert.DoesNotContain(DeviceNames.SandboxSide("before"), ns.Veths);

@@ -21,6 +21,7 @@ public static class DriftKinds
     public const string FloodMissing = "flood-missing";
     public const string FloodStale = "flood-stale";
     public const string VethMissing = "veth-missing";
+    public const string VethStale = "veth-stale";
     public const string RecordMissing = "record-missing";
     public const string RecordStale = "record-stale";
     /// <summary>A record of this host's that holds what another writer put there.</summary>

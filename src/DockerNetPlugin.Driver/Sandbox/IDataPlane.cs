@@ -27,6 +27,13 @@ internal interface IDataPlane : IDisposable
     void DeleteHostDevice(string name);
 
     /// <summary>
+    /// Delete an endpoint's veth pair through a netlink socket of its own in the overlay namespace at
+    /// <paramref name="sandboxPath"/> (so it runs beside the namespace's open sandbox, which it never touches), and the
+    /// container end in the host namespace if it is there alone; missing ends and a missing namespace are fine.
+    /// </summary>
+    void DeleteVeth(string sandboxPath, string containerSide, string sandboxSide);
+
+    /// <summary>
     /// Put <paramref name="address"/>/32 on the host namespace's <c>lo</c> (kept if there) and bind the resolver's sockets
     /// on it there: containers on no dnp network reach it through their default route.
     /// </summary>
@@ -58,6 +65,9 @@ internal interface ISandbox : IAsyncDisposable
 
     /// <summary>Whether the endpoint's overlay end is still enslaved to br0.</summary>
     bool HasEndpoint(string sandboxSide);
+
+    /// <summary>The names of the veth ends in the namespace (the overlay ends of endpoints' pairs, whoever they belong to).</summary>
+    IReadOnlyList<string> EndpointDevices();
 
     /// <summary>Null when the namespace, br0 and vxlan0 are as built; else what is wrong.</summary>
     string? Problem();

@@ -74,6 +74,35 @@ internal sealed class NetlinkDataPlane : IDataPlane
         _markers?.Forget(OwnershipMarkers.Link, name);
     }
 
+    public void DeleteVeth(string sandboxPath, string containerSide, string sandboxSide)
+    {
+        if (OpenIfPresent(sandboxPath) is { } ns)
+        {
+            using (ns)
+            {
+                using var handle = RtnlHandle.OpenIn(ns);
+                OverlaySandbox.DeleteIfPresent(handle, sandboxSide); // takes the container end with it, wherever it is
+            }
+        }
+        OverlaySandbox.DeleteIfPresent(_host, containerSide);
+        _markers?.Forget(OwnershipMarkers.Link, containerSide);
+    }
+
+    /// <summary>The namespace mounted at <paramref name="path"/>; null when there is none, also when it was removed while opening (its devices went with it).</summary>
+    private static NetNs? OpenIfPresent(string path)
+    {
+        if (!NetNs.Exists(path))
+            return null;
+        try
+        {
+            return NetNs.Open(path);
+        }
+        catch (NetlinkException) when (!NetNs.Exists(path))
+        {
+            return null;
+        }
+    }
+
     public Names.ResolverSockets OpenHostResolver(System.Net.IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);

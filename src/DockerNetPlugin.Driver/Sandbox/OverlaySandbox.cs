@@ -137,6 +137,8 @@ internal sealed class OverlaySandbox : ISandbox
     /// <summary>Whether the endpoint's overlay end is still enslaved to br0 (used by reconciliation).</summary>
     public bool HasEndpoint(string sandboxSide) => Handle.LinkByName(sandboxSide)?.MasterIndex == BridgeIndex;
 
+    public IReadOnlyList<string> EndpointDevices() => Handle.LinkList().Where(l => l.Kind == "veth").Select(l => l.Name).ToList();
+
     public string? Problem()
     {
         if (!NetNs.Exists(Spec.Path))

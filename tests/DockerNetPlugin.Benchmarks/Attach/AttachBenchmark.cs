@@ -38,9 +38,12 @@ internal sealed class AttachBenchmark : IBenchmark
         var host = bed.Hosts[0];
         // The product default (the testbed runs plugins with DNP_NETNS_GRACE=0 for its tests), and a second instance without
         // grace. Two instances share the host namespace, and each one's periodic reconciliation would take the other's
-        // container-side veths (dnpc…) for leftovers: both reconcile at start only. Each needs its own liveness echo port.
+        // container-side veths (dnpc…) for leftovers: both reconcile at start only. The second one needs a liveness echo
+        // port of its own (the first holds DNP_PROBE_PORT's default on the host's address, and a plugin that cannot bind it
+        // does not start).
         var plugin = await BenchBed.StartPluginAsync(host, BenchBed.DefaultDriver, new Dictionary<string, string> { ["DNP_NETNS_GRACE"] = "30", ["DNP_RECONCILE_INTERVAL"] = "0" }, cancellationToken);
-        var noGrace = await BenchBed.StartPluginAsync(host, NoGraceDriver, new Dictionary<string, string> { ["DNP_NETNS_GRACE"] = "0", ["DNP_RECONCILE_INTERVAL"] = "0", ["DNP_PROBE_PORT"] = "4791" }, cancellationToken);
+        var noGrace = await BenchBed.StartPluginAsync(host, NoGraceDriver,
+            new Dictionary<string, string> { ["DNP_NETNS_GRACE"] = "0", ["DNP_RECONCILE_INTERVAL"] = "0", ["DNP_PROBE_PORT"] = "4791" }, cancellationToken);
         await SwarmMode.InitAsync(host, [], cancellationToken);
         await host.CreateDnpNetworkAsync(plugin.Driver, "att-dnp", "10.41.0.0/24", 7001, cancellationToken);
         await host.CreateDnpNetworkAsync(plugin.Driver, "att-warm", "10.42.0.0/24", 7002, cancellationToken);
@@ -195,9 +198,40 @@ internal sealed class AttachBenchmark : IBenchmark
             var built = log.Count(e => e.Message.StartsWith("overlay namespace", StringComparison.Ordinal) && e.Message.Contains(" ready for VNI ", StringComparison.Ordinal));
             var removed = log.Count(e => e.Message.StartsWith("overlay namespace", StringComparison.Ordinal) && e.Message.EndsWith("removed", StringComparison.Ordinal));
             text.Append(Inv, $"\n{c.Label}: {failed} failed calls; the overlay namespace was built {built} and removed {removed} times in {c.Runs} runs.");
+            if (LeaveToDelete(log) is { Count: > 0 } gaps)
+            {
+                text.Append(Inv, $" Between Leave's reply and DeleteEndpoint's request (dockerd moving the interface out of the container, if it is still there, and its own bookkeeping): {Stats.Median(gaps):F1} / {Stats.Percentile(gaps, 95):F1} ms (median / p95).");
+            }
+
+            var reaped = log.Where(e => e.EventId == PluginLogEvent.VethDeleted && e.ElapsedMs is not null).Select(e => e.ElapsedMs!.Value).ToList();
+            if (reaped.Count > 0)
+            {
+                text.Append(Inv, $" Off the calls' path: {reaped.Count} veth pairs deleted after Leave replied, {Stats.Median(reaped):F1} / {Stats.Percentile(reaped, 95):F1} ms each (median / p95; the kernel's RCU wait, which Leave paid before).");
+            }
         }
 
         return text.Append('\n').ToString();
+    }
+
+    /// <summary>Per run, DeleteEndpoint's start (its log line's time less its duration) minus Leave's log line (its reply).</summary>
+    private static List<double> LeaveToDelete(IReadOnlyList<PluginLogEvent> log)
+    {
+        var gaps = new List<double>();
+        PluginLogEvent? leave = null;
+        foreach (var e in log.Where(e => e.EventId == PluginLogEvent.CallSucceeded).OrderBy(e => e.Timestamp))
+        {
+            if (e.Method == "NetworkDriver.Leave")
+            {
+                leave = e;
+            }
+            else if (e.Method == "NetworkDriver.DeleteEndpoint" && leave is not null && e.ElapsedMs is { } elapsed)
+            {
+                gaps.Add((e.Timestamp - leave.Timestamp).TotalMilliseconds - elapsed);
+                leave = null;
+            }
+        }
+
+        return gaps;
     }
 
     private static string Breakdown(

@@ -13,6 +13,9 @@ internal sealed record PluginLogEvent(DateTimeOffset Timestamp, int EventId, str
     internal const int CallCrashed = 1003;
     internal const int Ready = 1006;
 
+    /// <summary>The driver's reaper deleted a departed endpoint's veth pair after the call replied (its ElapsedMs: the kernel call).</summary>
+    internal const int VethDeleted = 2064;
+
     internal bool IsCall => EventId is CallSucceeded or CallFailed or CallCrashed;
 
     /// <summary>Null for lines that are not a JSON log event (the test bed's own "=== starting" lines).</summary>

@@ -13,6 +13,9 @@ internal sealed class BlockingKvStore(IKvStore inner) : IKvStore
 
     public Func<string, bool> Hold { get; set; } = _ => false;
 
+    /// <summary>Writes and deletes of keys matching this fail at once, as a store that refuses them.</summary>
+    public Func<string, bool> Fail { get; set; } = _ => false;
+
     public TaskCompletionSource Held { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public void Release() => _release.TrySetResult();
@@ -27,6 +30,8 @@ internal sealed class BlockingKvStore(IKvStore inner) : IKvStore
 
     public async Task<ulong> PutAsync(string key, ReadOnlyMemory<byte> value, ILease? lease, CancellationToken ct)
     {
+        if (Fail(key))
+            throw new StoreUnavailableException($"injected: put of {key} refused");
         if (Hold(key))
         {
             Held.TrySetResult();
@@ -40,6 +45,8 @@ internal sealed class BlockingKvStore(IKvStore inner) : IKvStore
 
     public async Task<bool> DeleteAsync(string key, CancellationToken ct)
     {
+        if (Fail(key))
+            throw new StoreUnavailableException($"injected: delete of {key} refused");
         if (Hold(key))
         {
             Held.TrySetResult();

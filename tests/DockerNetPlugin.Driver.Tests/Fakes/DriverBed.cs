@@ -27,6 +27,9 @@ internal sealed class DriverBed : IAsyncDisposable
     public OverlayDriver Driver { get; private set; } = null!;
     public IKvStore Cluster { get; private set; } = null!;
     public BlockingKvStore ClusterGate { get; private set; } = null!;
+
+    /// <summary>The local state dir as the driver sees it (writes can be made to fail).</summary>
+    public BlockingKvStore LocalGate { get; private set; } = null!;
     public string NetnsDirectory => Path.Combine(_root, "netns");
     public string ClusterDirectory => Path.Combine(_root, "cluster");
 
@@ -55,6 +58,7 @@ internal sealed class DriverBed : IAsyncDisposable
         _clusterFile = await FileKvStore.OpenAsync(Path.Combine(_root, "cluster"), CancellationToken.None);
         _localFile = await FileKvStore.OpenAsync(Path.Combine(_root, "local"), CancellationToken.None);
         ClusterGate = new BlockingKvStore(_clusterFile);
+        LocalGate = new BlockingKvStore(_localFile);
         Cluster = _clusterFile;
         var options = new DriverOptions
         {
@@ -63,7 +67,7 @@ internal sealed class DriverBed : IAsyncDisposable
             StoreCallTimeout = StoreCallTimeout,
             KeyLayout = KeyLayout,
         };
-        Driver = await OverlayDriver.StartAsync(options, ClusterGate, _localFile, Kernel, Prober, NullLoggerFactory.Instance, CancellationToken.None, Resolvers, guard: Guard);
+        Driver = await OverlayDriver.StartAsync(options, ClusterGate, LocalGate, Kernel, Prober, NullLoggerFactory.Instance, CancellationToken.None, Resolvers, guard: Guard);
         await Driver.PeersSyncedAsync.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
@@ -168,6 +172,9 @@ internal sealed class DriverBed : IAsyncDisposable
 
     public static EndpointRecord Remote(string logical, int i, string host = "host-b", string prefix = "10.20.0.") =>
         new(logical, $"remote{i:D4}", host, $"{prefix}{100 + i}/24", null, $"02:42:0a:14:00:{100 + i:x2}", "192.0.2.2");
+
+    /// <summary>Waits until the veth pairs Leave and DeleteEndpoint handed to the reaper are deleted (or their deletion failed).</summary>
+    public Task VethDeletionsDoneAsync() => Eventually.TrueAsync(() => Driver.PendingVethDeletions == 0, "deferred veth deletions done");
 
     public FakeNamespace Sandbox(string logical) =>
         Kernel.Namespace(Path.Combine(NetnsDirectory, DeviceNames.Sandbox(logical))) ?? throw new InvalidOperationException($"no namespace for {logical}");

@@ -26,6 +26,80 @@ internal sealed class FakeDataPlane : IDataPlane
     /// <summary>Set to make the next sandbox build fail as the kernel would refuse it.</summary>
     public bool FailNextOpen { get; set; }
 
+    /// <summary>Set to make the next veth creation fail half-way (the pair is made, then enslaving it is refused).</summary>
+    public bool FailNextAttach { get; set; }
+
+    /// <summary>Set to make the next namespace removal fail as the kernel would refuse it (vxlan0 not deleted).</summary>
+    public bool FailNextDestroy { get; set; }
+
+    /// <summary>How many of the next deferred veth deletions (<see cref="DeleteVeth"/>) the kernel refuses.</summary>
+    public int FailVethDeletes { get; set; }
+
+    /// <summary>Deferred veth deletions that ran (the refused ones included), by overlay-end name, in order.</summary>
+    public List<string> VethDeletes { get; } = [];
+
+    /// <summary>Every veth made (+name) and deleted (-name), in the kernel's order.</summary>
+    public List<string> VethLog { get; } = [];
+
+    internal void LogVeth(string entry)
+    {
+        lock (_gate)
+            VethLog.Add(entry);
+    }
+
+    private readonly Dictionary<string, TaskCompletionSource> _heldDeletes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TaskCompletionSource> _startedDeletes = new(StringComparer.Ordinal);
+
+    /// <summary>The deferred deletion of <paramref name="sandboxSide"/> blocks inside the kernel call until <see cref="ReleaseVethDelete"/>.</summary>
+    public void HoldVethDelete(string sandboxSide)
+    {
+        lock (_gate)
+        {
+            _heldDeletes[sandboxSide] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _startedDeletes[sandboxSide] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+
+    /// <summary>Completes once the held deletion of <paramref name="sandboxSide"/> entered the kernel call.</summary>
+    public Task VethDeleteStarted(string sandboxSide)
+    {
+        lock (_gate)
+            return _startedDeletes[sandboxSide].Task;
+    }
+
+    public void ReleaseVethDelete(string sandboxSide)
+    {
+        lock (_gate)
+            _heldDeletes[sandboxSide].TrySetResult();
+    }
+
+    /// <summary>The kernel side of the reaper: its own socket, so it takes no namespace's gate (the devices' lock only).</summary>
+    public void DeleteVeth(string sandboxPath, string containerSide, string sandboxSide)
+    {
+        Task? held;
+        lock (_gate)
+        {
+            VethDeletes.Add(sandboxSide);
+            held = _heldDeletes.GetValueOrDefault(sandboxSide)?.Task;
+            _startedDeletes.GetValueOrDefault(sandboxSide)?.TrySetResult();
+        }
+        held?.Wait(TimeSpan.FromSeconds(30));
+        lock (_gate)
+        {
+            if (FailVethDeletes > 0)
+            {
+                FailVethDeletes--;
+                throw new DataPathException($"cannot delete veth {sandboxSide}: injected", null);
+            }
+        }
+        if (Namespace(sandboxPath) is { } ns && ns.Veths.Contains(sandboxSide))
+        {
+            ns.RemoveVeth(sandboxSide);
+            LogVeth("-" + sandboxSide);
+        }
+        DeleteHostDevice(containerSide);
+    }
+
     public Underlay ResolveUnderlay(string? advertise) => Underlay;
 
     public ISandbox OpenSandbox(SandboxSpec spec)
@@ -153,9 +227,31 @@ internal sealed class FakeDataPlane : IDataPlane
 internal sealed class FakeNamespace(SandboxSpec spec)
 {
     private int _inside;
+    private readonly HashSet<string> _veths = new(StringComparer.Ordinal);
 
     public SandboxSpec Spec { get; } = spec;
-    public HashSet<string> Veths { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The veth ends in the namespace (a copy: the reaper changes them without the namespace's gate).</summary>
+    public IReadOnlySet<string> Veths
+    {
+        get
+        {
+            lock (_veths)
+                return _veths.ToHashSet(StringComparer.Ordinal);
+        }
+    }
+
+    public void AddVeth(string name)
+    {
+        lock (_veths)
+            _veths.Add(name);
+    }
+
+    public void RemoveVeth(string name)
+    {
+        lock (_veths)
+            _veths.Remove(name);
+    }
     public HashSet<NeighbourEntry> Neighbours { get; } = [];
     public HashSet<FdbTarget> Fdb { get; } = [];
 
@@ -197,19 +293,30 @@ internal sealed class FakeSandbox(FakeDataPlane plane, FakeNamespace ns) : ISand
 
     public void AttachEndpoint(string containerSide, string sandboxSide, PhysicalAddress mac) => ns.Use(() =>
     {
-        ns.Veths.Add(sandboxSide);
+        if (!ns.Veths.Contains(sandboxSide))
+            plane.LogVeth("+" + sandboxSide);
+        ns.AddVeth(sandboxSide);
         plane.AddHostDevice(containerSide);
+        if (plane.FailNextAttach)
+        {
+            plane.FailNextAttach = false;
+            throw new DataPathException($"cannot create veth pair {containerSide}/{sandboxSide}: injected after the pair was made", null);
+        }
         return 0;
     });
 
     public void DetachEndpoint(string containerSide, string sandboxSide) => ns.Use(() =>
     {
-        ns.Veths.Remove(sandboxSide);
+        if (ns.Veths.Contains(sandboxSide))
+            plane.LogVeth("-" + sandboxSide);
+        ns.RemoveVeth(sandboxSide);
         plane.DeleteHostDevice(containerSide);
         return 0;
     });
 
     public bool HasEndpoint(string sandboxSide) => ns.Use(() => ns.Veths.Contains(sandboxSide));
+
+    public IReadOnlyList<string> EndpointDevices() => ns.Use(() => ns.Veths.ToList());
 
     public string? Problem() => ns.Broken;
 
@@ -251,6 +358,11 @@ internal sealed class FakeSandbox(FakeDataPlane plane, FakeNamespace ns) : ISand
 
     public void Destroy()
     {
+        if (plane.FailNextDestroy)
+        {
+            plane.FailNextDestroy = false;
+            throw new DataPathException($"cannot delete vxlan0 in {ns.Spec.Path}: injected", null);
+        }
         Close();
         plane.Destroyed(ns);
     }

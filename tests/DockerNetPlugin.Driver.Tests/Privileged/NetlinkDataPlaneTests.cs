@@ -83,6 +83,16 @@ public sealed class NetlinkDataPlaneTests : IDisposable
             sandbox.Apply(PeerProjection.Difference(new PeerEntries([], [], [vtep]), sandbox.ReadPeers()));
             Assert.Equal([vtep], sandbox.ReadPeers().Flood);
 
+            // The reaper's deletion: its own socket in the namespace, beside the open sandbox (which keeps working).
+            sandbox.AttachEndpoint("dnpctest2", "vethtest2", PhysicalAddress.Parse("02-42-0A-28-00-03"));
+            Assert.Equal(["vethtest1", "vethtest2"], sandbox.EndpointDevices().Order(StringComparer.Ordinal));
+            plane.DeleteVeth(spec.Path, "dnpctest2", "vethtest2");
+            Assert.Equal(["vethtest1"], sandbox.EndpointDevices());
+            Assert.DoesNotContain(plane.ListHostDevices(), d => d.Name == "dnpctest2");
+            plane.DeleteVeth(spec.Path, "dnpctest2", "vethtest2"); // already gone: fine
+            plane.DeleteVeth(Path.Combine(Directory, "dnp-" + _marker + "x"), "dnpctest3", "vethtest3"); // no such namespace: fine
+            Assert.True(sandbox.HasEndpoint("vethtest1"));
+
             sandbox.DetachEndpoint("dnpctest1", "vethtest1");
             Assert.False(sandbox.HasEndpoint("vethtest1"));
             Assert.DoesNotContain(plane.ListHostDevices(), d => d.Name == "dnpctest1");
