@@ -4,15 +4,16 @@ using System.Text.Json.Nodes;
 namespace DockerNetPlugin.Integration.Tests.Names;
 
 /// <summary>
-/// <c>dnp doctor</c> finds a published name record that lost its names (<c>name-missing</c>) or carries names Docker no
-/// longer gives (<c>name-stale</c>), and <c>--repair</c> learns them from Docker again and republishes: the other hosts
-/// answer the right name again.
+/// A published name record that another writer stripped of its names or made to name someone else: its owner puts
+/// its own record back at once (the record restorer), the other hosts answer the right name again and <c>dnp doctor</c>
+/// has no name drift left to report. (Name drift in the owner's own state, <c>name-missing</c> and <c>name-stale</c>,
+/// is found and repaired from Docker's view: unit tests of the names learner.)
 /// </summary>
 [Collection(NamesCollection.Name)]
 public sealed class NamesDoctorTests(NamesBedFixture fixture)
 {
     [Fact]
-    public async Task Doctor_ReportsMissingAndStaleNames_RepairRepublishes()
+    public async Task NamesStrippedOrChangedByAnotherWriter_PutBackByTheOwner_DoctorFindsNothingLeft()
     {
         var h1 = new NameScenario(fixture.Bed.Hosts[0]);
         var h2 = new NameScenario(fixture.Bed.Hosts[1]);
@@ -26,21 +27,18 @@ public sealed class NamesDoctorTests(NamesBedFixture fixture)
             Assert.Equal([ip], await NameScenario.EventuallyAsync(() => h2.DigShortAsync("nurse", "patient"), [ip], TimeSpan.FromSeconds(5)));
             Assert.Empty(await DriftAsync(h1, repair: false));
 
-            // The record loses its names (as if an older release had rewritten it): missing, and h2 stops answering.
+            // Another writer strips the names from the record (as an older release rewriting it would): its owner puts its
+            // own record back at once (the record restorer), so h2 keeps or gets back the name, and nothing is left to repair.
             var (key, record) = await RecordOfAsync(ip);
             record.Remove("names");
             await PutAsync(key, record);
-            Assert.Empty(await NameScenario.EventuallyAsync(() => h2.DigShortAsync("nurse", "patient"), [], TimeSpan.FromSeconds(5)));
-            Assert.Contains(await DriftAsync(h1, repair: false), d => d.Kind == "name-missing" && d.Object == "patient");
-            Assert.Contains(await DriftAsync(h1, repair: true), d => d.Kind == "name-missing");
             Assert.Equal([ip], await NameScenario.EventuallyAsync(() => h2.DigShortAsync("nurse", "patient"), [ip], TimeSpan.FromSeconds(5)));
+            Assert.Empty(await DriftAsync(h1, repair: false));
 
-            // The record names someone else: stale, repaired back to Docker's name.
+            // The record is made to name someone else: put back as well; the impostor's name goes, Docker's stays.
             (key, record) = await RecordOfAsync(ip);
             record["names"]!["containerName"] = "impostor";
             await PutAsync(key, record);
-            Assert.Equal([ip], await NameScenario.EventuallyAsync(() => h2.DigShortAsync("nurse", "impostor"), [ip], TimeSpan.FromSeconds(5)));
-            Assert.Contains(await DriftAsync(h1, repair: true), d => d.Kind == "name-stale" && d.Object == "patient");
             Assert.Empty(await NameScenario.EventuallyAsync(() => h2.DigShortAsync("nurse", "impostor"), [], TimeSpan.FromSeconds(5)));
             Assert.Equal([ip], await h2.DigShortAsync("nurse", "patient"));
             Assert.Empty(await DriftAsync(h1, repair: false));

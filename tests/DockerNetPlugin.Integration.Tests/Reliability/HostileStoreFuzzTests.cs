@@ -48,8 +48,9 @@ public sealed class HostileStoreFuzzTests(HostileStoreFixture fixture, ITestOutp
         try
         {
             var (ip1, ip2) = await TwoHostPing.TwoContainersAsync(H1, H2, name, subnet);
-            var endpointsPrefix = KeyFamily.Root + "endpoints/" + name + "/";
-            Assert.True(await Eventually.HoldsAsync(async () => (await etcd.ListAsync(endpointsPrefix)).Count == 2, TimeSpan.FromSeconds(30)), "both endpoint records published");
+            // Either key layout (StoreKeys): hosts of this release keep their records under by-host/<host>/.
+            Assert.True(await Eventually.HoldsAsync(async () => (await etcd.ListAsync(KeyFamily.Root)).Keys.Where(k => StoreKeys.IsEndpoint(k, name)).Select(k => k.Split('/')[^1]).Distinct().Count() == 2,
+                TimeSpan.FromSeconds(30)), "both endpoint records published");
 
             var originals = await etcd.ListAsync(KeyFamily.Root);
             var facts = new ClusterFacts(Hosts(originals), subnet, Vni(await H1.StatusJsonAsync(), name));
@@ -101,7 +102,7 @@ public sealed class HostileStoreFuzzTests(HostileStoreFixture fixture, ITestOutp
             // Peers drop a deleted or overwritten record's entries at once and take them back when its owner restored it
             // (milliseconds later, shorter than the ping interval): each attack on a record the pings need costs at most
             // the one ping in flight then in each direction (either direction's request or reply crosses both hosts' entries).
-            var attacks = mutator.Attacked.Where(kv => kv.Key.StartsWith(endpointsPrefix, StringComparison.Ordinal) || KeyFamily.Of(kv.Key)?.Prefix == "hosts/").Sum(kv => kv.Value);
+            var attacks = mutator.Attacked.Where(kv => StoreKeys.IsEndpoint(kv.Key, name) || KernelCheck.HostRecordOf(kv.Key) is not null).Sum(kv => kv.Value);
             output.WriteLine($"{lost} ping replies lost in both directions, {attacks} attacks on the records the pings need");
             Assert.True(lost <= 2 * attacks, $"{lost} ping replies lost during the attack, more than two for each of the {attacks} attacks on the records the pings need (seed {seed})");
 
@@ -203,7 +204,7 @@ public sealed class HostileStoreFuzzTests(HostileStoreFixture fixture, ITestOutp
     }
 
     private static IReadOnlyList<(string HostId, string Locator)> Hosts(IReadOnlyDictionary<string, byte[]> store) =>
-        store.Where(kv => kv.Key.StartsWith(KeyFamily.Root + "hosts/", StringComparison.Ordinal)).Select(kv =>
+        store.Where(kv => KernelCheck.HostRecordOf(kv.Key) is not null).Select(kv =>
         {
             using var doc = JsonDocument.Parse(kv.Value);
             return (doc.RootElement.GetProperty("hostId").GetString()!, doc.RootElement.GetProperty("locator").GetString()!);

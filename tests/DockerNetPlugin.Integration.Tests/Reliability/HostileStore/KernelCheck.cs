@@ -15,20 +15,21 @@ internal static class KernelCheck
     public static IReadOnlySet<(string Ip, string Mac, string Locator)> ValidEndpoints(IReadOnlyDictionary<string, byte[]> store, string network, IPNetwork subnet)
     {
         var locators = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in store.Where(kv => kv.Key.StartsWith(KeyFamily.Root + "hosts/", StringComparison.Ordinal)))
+        foreach (var (key, value) in store)
         {
-            var hostId = key[(KeyFamily.Root + "hosts/").Length..];
-            if (Parse(value) is { } host && Text(host, "hostId") == hostId && Text(host, "locator") is { } locator)
+            if (HostRecordOf(key) is { } hostId && Parse(value) is { } host && Text(host, "hostId") == hostId && Text(host, "locator") is { } locator)
                 locators[hostId] = locator;
         }
         var valid = new HashSet<(string, string, string)>();
-        var prefix = KeyFamily.Root + "endpoints/" + network + "/";
-        foreach (var (key, value) in store.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)))
+        foreach (var (key, value) in store.Where(kv => StoreKeys.IsEndpoint(kv.Key, network)))
         {
             if (Parse(value) is not { } record)
                 continue;
-            var endpointId = key[prefix.Length..];
+            var parts = key.Split('/');
+            var endpointId = parts[^1];
             var hostId = Text(record, "hostId");
+            if (parts[2] == "by-host" && parts[3] != hostId)
+                continue; // under another host's segment
             var ipv4 = Text(record, "iPv4");
             var mac = Text(record, "mac")?.ToLowerInvariant();
             var locator = Text(record, "locator");
@@ -40,6 +41,15 @@ internal static class KernelCheck
             valid.Add((address.ToString(), mac, locator!));
         }
         return valid;
+    }
+
+    /// <summary>The host id a host record's key names, in either key layout (<c>hosts/&lt;id&gt;</c>, <c>by-host/&lt;id&gt;/host</c>), or null.</summary>
+    public static string? HostRecordOf(string key)
+    {
+        var parts = key.Split('/');
+        return parts.Length == 4 && parts[2] == "hosts" ? parts[3]
+            : parts.Length == 5 && parts[2] == "by-host" && parts[4] == "host" ? parts[3]
+            : null;
     }
 
     /// <summary>The lines of <c>ip neigh</c> and <c>bridge fdb</c> on vxlan0 of <paramref name="host"/>'s overlay that no valid record accounts for.</summary>

@@ -18,6 +18,9 @@ internal sealed record KeyFamily(string Prefix, int Segments, bool OwnerRestores
         new("network-hosts/", 2, OwnerRestores: true, "networkId", "hostId"),
         new("endpoints/", 2, OwnerRestores: true, "networkId", "endpointId"),
         new("hosts/", 1, OwnerRestores: true, "hostId"),
+        // The by-host layout: by-host/{host}/host, by-host/{host}/network-hosts/{net}, by-host/{host}/endpoints/{net}/{ep}
+        // (a forgery of four segments is an endpoint record naming the key's host; "kind" is a field nobody reads).
+        new("by-host/", 4, OwnerRestores: true, "hostId", "kind", "networkId", "endpointId"),
         new("forgotten-hosts/", 1, OwnerRestores: false),
         new("ipam/index", 0, OwnerRestores: false),
         new("ipam/pools/", 1, OwnerRestores: false),
