@@ -14,6 +14,7 @@ public sealed partial class OverlayDriver
 {
     private volatile bool _layoutPending; // a move failed (store out): the next change of hosts or reconcile pass tries again
     private volatile bool _layoutMoving; // the layout changed and its move has not finished yet
+    private volatile bool _moveRunning; // the move loop is moving records now
 
     /// <summary>
     /// The write layout changed and this host's records are not all where it writes now yet (the move is queued,
@@ -32,13 +33,17 @@ public sealed partial class OverlayDriver
     private Task HostsChangedAsync(CancellationToken ct)
     {
         var layouts = _hosts.Directory.Layouts();
-        if (_layout.Update(layouts))
+        _layoutMoving = true; // before the switch: a reconciliation must never see the new layout without its move pending
+        if (!_layout.Update(layouts))
+        {
+            _layoutMoving = _layoutPending || _moveRunning; // no switch: as it was
+        }
+        else
         {
             var old = layouts.Where(kv => !kv.Value).Select(kv => kv.Key).Order(StringComparer.Ordinal).ToList();
             LayoutLog.Writing(_logger, _layout.Mode, Where(), old.Count > 0
                 ? $"host(s) {string.Join(", ", old)} read only the legacy layout"
                 : "every live host reads the by-host layout");
-            _layoutMoving = true;
             _layoutPending = true;
         }
         if (_layout.Mode == KeyLayoutMode.Host)
@@ -69,6 +74,7 @@ public sealed partial class OverlayDriver
     /// <summary>Writes every record this host owns where the layout writes now and deletes its copies elsewhere; a store failure leaves it pending.</summary>
     private async Task MoveRecordsAsync(CancellationToken ct)
     {
+        _moveRunning = true;
         try
         {
             _layoutPending = false;
@@ -93,6 +99,10 @@ public sealed partial class OverlayDriver
         {
             _layoutPending = true;
             LayoutLog.MoveFailed(_logger, Where(), e.Message);
+        }
+        finally
+        {
+            _moveRunning = false;
         }
     }
 

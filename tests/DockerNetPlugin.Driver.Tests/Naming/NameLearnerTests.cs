@@ -82,8 +82,11 @@ public sealed class NameLearnerTests
         await bed.Driver.JoinAsync("net1", "ep1", CancellationToken.None);
 
         // Published by Join itself, before anyone asked Docker: the name answers at once (the endpoint stands for its container).
-        var provisional = (await bed.Driver.ReadEndpointRecordAsync("net1", "ep1", CancellationToken.None))!.Names!;
-        Assert.True(provisional.IsProvisional);
+        // (Join waits for its record only the store timeout: on a loaded machine the write may still be on its way.)
+        EndpointNames? provisional = null;
+        await Eventually.TrueAsync(async () => (provisional = (await bed.Driver.ReadEndpointRecordAsync("net1", "ep1", CancellationToken.None))?.Names) is not null,
+            "the record with the provisional name in the store");
+        Assert.True(provisional!.IsProvisional);
         Assert.Equal("web", provisional.ContainerName);
         await Eventually.TrueAsync(() => table.GetRecords().Any(r => r.ContainerName == "web" && r.ContainerId == "endpoint/ep1"), "the provisional name answers");
 

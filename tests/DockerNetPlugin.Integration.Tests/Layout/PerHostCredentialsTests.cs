@@ -35,7 +35,7 @@ public sealed class PerHostCredentialsTests(TwoBareHostsFixture fixture) : IClas
         };
         string[] asRoot = ["--user", root];
         // etcd checks a password with bcrypt on every authenticating call: on a loaded machine that outlasts etcdctl's 5 s default.
-        Task<CommandResult> Etcdctl(params string[] args) => etcd.EtcdctlAsync(["--command-timeout=30s", .. args]);
+        Task<CommandResult> Etcdctl(params string[] args) => etcd.EtcdctlAsync(["--dial-timeout=30s", "--command-timeout=30s", .. args]);
         try
         {
             // The README's setup: the host ids chosen up front, a role and a user per host, then auth on.

@@ -106,6 +106,6 @@ public sealed class RollingUpgradeTests(TwoBareHostsFixture fixture) : IClassFix
     internal static string HostId(SimHost host) => DockerNetPlugin.Store.KeyLayout.Escape(File.ReadAllText(Path.Combine(host.StateDir, "host-id")).Trim());
 
     internal static async Task<List<string>> KeysAsync(EtcdServer etcd, string prefix, params string[] auth) =>
-        (await etcd.EtcdctlAsync(["--command-timeout=30s", .. auth, "get", "--prefix", "--keys-only", prefix])).EnsureSuccess().StdOut
+        (await etcd.EtcdctlAsync(["--dial-timeout=30s", "--command-timeout=30s", .. auth, "get", "--prefix", "--keys-only", prefix])).EnsureSuccess().StdOut
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
 }
