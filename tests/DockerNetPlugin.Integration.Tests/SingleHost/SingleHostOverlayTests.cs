@@ -171,7 +171,7 @@ public sealed class SingleHostOverlayTests(SingleHostPluginFixture fixture, ITes
     public async Task NetnsGrace_NextContainerReusesTheNamespace_ThenItGoes_AlsoAcrossARestart()
     {
         var binary = fixture.Bed.Options.PluginBinaryPath ?? PluginBinary.Path;
-        var grace = new Dictionary<string, string> { ["DNP_NETNS_GRACE"] = "4" };
+        var grace = new Dictionary<string, string> { ["DNP_NETNS_GRACE"] = "15" }; // longer than a doctor and a docker run under load
         await fixture.Host.StopPluginAsync();
         await fixture.Host.StartPluginAsync(binary, grace);
         var id = await _h.CreateNetworkAsync("e2e-grace", "--subnet", "10.29.0.0/24");
