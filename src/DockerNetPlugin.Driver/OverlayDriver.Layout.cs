@@ -87,8 +87,8 @@ public sealed partial class OverlayDriver
                 using (locked.Release)
                 {
                     var network = locked.Network;
-                    var key = ClusterKeys.Membership(network.LogicalId, _options.HostId);
-                    await PutOwnedAsync(key, new NetworkMembership(network.LogicalId, _options.HostId, network.DockerNetworkId), ct).ConfigureAwait(false);
+                    var (key, membership) = MembershipRecord(network.LogicalId, network.DockerNetworkId);
+                    await PutOwnedAsync(key, membership, ct).ConfigureAwait(false);
                     foreach (var retired in _layout.Retired(key))
                         await _cluster.DeleteAsync(retired, ct).ConfigureAwait(false);
                 }
@@ -107,10 +107,10 @@ public sealed partial class OverlayDriver
     }
 
     /// <summary>A record this host owns that is not held by its lease (a membership), written where the layout says.</summary>
-    private async Task PutOwnedAsync(string logicalKey, NetworkMembership membership, CancellationToken ct)
+    private async Task PutOwnedAsync(string logicalKey, ReadOnlyMemory<byte> membership, CancellationToken ct)
     {
         foreach (var target in _layout.Targets(logicalKey))
-            await _cluster.PutAsync(target, membership, DriverJsonContext.Default.NetworkMembership, null, ct).ConfigureAwait(false);
+            await _cluster.Store.PutAsync(target, membership, null, ct).ConfigureAwait(false);
     }
 
     /// <summary>Deletes every copy of a record this host owns (see <see cref="WriteLayout.Copies"/>).</summary>

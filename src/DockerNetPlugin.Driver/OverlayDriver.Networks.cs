@@ -50,7 +50,7 @@ public sealed partial class OverlayDriver
             try
             {
                 var (membershipKey, membership) = MembershipRecord(logicalId, request.DockerNetworkId);
-                await PutOwnedAsync(membershipKey, new NetworkMembership(logicalId, _options.HostId, request.DockerNetworkId), ct).ConfigureAwait(false);
+                await PutOwnedAsync(membershipKey, membership, ct).ConfigureAwait(false);
                 _restorer.Hold(membershipKey, membership); // put back at once should another writer delete or change it
                 var local = new LocalNetwork(request.DockerNetworkId, logicalId, record.Vni, record.Subnets, record.Internal, record.EnableIPv6,
                     record.Mtu ?? mtu, DeviceNames.Sandbox(logicalId), MulticastOf(record));
