@@ -94,10 +94,11 @@ coverage-report:
 	  if [ -z "$$rate" ]; then echo "driver line coverage (unit tests): no coverage file under $(COVERAGE_DIR)/"; \
 	  else awk -v r="$$rate" 'BEGIN { printf "driver line coverage (unit tests): %.1f%%\n", r * 100 }'; fi
 
-# One plain closing line: "tests: N passed, N failed".
+# The failed tests by name (CI shows only the end of the output), then one plain closing line: "tests: N passed, N failed".
 test-summary:
 	@passed=0; failed=0; for f in TestResults/*.trx; do \
 	  [ -f "$$f" ] || continue; \
+	  grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$$f" | sed -E 's/.* testName="([^"]*)".*/failed: \1/' | sed "s|\$$| ($$(basename $$f))|"; \
 	  c=$$(grep -o '<Counters [^>]*>' "$$f"); \
 	  p=$$(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$$c"); x=$$(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$$c"); \
 	  passed=$$((passed+p)); failed=$$((failed+x)); done; \
