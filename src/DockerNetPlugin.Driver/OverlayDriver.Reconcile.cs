@@ -40,17 +40,8 @@ public sealed partial class OverlayDriver
         if (LayoutSettling)
             return; // the layout's move writes every copy where it writes now
         var (key, wanted) = MembershipRecord(network.LogicalId, network.DockerNetworkId);
-        foreach (var copy in _layout.Targets(key)) // every copy the key layout writes now
-        {
-            var stored = await _cluster.Store.GetAsync(copy, ct).ConfigureAwait(false);
-            if (stored is not null && stored.Value.Span.SequenceEqual(wanted.Span))
-                continue;
-            var item = stored is null
-                ? new DriftItem(Short(network.DockerNetworkId), DriftKinds.RecordMissing, copy, "this host's membership of the network is not in the store; repair writes it")
-                : new DriftItem(Short(network.DockerNetworkId), DriftKinds.RecordAltered, copy, "this host's membership of the network holds what another writer put there; repair writes it again");
-            if (drift.Add(item, repair))
-                await _cluster.Store.PutAsync(copy, wanted, null, ct).ConfigureAwait(false);
-        }
+        await CheckOwnCopiesAsync(Short(network.DockerNetworkId), "this host's membership of the network", _layout.Targets(key),
+            stored => OwnedValues.Differs(wanted, stored), copy => _cluster.Store.PutAsync(copy, wanted, null, ct), repair, drift, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -65,17 +56,28 @@ public sealed partial class OverlayDriver
         var reported = drift.Found.Select(i => i.Object).ToHashSet(StringComparer.Ordinal);
         foreach (var key in _lease.OwnedKeys().Where(k => !reported.Contains(k)).Order(StringComparer.Ordinal))
         {
-            foreach (var copy in _layout.Targets(key).Where(c => !reported.Contains(c)))
-            {
-                var stored = await _cluster.Store.GetAsync(copy, ct).ConfigureAwait(false);
-                if (!_lease.Differs(key, stored?.Value))
-                    continue;
-                var item = stored is null
-                    ? new DriftItem("-", DriftKinds.RecordMissing, copy, "a record of this host's is not in the store; repair writes it")
-                    : new DriftItem("-", DriftKinds.RecordAltered, copy, "a record of this host's holds what another writer put there; repair writes it again");
-                if (drift.Add(item, repair))
-                    await _lease.RestoreAsync(key, copy, ct).ConfigureAwait(false);
-            }
+            await CheckOwnCopiesAsync("-", "a record of this host's", _layout.Targets(key).Where(c => !reported.Contains(c)),
+                stored => _lease.Differs(key, stored), copy => _lease.RestoreAsync(key, copy, ct), repair, drift, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The copies of one record this host owns against the store (<paramref name="what"/> names it in the drift items):
+    /// a copy that is missing or holds something else is drift, and <paramref name="putBack"/> writes it on repair.
+    /// </summary>
+    private async Task CheckOwnCopiesAsync(string network, string what, IEnumerable<string> copies, Func<ReadOnlyMemory<byte>?, bool> differs,
+        Func<string, Task> putBack, bool repair, DriftLog drift, CancellationToken ct)
+    {
+        foreach (var copy in copies)
+        {
+            var stored = await _cluster.Store.GetAsync(copy, ct).ConfigureAwait(false);
+            if (!differs(stored?.Value))
+                continue;
+            var item = stored is null
+                ? new DriftItem(network, DriftKinds.RecordMissing, copy, $"{what} is not in the store; repair writes it")
+                : new DriftItem(network, DriftKinds.RecordAltered, copy, $"{what} holds what another writer put there; repair writes it again");
+            if (drift.Add(item, repair))
+                await putBack(copy).ConfigureAwait(false);
         }
     }
 

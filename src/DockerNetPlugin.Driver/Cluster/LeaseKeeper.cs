@@ -240,43 +240,18 @@ internal sealed class LeaseKeeper : IAsyncDisposable
     /// lost, nothing is written here (its renewal writes every key again). <paramref name="key"/> is the logical key,
     /// <paramref name="physical"/> the copy to put back (one of its <see cref="Targets"/>). True when it wrote.
     /// </summary>
-    public async Task<bool> RestoreAsync(string key, string physical, CancellationToken ct)
-    {
-        var wrote = false;
-        while (true)
+    public Task<bool> RestoreAsync(string key, string physical, CancellationToken ct) =>
+        OwnedValues.PutBackAsync(_store, physical, () =>
         {
-            ILease? lease;
-            long generation;
-            ReadOnlyMemory<byte> value;
             lock (_gate)
             {
-                if (!_owned.TryGetValue(key, out value))
-                    return wrote;
-                (lease, generation) = (_lease, _generation);
+                if (!_owned.TryGetValue(key, out var value))
+                    return Holding.Released;
+                if (_lease is not { } lease || lease.Lost.IsCancellationRequested || !_layout.Targets(key).Contains(physical, StringComparer.Ordinal))
+                    return Holding.Stopped; // no lease to write with, or a copy the key layout no longer writes (retired by a switch): never put back
+                return new Holding(HoldingState.Held, value, lease, _generation);
             }
-            if (lease is null || lease.Lost.IsCancellationRequested || !_layout.Targets(key).Contains(physical, StringComparer.Ordinal))
-                return wrote; // a copy the key layout no longer writes (retired by a switch) is never put back
-            var current = await _store.GetAsync(physical, ct).ConfigureAwait(false);
-            if (current is not null && current.Value.Span.SequenceEqual(value.Span))
-                return wrote;
-            await _store.PutAsync(physical, value, lease, ct).ConfigureAwait(false);
-            wrote = true;
-            bool owned, settled;
-            lock (_gate)
-            {
-                owned = _owned.TryGetValue(key, out var now);
-                settled = owned && _generation == generation && now.Span.SequenceEqual(value.Span);
-            }
-            if (!owned)
-            {
-                await _store.DeleteAsync(physical, ct).ConfigureAwait(false); // withdrawn while being put back
-                return wrote;
-            }
-            if (settled)
-                return wrote;
-            // a newer value or a renewal came meanwhile: compare again
-        }
-    }
+        }, ct);
 
     /// <summary>
     /// The host record goes last: peers take its return as "this host published again all it has" and drop the records

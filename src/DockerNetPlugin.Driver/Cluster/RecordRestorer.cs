@@ -111,39 +111,20 @@ internal sealed class RecordRestorer
     /// Writes a held record back when the store lost it or holds something else; a release meanwhile wins (the key is
     /// deleted again), a newer value is written. Otherwise the lease's key. True when it wrote.
     /// </summary>
-    private async Task<bool> WriteBackAsync(string physical, CancellationToken ct)
+    private Task<bool> WriteBackAsync(string physical, CancellationToken ct)
     {
         if (LogicalOf(physical) is not { } key)
-            return false; // retired by a layout switch meanwhile
-        ReadOnlyMemory<byte> value;
-        bool isHeld;
+            return Task.FromResult(false); // retired by a layout switch meanwhile
         lock (_gate)
-            isHeld = _held.TryGetValue(key, out value);
-        if (!isHeld)
-            return await _lease.RestoreAsync(key, physical, ct).ConfigureAwait(false);
-        var store = _lease.Store;
-        var wrote = false;
-        while (true)
         {
-            var current = await store.GetAsync(physical, ct).ConfigureAwait(false);
-            if (current is not null && current.Value.Span.SequenceEqual(value.Span))
-                return wrote;
-            await store.PutAsync(physical, value, null, ct).ConfigureAwait(false);
-            wrote = true;
-            bool held;
-            lock (_gate)
-            {
-                held = _held.TryGetValue(key, out var now);
-                if (held && !now.Span.SequenceEqual(value.Span))
-                {
-                    value = now;
-                    continue; // a newer value came meanwhile
-                }
-            }
-            if (!held)
-                await store.DeleteAsync(physical, ct).ConfigureAwait(false); // released while being put back
-            return wrote;
+            if (!_held.ContainsKey(key))
+                return _lease.RestoreAsync(key, physical, ct);
         }
+        return OwnedValues.PutBackAsync(_lease.Store, physical, () =>
+        {
+            lock (_gate)
+                return _held.TryGetValue(key, out var value) ? new Holding(HoldingState.Held, value) : Holding.Released;
+        }, ct);
     }
 
     private void Due(IEnumerable<string> keys)
