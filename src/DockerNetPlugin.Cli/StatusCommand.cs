@@ -24,6 +24,10 @@ internal static class StatusCommand
                 ? $"guard     UDP {g.Port}: {g.Vteps} VTEPs allowed, dropped {g.DroppedPackets} datagrams ({g.DroppedBytes} bytes) from other sources"
                 : $"guard     UDP {g.Port}: {g.State}{(g.Problem is null ? "" : " - " + g.Problem)}");
         }
+        if (status.KeyLayout is { } layout)
+            Console.WriteLine($"keys      {layout.Mode}: writes {string.Join(" and ", layout.Writes)}{(layout.Moving ? " (moving this host's records)" : "")}");
+        if (status.PendingVethDeletions is > 0)
+            Console.WriteLine($"veths     {status.PendingVethDeletions} being deleted after Leave");
         Console.WriteLine();
         var table = new TextTable("NETWORK", "LOGICAL", "VNI", "NAMESPACE", "SUBNETS", "LOCAL", "PEERS", "MULTICAST");
         foreach (var n in status.Networks)

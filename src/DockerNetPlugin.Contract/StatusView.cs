@@ -11,7 +11,16 @@ public sealed record StatusView(
     DnsView? Dns = null,
     InvalidRecordsView? InvalidRecords = null,
     IReadOnlyList<LoopHealthView>? Loops = null,
-    VxlanGuardView? VxlanGuard = null);
+    VxlanGuardView? VxlanGuard = null,
+    KeyLayoutView? KeyLayout = null,
+    int? PendingVethDeletions = null);
+
+/// <summary>
+/// Where this host writes what it owns in the store (DNP_KEY_LAYOUT): the mode (auto, legacy, host), the layouts it
+/// writes now (by-host, legacy or both) and whether its records are still being moved after a switch. Null from a
+/// plugin older than this field.
+/// </summary>
+public sealed record KeyLayoutView(string Mode, IReadOnlyList<string> Writes, bool Moving);
 
 /// <summary>
 /// The VXLAN port guard: enabled (DNP_VXLAN_GUARD), state (active, idle: no dnp network here, off, failed, missing,

@@ -10,7 +10,12 @@ public sealed record DriverStatus(
     IReadOnlyList<Replication.ReplicationStatus> Replication,
     Trust.InvalidRecordsStatus InvalidRecords,
     IReadOnlyList<Trust.LoopHealth> Loops,
-    Guard.VxlanGuardStatus VxlanGuard);
+    Guard.VxlanGuardStatus VxlanGuard,
+    KeyLayoutStatus KeyLayout,
+    int PendingVethDeletions);
+
+/// <summary>The write key layout: its mode, the layouts written now, and whether a move after a switch is unfinished.</summary>
+public sealed record KeyLayoutStatus(Cluster.KeyLayoutMode Mode, bool WritesByHost, bool WritesLegacy, bool Moving);
 
 public sealed record NetworkStatus(
     string DockerNetworkId,

@@ -214,7 +214,8 @@ public sealed partial class OverlayDriver : IAsyncDisposable
                 n.SandboxOpen, n.Network.Subnets.Select(s => s.Pool).ToList(), n.Endpoints.Count, remote, n.Network.Multicast);
         }).OrderBy(n => n.LogicalId, StringComparer.Ordinal).ToList();
         return new DriverStatus(_options.HostId, _underlay.Locator.ToString(), _underlay.InterfaceName, _underlay.OverlayMtu, networks, Replication.Snapshot(),
-            InvalidRecords.Snapshot(), Loops.Health(), _guard?.Status() ?? VxlanGuardStatus.Off(_options.VxlanPort));
+            InvalidRecords.Snapshot(), Loops.Health(), _guard?.Status() ?? VxlanGuardStatus.Off(_options.VxlanPort),
+            new KeyLayoutStatus(_layout.Mode, _layout.WritesByHost, _layout.WritesLegacy, LayoutSettling), PendingVethDeletions);
     }
 
     /// <summary>This host's Docker networks, the logical network each one is, and how many endpoints each has.</summary>

@@ -15,7 +15,12 @@ internal static class OperatorMapping
             status.InvalidRecords.Records.Select(r => new InvalidRecordView(r.Key, r.Reason, r.FirstSeen, r.LastSeen, r.Times)).ToList()),
         Loops: status.Loops.Select(l => new LoopHealthView(l.Name, l.State.ToString().ToLowerInvariant(), l.Restarts, l.LastError, l.LastErrorAt, l.RetryAt)).ToList(),
         VxlanGuard: new VxlanGuardView(status.VxlanGuard.Enabled, status.VxlanGuard.State, status.VxlanGuard.Port, status.VxlanGuard.Vteps,
-            status.VxlanGuard.DroppedPackets, status.VxlanGuard.DroppedBytes, status.VxlanGuard.Problem));
+            status.VxlanGuard.DroppedPackets, status.VxlanGuard.DroppedBytes, status.VxlanGuard.Problem),
+        KeyLayout: new KeyLayoutView(status.KeyLayout.Mode.ToString().ToLowerInvariant(), Writes(status.KeyLayout), status.KeyLayout.Moving),
+        PendingVethDeletions: status.PendingVethDeletions);
+
+    private static List<string> Writes(KeyLayoutStatus layout) =>
+        [.. layout.WritesByHost ? ["by-host"] : Array.Empty<string>(), .. layout.WritesLegacy ? ["legacy"] : Array.Empty<string>()];
 
     public static DnsView ToView(this Replication.Names.NameService names)
     {

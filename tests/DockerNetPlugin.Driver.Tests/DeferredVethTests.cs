@@ -112,6 +112,7 @@ public sealed class DeferredVethTests
         await bed.Driver.LeaveAsync("net1", "ep1", Ct);
         await bed.Kernel.VethDeleteStarted(veth1).WaitAsync(s_hangGuard);
         await bed.Driver.LeaveAsync("net1", "ep2", Ct);
+        Assert.Equal(2, bed.Driver.GetStatus().PendingVethDeletions); // what `dnp status` shows meanwhile
 
         var delete = bed.Driver.DeleteNetworkAsync("net1", Ct);
         bed.Kernel.ReleaseVethDelete(veth1);

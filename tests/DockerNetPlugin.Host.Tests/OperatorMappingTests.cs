@@ -17,7 +17,8 @@ public sealed class OperatorMappingTests
             [new ReplicationStatus("l1", "web", ReplicationStates.Present, null)],
             new DockerNetPlugin.Driver.Trust.InvalidRecordsStatus(2, [new DockerNetPlugin.Driver.Trust.InvalidRecordStatus("dnp/v1/vnis/x", "the key is not vnis/<decimal VNI>", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 3)]),
             [new DockerNetPlugin.Driver.Trust.LoopHealth("peer-watch", DockerNetPlugin.Driver.Trust.LoopState.Restarting, 2, "IOException: boom", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch)],
-            new DockerNetPlugin.Driver.Guard.VxlanGuardStatus(true, "active", 4789, 2, 5, 500, null));
+            new DockerNetPlugin.Driver.Guard.VxlanGuardStatus(true, "active", 4789, 2, 5, 500, null),
+            new KeyLayoutStatus(DockerNetPlugin.Driver.Cluster.KeyLayoutMode.Auto, WritesByHost: true, WritesLegacy: true, Moving: true), 4);
 
         var json = JsonSerializer.Serialize(status.ToView(), OperatorJsonContext.Default.StatusView);
         using var doc = JsonDocument.Parse(json);
@@ -38,6 +39,11 @@ public sealed class OperatorMappingTests
             (loop.GetProperty("name").GetString(), loop.GetProperty("state").GetString(), loop.GetProperty("restarts").GetInt32(), loop.GetProperty("lastError").GetString()));
         Assert.Equal(5UL, root.GetProperty("vxlanGuard").GetProperty("droppedPackets").GetUInt64());
         Assert.Equal("active", root.GetProperty("vxlanGuard").GetProperty("state").GetString());
+        var layout = root.GetProperty("keyLayout");
+        Assert.Equal("auto", layout.GetProperty("mode").GetString());
+        Assert.Equal(["by-host", "legacy"], layout.GetProperty("writes").EnumerateArray().Select(w => w.GetString()));
+        Assert.True(layout.GetProperty("moving").GetBoolean());
+        Assert.Equal(4, root.GetProperty("pendingVethDeletions").GetInt32());
     }
 
     [Fact]

@@ -55,6 +55,7 @@ public sealed class LayoutMigrationTests
         await EventuallyAsync(() => AllExistAsync(bed, s_own), "legacy copies written for the previous release's host");
         Assert.True(await AllExistAsync(bed, s_own.Select(DriverBed.OwnKey)));
         Assert.True(bed.Driver.KeyLayout.WritesLegacy);
+        Assert.Equal((KeyLayoutMode.Auto, true, true), (bed.Driver.GetStatus().KeyLayout.Mode, bed.Driver.GetStatus().KeyLayout.WritesByHost, bed.Driver.GetStatus().KeyLayout.WritesLegacy));
 
         // host-b restarts on this release: it announces the by-host layout, its legacy record goes.
         await bed.PublishByHostHostAsync("host-b", "192.0.2.2");
@@ -62,6 +63,7 @@ public sealed class LayoutMigrationTests
         await EventuallyAsync(() => NoneExistAsync(bed, s_own), "this host's legacy copies removed");
         Assert.True(await AllExistAsync(bed, s_own.Select(DriverBed.OwnKey)));
         Assert.False(bed.Driver.KeyLayout.WritesLegacy);
+        await Eventually.TrueAsync(() => bed.Driver.GetStatus().KeyLayout is { WritesByHost: true, WritesLegacy: false, Moving: false }, "status: writes by-host only, the move done");
         Assert.True(await bed.RecordExistsAsync("net1", "ep1"));
 
         // A host of the previous release starts again (a rollback): the legacy copies come back for it.

@@ -56,6 +56,7 @@ public sealed class RollingUpgradeTests(TwoBareHostsFixture fixture) : IClassFix
             Assert.Contains($"dnp/v1/hosts/{id2}", await KeysAsync(etcd, "dnp/v1/hosts/"));
             Assert.Contains($"dnp/v1/by-host/{id2}/host", await KeysAsync(etcd, "dnp/v1/by-host/"));
             Assert.Contains(await KeysAsync(etcd, "dnp/v1/network-hosts/"), k => k.EndsWith("/" + id2, StringComparison.Ordinal));
+            Assert.Equal(("auto", "by-host,legacy"), KeyLayoutOf(await h2.StatusJsonAsync())); // what `dnp status` tells the operator
 
             // A container started after both run is reached from the previous release and reaches it.
             await h2.RunAsync("up-3", Network);
@@ -88,6 +89,8 @@ public sealed class RollingUpgradeTests(TwoBareHostsFixture fixture) : IClassFix
             Assert.Equal(2, byHost.Count(k => k.StartsWith($"dnp/v1/by-host/{id1}/endpoints/{Network}/", StringComparison.Ordinal)));
             Assert.Equal(2, byHost.Count(k => k.StartsWith($"dnp/v1/by-host/{id2}/endpoints/{Network}/", StringComparison.Ordinal)));
             Assert.Contains("every live host reads the by-host layout", await File.ReadAllTextAsync(host2.LogPath(SimHost.PluginProcessName)), StringComparison.Ordinal);
+            Assert.Equal(("auto", "by-host"), KeyLayoutOf(await h1.StatusJsonAsync()));
+            Assert.Equal(("auto", "by-host"), KeyLayoutOf(await h2.StatusJsonAsync()));
 
             // And the overlay works on the new layout alone.
             Assert.True((await h1.PingAsync("up-4", ip3)).Succeeded, "host 1 → host 2 on the by-host layout only");
@@ -100,6 +103,14 @@ public sealed class RollingUpgradeTests(TwoBareHostsFixture fixture) : IClassFix
             await host1.StopPluginAsync();
             await host2.StopPluginAsync();
         }
+    }
+
+    /// <summary>From <c>dnp status --json</c>: the key layout mode and the layouts written now (comma-separated).</summary>
+    private static (string? Mode, string Writes) KeyLayoutOf(string statusJson)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(statusJson);
+        var layout = doc.RootElement.GetProperty("keyLayout");
+        return (layout.GetProperty("mode").GetString(), string.Join(",", layout.GetProperty("writes").EnumerateArray().Select(w => w.GetString())));
     }
 
     /// <summary>A host's id as its key segment (escaped as every key segment is).</summary>
