@@ -67,7 +67,7 @@ public sealed partial class OverlayDriver : IAsyncDisposable
         _restorer = new RecordRestorer(_lease, logger);
         _liveness = new HostLiveness(cluster, _peers, prober, options.Liveness, TimeProvider.System, ApplyPeerChange, logger);
         _hosts = new HostWatch(cluster, new HostDirectory(InvalidRecords), _restorer, logger);
-        _admission = new PeerAdmission(InvalidRecords, _hosts.Directory, NetworkFactsOf);
+        _admission = new PeerAdmission(InvalidRecords, _hosts.Directory, NetworkFactsOf, _liveness.LapsedLocators);
         _peerSync = new PeerSync(cluster, _peers, _liveness, options.HostId, _admission, ApplyPeerChange, _restorer, logger);
         _hosts.Subscribe(_peerSync.RecheckHostsAsync);
         _hosts.Subscribe(HostsChangedAsync);

@@ -47,6 +47,16 @@ internal sealed class HostLiveness : IAsyncDisposable
             return _lapsed.ContainsKey(hostId);
     }
 
+    /// <summary>Every host this host knows lapsed (its entries kept here) → the locator it had.</summary>
+    public IReadOnlyList<KeyValuePair<string, IPAddress>> LapsedLocators()
+    {
+        lock (_gate)
+        {
+            return _lapsed.Select(kv => IPAddress.TryParse(kv.Value.Locator, out var locator) ? new KeyValuePair<string, IPAddress>(kv.Key, locator) : default)
+                .Where(kv => kv.Key is not null).ToList();
+        }
+    }
+
     /// <summary>The state of every host this host knows lapsed (the others are live or gone).</summary>
     public IReadOnlyDictionary<string, string> States()
     {

@@ -1,3 +1,4 @@
+using System.Net;
 using DockerNetPlugin.Driver.Cluster;
 using DockerNetPlugin.Store;
 
@@ -8,27 +9,44 @@ namespace DockerNetPlugin.Driver.Trust;
 /// <see cref="RecordValidator"/> get through; the rest are reported (once) to the <see cref="InvalidRecordLog"/> and
 /// never reach a kernel. A record refused only for its context (its host not registered yet, a locator that does
 /// not match, a network this host learns later) is held, and <see cref="Recheck"/> lets it in once the context agrees.
+/// A host whose lease lapsed while this host keeps its entries (store-unreachable: <see cref="Liveness.HostLiveness"/>)
+/// counts as registered with the locator it had: when it comes back it writes its endpoint records again before its host
+/// record (the host record last means "all re-published"), and refusing those in between would take its entries out of
+/// the kernels for that moment, and drop replies the outage itself never cost.
 /// </summary>
 internal sealed class PeerAdmission
 {
     private readonly InvalidRecordLog _log;
     private readonly HostDirectory _hosts;
     private readonly Func<string, NetworkFacts?> _networkFacts;
+    private readonly Func<IEnumerable<KeyValuePair<string, IPAddress>>> _lapsed;
 
     // Guards _held (key → raw entry refused for its context). Bottom level.
     private readonly Lock _gate = new();
     private readonly Dictionary<string, KvEntry> _held = new(StringComparer.Ordinal);
 
     /// <param name="networkFacts">Logical network id → its facts, or null when this host does not know the network.</param>
-    public PeerAdmission(InvalidRecordLog log, HostDirectory hosts, Func<string, NetworkFacts?> networkFacts)
+    /// <param name="lapsed">Hosts whose lease lapsed while their entries are kept here → the locator each had.</param>
+    public PeerAdmission(InvalidRecordLog log, HostDirectory hosts, Func<string, NetworkFacts?> networkFacts,
+        Func<IEnumerable<KeyValuePair<string, IPAddress>>>? lapsed = null)
     {
         _log = log;
         _hosts = hosts;
         _networkFacts = networkFacts;
+        _lapsed = lapsed ?? (() => []);
     }
 
     /// <summary>A put: the record if it may be used, else null (reported, and held if only its context is wrong).</summary>
-    public EndpointRecord? Admit(KvEntry entry) => Admit(entry, _hosts.Snapshot());
+    public EndpointRecord? Admit(KvEntry entry) => Admit(entry, Hosts());
+
+    /// <summary>Host id → the locator its endpoint records must carry: the registered hosts, and the lapsed ones kept here.</summary>
+    private Dictionary<string, IPAddress> Hosts()
+    {
+        var hosts = new Dictionary<string, IPAddress>(_hosts.Snapshot(), StringComparer.Ordinal);
+        foreach (var (id, locator) in _lapsed())
+            hosts.TryAdd(id, locator); // a registered host's own record wins
+        return hosts;
+    }
 
     /// <summary>
     /// A full read (resync, reconcile pass) of the endpoint records of both key layouts (<see cref="LayoutMerge"/>): the
@@ -38,7 +56,7 @@ internal sealed class PeerAdmission
     public IReadOnlyList<EndpointRecord> AdmitAll(IEnumerable<KvEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        var hosts = _hosts.Snapshot();
+        var hosts = Hosts();
         var valid = new List<EndpointRecord>();
         var invalid = new List<InvalidRecord>();
         lock (_gate)
@@ -74,7 +92,7 @@ internal sealed class PeerAdmission
         List<KvEntry> held;
         lock (_gate)
             held = [.. _held.Values];
-        var hosts = _hosts.Snapshot();
+        var hosts = Hosts();
         return held.Select(e => Admit(e, hosts)).OfType<EndpointRecord>().ToList();
     }
 
@@ -85,7 +103,7 @@ internal sealed class PeerAdmission
     public IReadOnlyList<EndpointRecord> Refuse(IEnumerable<EndpointRecord> admitted)
     {
         ArgumentNullException.ThrowIfNull(admitted);
-        var hosts = _hosts.Snapshot();
+        var hosts = Hosts();
         var refused = new List<EndpointRecord>();
         foreach (var record in admitted)
         {
@@ -103,7 +121,7 @@ internal sealed class PeerAdmission
         return refused;
     }
 
-    private EndpointRecord? Admit(KvEntry entry, IReadOnlyDictionary<string, System.Net.IPAddress> hosts)
+    private EndpointRecord? Admit(KvEntry entry, IReadOnlyDictionary<string, IPAddress> hosts)
     {
         ArgumentNullException.ThrowIfNull(entry);
         var (record, why) = Check(entry, hosts);
@@ -116,7 +134,7 @@ internal sealed class PeerAdmission
         return record;
     }
 
-    private (EndpointRecord? Record, InvalidRecord? Why) Check(KvEntry entry, IReadOnlyDictionary<string, System.Net.IPAddress> hosts)
+    private (EndpointRecord? Record, InvalidRecord? Why) Check(KvEntry entry, IReadOnlyDictionary<string, IPAddress> hosts)
     {
         var check = RecordValidator.Endpoint(entry);
         lock (_gate)

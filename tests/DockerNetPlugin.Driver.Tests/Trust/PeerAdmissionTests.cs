@@ -69,6 +69,22 @@ public sealed class PeerAdmissionTests
     }
 
     [Fact]
+    public void LapsedHost_ItsRecordsComeBackBeforeItsHostRecord_AdmittedOnTheLocatorItHad_AnotherLocatorRefused()
+    {
+        var lapsed = new Dictionary<string, IPAddress> { ["h2"] = IPAddress.Parse("192.168.7.2") };
+        var admission = new PeerAdmission(_log, _hosts, id => id == "net1" ? s_net1 : null, () => lapsed);
+
+        Assert.Equal("ep1", admission.Admit(Endpoint("ep1", host: "h2", locator: "192.168.7.2"))?.EndpointId);
+        Assert.Equal(["ep1"], admission.AdmitAll([Endpoint("ep1", host: "h2", locator: "192.168.7.2")]).Select(r => r.EndpointId));
+        Assert.Null(admission.Admit(Endpoint("ep2", host: "h2", locator: "192.168.7.9", mac: "02:42:0a:1e:00:06")));
+        Assert.Contains("192.168.7.2", Assert.Single(_log.Snapshot().Records).Reason, StringComparison.Ordinal);
+
+        _hosts.Apply(Host("h2", "192.168.7.9")); // its host record, once back, says where it is now: that wins
+        Assert.Equal("ep2", Assert.Single(admission.Recheck()).EndpointId);
+        Assert.Null(admission.Admit(Endpoint("ep1", host: "h2", locator: "192.168.7.2")));
+    }
+
+    [Fact]
     public void Deleted_ForgetsTheKeyAndHold_MalformedKeyIsNull()
     {
         var entry = Endpoint("ep1", host: "h9");
