@@ -131,6 +131,6 @@ internal static partial class DriverLog
     [LoggerMessage(2080, LogLevel.Warning, "record {Key} of this host was deleted or overwritten by another writer; put back")]
     public static partial void OwnRecordRestored(ILogger logger, string key);
 
-    [LoggerMessage(2081, LogLevel.Warning, "record {Key} of this host was deleted or overwritten by another writer; putting it back failed (the reconciler retries): {Error}")]
+    [LoggerMessage(2081, LogLevel.Warning, "record {Key} of this host is missing or altered in the store (another writer, or this host's lease expired while it was cut off); putting it back failed (the reconciler and the next lease retry): {Error}")]
     public static partial void OwnRecordRestoreFailed(ILogger logger, string key, string error);
 }
