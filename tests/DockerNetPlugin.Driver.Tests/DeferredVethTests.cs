@@ -47,10 +47,7 @@ public sealed class DeferredVethTests
     public async Task JoinRightAfterLeave_SameEndpoint_WaitsForTheRunningDeletion_AndKeepsItsNewPair()
     {
         await using var bed = await JoinedAsync("ep1");
-        var veth = DeviceNames.SandboxSide("ep1");
-        bed.Kernel.HoldVethDelete(veth);
-        await bed.Driver.LeaveAsync("net1", "ep1", Ct);
-        await bed.Kernel.VethDeleteStarted(veth).WaitAsync(s_hangGuard);
+        var veth = await LeaveWithDeletionHeldAsync(bed, "ep1");
 
         var join = bed.Driver.JoinAsync("net1", "ep1", Ct); // the same device names as the pair being deleted
         bed.Kernel.ReleaseVethDelete(veth);
@@ -68,10 +65,8 @@ public sealed class DeferredVethTests
     public async Task JoinRightAfterLeave_QueuedDeletion_TheJoinDeletesTheOldPairItself_AndTheReaperLeavesTheNewOne()
     {
         await using var bed = await JoinedAsync("ep0", "ep1");
-        var (veth0, veth1) = (DeviceNames.SandboxSide("ep0"), DeviceNames.SandboxSide("ep1"));
-        bed.Kernel.HoldVethDelete(veth0); // the reaper is stuck on ep0: ep1's deletion waits in its queue
-        await bed.Driver.LeaveAsync("net1", "ep0", Ct);
-        await bed.Kernel.VethDeleteStarted(veth0).WaitAsync(s_hangGuard);
+        var veth1 = DeviceNames.SandboxSide("ep1");
+        var veth0 = await LeaveWithDeletionHeldAsync(bed, "ep0"); // the reaper is stuck on ep0: ep1's deletion waits in its queue
         await bed.Driver.LeaveAsync("net1", "ep1", Ct);
 
         await bed.Driver.JoinAsync("net1", "ep1", Ct).WaitAsync(s_hangGuard); // never waits for ep0's unrelated deletion
@@ -107,10 +102,8 @@ public sealed class DeferredVethTests
     public async Task DeleteNetwork_FinishesTheNetworksPendingDeletions_BeforeItReturns()
     {
         await using var bed = await JoinedAsync("ep1", "ep2");
-        var (veth1, veth2) = (DeviceNames.SandboxSide("ep1"), DeviceNames.SandboxSide("ep2"));
-        bed.Kernel.HoldVethDelete(veth1); // running, held; ep2's waits in the queue behind it
-        await bed.Driver.LeaveAsync("net1", "ep1", Ct);
-        await bed.Kernel.VethDeleteStarted(veth1).WaitAsync(s_hangGuard);
+        var veth2 = DeviceNames.SandboxSide("ep2");
+        var veth1 = await LeaveWithDeletionHeldAsync(bed, "ep1"); // running, held; ep2's waits in the queue behind it
         await bed.Driver.LeaveAsync("net1", "ep2", Ct);
         Assert.Equal(2, bed.Driver.GetStatus().PendingVethDeletions); // what `dnp status` shows meanwhile
 
@@ -225,6 +218,16 @@ public sealed class DeferredVethTests
         for (var i = 0; i < endpoints.Length; i++)
             await bed.JoinNewAsync("net1", endpoints[i], $"10.20.0.{2 + i}/24");
         return bed;
+    }
+
+    /// <summary>Leaves <paramref name="endpoint"/> of net1 with the deletion of its veth held in the kernel; returns the veth once its deletion started.</summary>
+    private static async Task<string> LeaveWithDeletionHeldAsync(DriverBed bed, string endpoint)
+    {
+        var veth = DeviceNames.SandboxSide(endpoint);
+        bed.Kernel.HoldVethDelete(veth);
+        await bed.Driver.LeaveAsync("net1", endpoint, Ct);
+        await bed.Kernel.VethDeleteStarted(veth).WaitAsync(s_hangGuard);
+        return veth;
     }
 
     private static async Task<LocalEndpoint> LocalEndpointAsync(DriverBed bed, string endpoint)
